@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# The venv is built from the first Python >= 3.12 found: explicit versions on PATH,
+# then pyenv's installs (its shims refuse versions that are not selected), then python3.
+.DEFAULT_GOAL := run
+VENV := .venv
+BIN := $(VENV)/bin
+CANDIDATES := python3.14 python3.13 python3.12 \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)) \
+	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]) python3
+PYTHON := $(shell for p in $(CANDIDATES); do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
+	done)
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Ciphermap needs Python 3.12 or newer; none was found." >&2; exit 1; }
+	@echo "Building $(VENV) with $(PYTHON)"
+	"$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+.PHONY: venv run test lint format bench clean
+venv: $(BIN)/.installed
+
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/report.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
