@@ -1,0 +1,184 @@
+"""analyze(): run every rule over the graph, score the findings, build the plan."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .graph import SystemGraph
+from .metrics import compute_metrics
+from .model import SEVERITIES, Policy, System
+from .rules import REGISTRY, Hit, Rule
+from .scoring import priority, rank, weight
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    steps: str
+    subject: tuple[str, ...]
+    path: tuple[str, ...]
+    flows: tuple[str, ...]
+    title: str
+    evidence: str
+    remediation: str
+    references: tuple[str, ...]
+    fingerprint: str
+    effort: int
+    target: str
+    blast_radius: int
+    priority: float
+    plan_item: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "steps": self.steps,
+            "subject": list(self.subject),
+            "path": list(self.path),
+            "flows": list(self.flows),
+            "title": self.title,
+            "evidence": self.evidence,
+            "remediation": self.remediation,
+            "references": list(self.references),
+            "fingerprint": self.fingerprint,
+            "effort": self.effort,
+            "target": self.target,
+            "blast_radius": self.blast_radius,
+            "priority": round(self.priority, 3),
+            "plan_item": self.plan_item,
+        }
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One fix on one target, closing every finding that shares it."""
+
+    id: str
+    title: str
+    fix: str
+    target: str
+    findings: tuple[str, ...]
+    rules: tuple[str, ...]
+    effort: int
+    score: float
+    worst: str
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "fix": self.fix,
+            "target": self.target,
+            "findings": list(self.findings),
+            "rules": list(self.rules),
+            "effort": self.effort,
+            "score": round(self.score, 3),
+            "worst": self.worst,
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    findings: tuple[Finding, ...]
+    plan: tuple[PlanItem, ...]
+    metrics: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "plan": [p.to_dict() for p in self.plan],
+            "metrics": self.metrics,
+        }
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.metrics["severity_counts"])
+
+
+def fingerprint(rule_id: str, identity: tuple[str, ...]) -> str:
+    """Depends on the rule and the IDs it is about only, so labels and unrelated edits
+    leave it alone and review decisions stay attached."""
+    text = "\x1f".join((rule_id, *identity))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
+    severity = hit.steps.severity
+    effort = hit.effort or rule.effort
+    subject_labels = ", ".join(graph.describe(s) for s in hit.subject[:3])
+    return Finding(
+        rule=rule.id,
+        severity=severity,
+        steps=hit.steps.text,
+        subject=hit.subject,
+        path=hit.path,
+        flows=hit.flows,
+        title=hit.title or f"{rule.title}: {subject_labels}",
+        evidence=hit.evidence,
+        remediation=rule.remediation,
+        references=rule.references,
+        fingerprint=fingerprint(rule.id, hit.identity or hit.subject),
+        effort=effort,
+        target=hit.target,
+        blast_radius=hit.blast_radius,
+        priority=priority(severity, hit.blast_radius, effort),
+    )
+
+
+def _sort_key(finding: Finding) -> tuple:
+    return (-rank(finding.severity), -finding.priority, finding.rule, finding.subject)
+
+
+def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[(REGISTRY[finding.rule].fix, finding.target)].append(finding)
+    items = []
+    for (fix, target), members in groups.items():
+        effort = max(f.effort for f in members)
+        points = sum(weight(f.severity, f.blast_radius) for f in members)
+        worst = max((f.severity for f in members), key=rank)
+        title = fix.replace("{target}", graph.label(target))
+        count = len(members)
+        items.append(
+            PlanItem(
+                id=fingerprint("plan:" + fix, (target,)),
+                title=title,
+                fix=fix,
+                target=target,
+                findings=tuple(f.fingerprint for f in sorted(members, key=_sort_key)),
+                rules=tuple(sorted({f.rule for f in members})),
+                effort=effort,
+                score=points / effort,
+                worst=worst,
+                summary=(
+                    f"{title}: closes {count} finding{'s' if count != 1 else ''}, effort {effort}"
+                ),
+            )
+        )
+    items.sort(key=lambda p: (-p.score, -rank(p.worst), p.title, p.id))
+    return items
+
+
+def analyze(system: System, policy: Policy | None = None) -> Analysis:
+    """Every rule of the catalog over the system; deterministic for a given policy.today."""
+    graph = SystemGraph(system, policy or system.policy)
+    findings = [
+        _finding(rule, hit, graph) for rule in REGISTRY.values() for hit in rule.check(graph)
+    ]
+    plan = build_plan(findings, graph)
+    item_of = {fp: item.id for item in plan for fp in item.findings}
+    findings = sorted(
+        (replace(f, plan_item=item_of[f.fingerprint]) for f in findings), key=_sort_key
+    )
+    metrics = compute_metrics(graph, findings)
+    return Analysis(findings=tuple(findings), plan=tuple(plan), metrics=metrics)
+
+
+__all__ = ["SEVERITIES", "Analysis", "Finding", "PlanItem", "analyze", "fingerprint"]

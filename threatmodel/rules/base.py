@@ -1,0 +1,92 @@
+"""What a rule is: an ID, its catalog metadata and one small check function.
+
+A check reads the SystemGraph and yields Hits; `analyze` turns hits into Findings
+(severity, fingerprint, plan item). Adding a rule touches one family module and one
+test file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..graph import SystemGraph
+from ..scoring import Steps
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a weakness, as a rule reports it."""
+
+    subject: tuple[str, ...]
+    steps: Steps
+    evidence: str
+    target: str  # the plan's fix target: element, boundary, key or data class ID
+    title: str = ""  # defaults to the rule title with the subject's label
+    path: tuple[str, ...] = ()  # element IDs along the path, when the rule is about one
+    flows: tuple[str, ...] = ()  # flow IDs on that path, or the hop itself
+    effort: int | None = None  # overrides the rule's effort class
+    blast_radius: int = 1
+    identity: tuple[str, ...] | None = None  # what the fingerprint hashes; default subject
+
+
+Check = Callable[[SystemGraph], Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    family: str
+    base: str
+    effort: int
+    fix: str  # plan item title, "{target}" is replaced by the target's label
+    remediation: str
+    references: tuple[str, ...]
+    check: Check
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "family": self.family,
+            "base": self.base,
+            "effort": self.effort,
+            "fix": self.fix,
+            "remediation": self.remediation,
+            "references": list(self.references),
+        }
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    *,
+    title: str,
+    base: str,
+    effort: int,
+    fix: str,
+    remediation: str,
+    references: tuple[str, ...],
+) -> Callable[[Check], Check]:
+    """Register a check under its catalog ID (the family is its module's name)."""
+
+    def register(check: Check) -> Check:
+        if id in REGISTRY:
+            raise ValueError(f"rule {id!r} is registered twice")
+        REGISTRY[id] = Rule(
+            id=id,
+            title=title,
+            family=check.__module__.rsplit(".", 1)[-1],
+            base=base,
+            effort=effort,
+            fix=fix,
+            remediation=remediation,
+            references=references,
+            check=check,
+        )
+        return check
+
+    return register

@@ -1,0 +1,424 @@
+"""In transit: every hop, TLS quality, certificates and who may talk to whom."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterator
+
+from ..graph import SystemGraph
+from ..model import Flow
+from ..scoring import Steps
+from .base import Hit, rule
+
+TLS_REFS_BASE = ("CWE-319", "SOC 2 CC6.7", "PCI DSS 4.2.1")
+STRONG_SENDER_AUTH = frozenset({"mtls", "sigv4", "hmac"})
+HUMAN_KINDS = frozenset({"client", "user"})
+
+
+def is_plaintext(flow: Flow) -> bool:
+    """A hop anyone on the wire can read; an unstated protocol is assumed plaintext."""
+    return flow.protocol != "in-process" and not flow.encrypted
+
+
+def protocol_text(flow: Flow) -> str:
+    return flow.protocol or "an unstated protocol (assumed plaintext)"
+
+
+def hop_text(graph: SystemGraph, flow: Flow) -> str:
+    return f"{graph.label(flow.source)} -> {graph.label(flow.target)}"
+
+
+def transit_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") -> Steps:
+    """Base, then the sensitivity and exposure steps every in-transit rule takes."""
+    tags = tuple(t for d in flow.data if d in graph.data for t in graph.data[d].tags)
+    steps = Steps(base, basis=basis)
+    steps.sensitivity(graph.flow_sensitivity(flow), tags)
+    return steps.exposure(graph.flow_exposure(flow))
+
+
+@rule(
+    "unencrypted-hop",
+    title="Unencrypted hop",
+    base="high",
+    effort=1,
+    fix="Require TLS on every connection into {target}",
+    remediation=(
+        "Switch the flow to its TLS variant (https, postgres-tls, kafka-sasl-ssl, ...), "
+        "verify the peer certificate, and refuse plaintext connections at the receiver. "
+        "Do not rely on the network being private: internal traffic is readable by anyone "
+        "who gets a foothold inside it."
+    ),
+    references=(
+        "CWE-319",
+        "SOC 2 CC6.7",
+        "GDPR 32(1)(a)",
+        "HIPAA 164.312(e)(1), (e)(2)(ii) (addressable)",
+        "PCI DSS 4.2.1, 8.3.2",
+        "ASVS 4.0.3 9.1.1, 9.2.2",
+    ),
+)
+def unencrypted_hops(graph: SystemGraph) -> Iterator[Hit]:
+    """Every flow on a plaintext protocol can be read and altered on the wire."""
+    for flow in graph.system.flows:
+        if not is_plaintext(flow):
+            continue
+        quiet = graph.flow_sensitivity(flow) == 0 and flow.auth in (None, "none")
+        if quiet:
+            steps = Steps("info", basis="no non-public data and no credentials")
+        else:
+            steps = transit_steps(graph, flow, "high")
+            if flow.message_encryption:
+                steps.step(-1, "payload encrypted end to end")
+        evidence = [f"{hop_text(graph, flow)} uses {protocol_text(flow)}."]
+        if flow.data:
+            evidence.append(f"It carries {', '.join(graph.label(d) for d in flow.data)}.")
+        if flow.auth not in (None, "none"):
+            evidence.append(f"Its {flow.auth} credentials cross the wire in the clear.")
+        if not graph.crosses_boundary(flow) and graph.elements[flow.source].boundary:
+            evidence.append(
+                f"Both ends sit inside {graph.label(graph.elements[flow.source].boundary)}: "
+                "the internal-network trust trap, where a private network stands in for "
+                "encryption."
+            )
+        if flow.message_encryption:
+            evidence.append(
+                "The payload is encrypted above the transport, but metadata and "
+                "credentials are not."
+            )
+        yield Hit(
+            subject=(flow.id,),
+            steps=steps,
+            evidence=" ".join(evidence),
+            target=flow.target,
+            title=f"Unencrypted hop {hop_text(graph, flow)} ({flow.protocol or 'unstated'})",
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
+        )
+
+
+def _entry_points(graph: SystemGraph, data_id: str, carriers: list[Flow]) -> list[str]:
+    """Where a data class enters (sent without being received) or rests."""
+    senders = {f.source for f in carriers}
+    receivers = {f.target for f in carriers}
+    entries = senders - receivers
+    entries.update(
+        e.id for e in graph.system.elements if e.is_store and data_id in graph.held_at_rest(e.id)
+    )
+    return sorted(entries)
+
+
+def _onward(carriers: list[Flow]) -> dict[str, str]:
+    """For each element, the next flow towards the nearest element the data leaves no
+    further from: one reverse breadth-first search, so continuing journeys is linear."""
+    into: dict[str, list[Flow]] = defaultdict(list)
+    senders = set()
+    for flow in carriers:
+        into[flow.target].append(flow)
+        senders.add(flow.source)
+    ends = sorted({f.target for f in carriers} - senders)
+    next_flow: dict[str, str] = {}
+    done = set(ends)
+    queue = deque(ends)
+    while queue:
+        here = queue.popleft()
+        for flow in into.get(here, ()):
+            if flow.source not in done:
+                done.add(flow.source)
+                next_flow[flow.source] = flow.id
+                queue.append(flow.source)
+    return next_flow
+
+
+def _describe_journey(graph: SystemGraph, flow_ids: tuple[str, ...]) -> str:
+    parts = []
+    for flow_id in flow_ids:
+        flow = graph.flows[flow_id]
+        if not parts:
+            parts.append(graph.label(flow.source))
+        marker = "PLAINTEXT " if is_plaintext(flow) and not flow.message_encryption else ""
+        parts.append(f"--{marker}{flow.protocol or 'unstated'}--> {graph.label(flow.target)}")
+    return " ".join(parts)
+
+
+@rule(
+    "e2e-gap",
+    title="Sensitive data loses its encryption on the way",
+    base="high",
+    effort=2,
+    fix="Keep {target} encrypted end to end",
+    remediation=(
+        "Encrypt every hop the data class travels, not only the edge: re-encrypt behind "
+        "the TLS-terminating gateway or load balancer (TLS to the backend, a mesh with "
+        "strict mTLS), or encrypt the payload itself end to end."
+    ),
+    references=("CWE-319", "SOC 2 CC6.7", "PCI DSS 4.2.1", "ASVS 4.0.3 9.2.2"),
+)
+def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
+    """Restricted data that is protected on some hops travels in the clear on others."""
+    for data in graph.system.data:
+        if data.sensitivity < 3:
+            continue
+        carriers = graph.flows_carrying(data.id)
+        came_from = graph.reach(_entry_points(graph, data.id, carriers), carriers)
+        breaks = sorted(
+            (
+                f
+                for f in carriers
+                if f.source in came_from and is_plaintext(f) and not f.message_encryption
+            ),
+            key=lambda f: f.id,
+        )
+        if not breaks:
+            continue
+        onward = _onward(carriers)
+        journeys = []
+        for hop in breaks:
+            _, before = graph.journey(came_from, hop.source)
+            after, here, seen = [], hop.target, {hop.source, hop.target}
+            while here in onward and graph.flows[onward[here]].target not in seen:
+                after.append(onward[here])
+                here = graph.flows[onward[here]].target
+                seen.add(here)
+            journeys.append((*before, hop.id, *after))
+        first = journeys[0]
+        path = (graph.flows[first[0]].source, *(graph.flows[f].target for f in first))
+        all_flows = tuple(dict.fromkeys(f for journey in journeys for f in journey))
+        worst_hop = max(breaks, key=graph.flow_exposure)
+        steps = Steps("high").sensitivity(data.sensitivity, data.tags)
+        steps.exposure(graph.flow_exposure(worst_hop))
+        gateways = [
+            graph.label(f.source)
+            for f in breaks
+            if any(not is_plaintext(g) for g in graph.flows_in(f.source) if data.id in g.data)
+        ]
+        summary = (
+            f"Encryption ends at {', '.join(dict.fromkeys(gateways))}; "
+            if gateways
+            else "The data is never encrypted on some hops; "
+        )
+        evidence = (
+            summary
+            + f"{data.name or data.id} then crosses {len(breaks)} plaintext hop(s): "
+            + "; ".join(_describe_journey(graph, j) for j in journeys)
+            + "."
+        )
+        yield Hit(
+            subject=(data.id, *(f.id for f in breaks)),
+            identity=(data.id,),
+            steps=steps,
+            evidence=evidence,
+            target=data.id,
+            title=f"{data.name or data.id} is not encrypted end to end",
+            path=path,
+            flows=all_flows,
+        )
+
+
+@rule(
+    "no-mutual-auth",
+    title="Caller not strongly authenticated",
+    base="medium",
+    effort=2,
+    fix="Require mutual authentication for {target}",
+    remediation=(
+        "Authenticate the calling service, not just the server: mTLS (a strict service "
+        "mesh does this for every hop in its boundary), or signed requests (SigV4, HMAC)."
+    ),
+    references=("CWE-287", "CWE-306", "HIPAA 164.312(d)", "ASVS 4.0.3 9.2.3"),
+)
+def missing_mutual_auth(graph: SystemGraph) -> Iterator[Hit]:
+    """Encrypted machine-to-machine traffic where the receiver cannot tell who is calling."""
+    for flow in graph.system.flows:
+        source, target = graph.elements[flow.source], graph.elements[flow.target]
+        if source.kind in HUMAN_KINDS or target.kind in HUMAN_KINDS:
+            continue
+        if not flow.encrypted or flow.protocol == "in-process":
+            continue
+        if graph.flow_sensitivity(flow) < 2:
+            continue
+        if (flow.tls and flow.tls.mutual) or flow.auth in STRONG_SENDER_AUTH or flow.signed:
+            continue
+        crosses = graph.crosses_boundary(flow)
+        mesh = graph.mesh(source.boundary)
+        if not crosses and mesh == "strict":
+            continue
+        if crosses or not source.boundary:
+            where, target_id, effort = "crosses a trust boundary", flow.target, 2
+        else:
+            target_id = source.boundary
+            effort = 1 if mesh == "permissive" else 2
+            where = (
+                f"stays inside {graph.label(source.boundary)}, whose mesh is "
+                f"{mesh or 'not stated'} (not strict mTLS)"
+            )
+        yield Hit(
+            subject=(flow.id,),
+            steps=transit_steps(graph, flow, "medium"),
+            evidence=(
+                f"{hop_text(graph, flow)} {where}; the caller authenticates with "
+                f"{flow.auth or 'nothing stated'}, without mTLS or request signing."
+            ),
+            target=target_id,
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
+            effort=effort,
+        )
+
+
+@rule(
+    "weak-tls",
+    title="Weak TLS configuration",
+    base="high",
+    effort=1,
+    fix="Harden TLS on connections into {target}",
+    remediation=(
+        "Accept TLS 1.2 as the minimum (1.3 preferred), disable NULL, EXPORT, RC4, 3DES and "
+        "MD5 suites, and allow only (EC)DHE key exchange so recorded traffic stays secret "
+        "if the server key leaks later (forward secrecy)."
+    ),
+    references=(
+        "CWE-327",
+        "CWE-757",
+        "NIST SP 800-52r2",
+        "PCI DSS 4.2.1",
+        "ASVS 4.0.3 9.1.2, 9.1.3",
+    ),
+)
+def weak_tls(graph: SystemGraph) -> Iterator[Hit]:
+    """Old protocol versions, weak suites or no forward secrecy let traffic be broken."""
+    for flow in graph.system.flows:
+        tls = flow.tls
+        if tls is None:
+            continue
+        problems = []
+        if tls.min_version in ("1.0", "1.1"):
+            problems.append(f"accepts TLS {tls.min_version} (below 1.2)")
+        if tls.weak_ciphers:
+            problems.append("enables weak cipher suites")
+        below_13 = tls.min_version != "1.3"
+        no_pfs = tls.forward_secrecy is False and below_13
+        if no_pfs:
+            version = f"TLS {tls.min_version}" if tls.min_version else "an unstated minimum version"
+            problems.append(f"has no forward secrecy with {version}")
+        if not problems:
+            continue
+        pfs_only = no_pfs and len(problems) == 1
+        steps = transit_steps(
+            graph, flow, "medium" if pfs_only else "high", "no forward secrecy" if pfs_only else ""
+        )
+        yield Hit(
+            subject=(flow.id,),
+            steps=steps,
+            evidence=f"{hop_text(graph, flow)} " + "; ".join(problems) + ".",
+            target=flow.target,
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
+        )
+
+
+@rule(
+    "cert-validation-disabled",
+    title="Certificate validation disabled",
+    base="high",
+    effort=1,
+    fix="Harden TLS on connections into {target}",
+    remediation=(
+        "Turn peer verification back on: validate the chain against a trusted CA and check "
+        "the host name. For private services, trust the private CA explicitly rather than "
+        "disabling checks."
+    ),
+    references=("CWE-295", "ASVS 4.0.3 9.2.1", "PCI DSS 4.2.1"),
+)
+def cert_validation_disabled(graph: SystemGraph) -> Iterator[Hit]:
+    """A client that does not verify the peer talks TLS to whoever answers."""
+    for flow in graph.system.flows:
+        if flow.tls and not flow.tls.verify_peer:
+            yield Hit(
+                subject=(flow.id,),
+                steps=transit_steps(graph, flow, "high"),
+                evidence=(
+                    f"{graph.label(flow.source)} does not verify the certificate of "
+                    f"{graph.label(flow.target)}: anyone on the path can impersonate it."
+                ),
+                target=flow.target,
+                path=(flow.source, flow.target),
+                flows=(flow.id,),
+            )
+
+
+@rule(
+    "self-signed-cert",
+    title="Self-signed certificate",
+    base="medium",
+    effort=2,
+    fix="Manage certificates for {target}",
+    remediation=(
+        "Issue the certificate from a CA the clients trust (a public CA, or a private CA "
+        "whose root is distributed and pinned), with automated renewal."
+    ),
+    references=("CWE-295", "PCI DSS 4.2.1, 4.2.1.1"),
+)
+def self_signed_certs(graph: SystemGraph) -> Iterator[Hit]:
+    """Clients of a self-signed certificate cannot tell it from an attacker's."""
+    for flow in graph.system.flows:
+        if not flow.tls or flow.tls.certificate != "self-signed":
+            continue
+        envs = {graph.env(flow.source), graph.env(flow.target)}
+        if envs == {"non-prod"}:
+            continue
+        where = "production" if "prod" in envs else "an environment not stated as non-prod"
+        yield Hit(
+            subject=(flow.id,),
+            steps=transit_steps(graph, flow, "medium"),
+            evidence=(
+                f"{hop_text(graph, flow)} presents a self-signed certificate in {where}; "
+                "clients must either skip validation or trust it by hand."
+            ),
+            target=flow.target,
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
+        )
+
+
+@rule(
+    "cert-expiry",
+    title="Certificate expired or expiring",
+    base="high",
+    effort=2,
+    fix="Manage certificates for {target}",
+    remediation=(
+        "Renew the certificate now and automate renewal (ACME, a cloud certificate "
+        "manager); alert well before expiry."
+    ),
+    references=("CWE-298", "PCI DSS 4.2.1", "ASVS 4.0.3 9.2.4"),
+)
+def cert_expiry(graph: SystemGraph) -> Iterator[Hit]:
+    """An expired certificate breaks the service or trains people to click through."""
+    warning = graph.policy.cert_warning_days
+    for flow in graph.system.flows:
+        tls = flow.tls
+        if tls is None:
+            continue
+        days = (tls.cert_expires - graph.today).days if tls.cert_expires else None
+        if days is not None and days < 0:
+            base, basis = "high", "expired"
+            evidence = f"expired on {tls.cert_expires.isoformat()} ({-days} d ago)"
+        elif days is not None and days <= warning and not tls.auto_renew:
+            base, basis = "medium", "expiring"
+            evidence = (
+                f"expires on {tls.cert_expires.isoformat()}, in {days} d "
+                f"<= policy {warning} d, and is not renewed automatically"
+            )
+        elif not tls.auto_renew and flow.target in graph.internet_facing:
+            base, basis = "low", "no auto-renewal"
+            evidence = "is not renewed automatically on an internet-facing endpoint"
+        else:
+            continue
+        yield Hit(
+            subject=(flow.id,),
+            steps=transit_steps(graph, flow, base, basis),
+            evidence=f"The certificate on {hop_text(graph, flow)} {evidence}.",
+            target=flow.target,
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
+        )

@@ -1,0 +1,87 @@
+"""Severity steps, finding priority and the remediation plan (RULES.md)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .model import SEVERITIES
+
+POINTS = {"critical": 10, "high": 5, "medium": 2, "low": 1, "info": 0}
+SENSITIVITY_NAMES = {0: "public", 1: "internal", 2: "confidential", 3: "restricted"}
+
+
+def rank(severity: str) -> int:
+    """0 for info up to 4 for critical."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass
+class Steps:
+    """A base severity and the steps applied to it, printed as the finding's arithmetic.
+
+    Severity = base + steps, clamped once at the end to info..critical, never below the
+    floor: "high, +1 PAN, +1 internet -> critical".
+    """
+
+    base: str
+    floor: str = "info"
+    basis: str = ""  # why the base is what it is, when a rule picks it by case
+    steps: list[tuple[int, str]] = field(default_factory=list)
+
+    def step(self, delta: int, reason: str) -> Steps:
+        if delta:
+            self.steps.append((delta, reason))
+        return self
+
+    def sensitivity(self, s: int, tags: tuple[str, ...] = ()) -> Steps:
+        """S = 4: +1 (names the regulated tags); S <= 1: -1."""
+        if s >= 4:
+            regulated = [t.upper() if t in ("pan", "phi") else t for t in tags] or ["regulated"]
+            return self.step(+1, "/".join(dict.fromkeys(regulated)) + " data")
+        if s <= 1:
+            return self.step(-1, f"only {SENSITIVITY_NAMES[s]} data")
+        return self
+
+    def exposure(self, x: int) -> Steps:
+        """X >= 3: +1 (internet or third party); X = 1: -1 (one boundary)."""
+        if x >= 4:
+            return self.step(+1, "internet")
+        if x == 3:
+            return self.step(+1, "third party")
+        if x == 1:
+            return self.step(-1, "inside one boundary")
+        return self
+
+    def blast(self, radius: int, threshold: int) -> Steps:
+        if radius >= threshold:
+            return self.step(+1, f"blast radius {radius} >= {threshold}")
+        return self
+
+    @property
+    def severity(self) -> str:
+        value = rank(self.base) + sum(delta for delta, _ in self.steps)
+        value = max(rank(self.floor), min(value, len(SEVERITIES) - 1), 0)
+        return SEVERITIES[value]
+
+    @property
+    def text(self) -> str:
+        base = f"{self.base} ({self.basis})" if self.basis else self.base
+        parts = [base] + [f"{delta:+d} {reason}" for delta, reason in self.steps]
+        result = self.severity
+        if result != self.base or self.steps:
+            floor_note = ""
+            unclamped = rank(self.base) + sum(d for d, _ in self.steps)
+            if unclamped < rank(self.floor):
+                floor_note = f" (floor {self.floor})"
+            return f"{', '.join(parts)} -> {result}{floor_note}"
+        return base
+
+
+def weight(severity: str, blast_radius: int) -> float:
+    """Points x (1 + log2 B): what one finding adds to its plan item's score."""
+    return POINTS[severity] * (1 + math.log2(max(blast_radius, 1)))
+
+
+def priority(severity: str, blast_radius: int, effort: int) -> float:
+    return weight(severity, blast_radius) / effort
