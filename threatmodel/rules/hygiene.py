@@ -1,1 +1,105 @@
-"""Placeholder until the family is written."""
+"""Model hygiene: facts the model leaves out, which the other rules then cannot check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..graph import SystemGraph
+from ..model import Element, Flow, Key
+from ..scoring import Steps
+from .base import Hit, rule
+
+# Encrypted protocols that do not use TLS: a `tls:` block (certificate, TLS version) does
+# not describe them, so the model is complete without one.
+NON_TLS_PROTOCOLS = frozenset({"in-process", "ssh", "sftp", "ipsec", "wireguard"})
+HIDDEN_S = 3
+
+
+def missing_element_facts(graph: SystemGraph, element: Element) -> list[str]:
+    missing = []
+    # A log sink always holds what it records, even without `stores`.
+    holds = graph.held_at_rest(element.id) or element.kind == "log-sink"
+    if element.is_store and element.encryption is None and holds:
+        missing.append("encryption (assumed none)")
+    if element.boundary is None:
+        missing.append("boundary")
+    return missing
+
+
+def missing_flow_facts(flow: Flow) -> list[str]:
+    missing = []
+    if flow.protocol is None:
+        missing.append("protocol (assumed plaintext)")
+    if not flow.data:
+        missing.append("data")
+    if flow.encrypted and flow.protocol not in NON_TLS_PROTOCOLS:
+        tls = flow.tls
+        if tls is None:
+            missing.append("tls (the TLS checks were skipped)")
+        else:
+            if tls.min_version is None:
+                missing.append("tls.min_version")
+            if tls.forward_secrecy is None and tls.min_version != "1.3":
+                missing.append("tls.forward_secrecy")
+            if tls.certificate is None:
+                missing.append("tls.certificate")
+            # A certificate renewed automatically changes its expiry every few weeks; a
+            # date written into the model would only go stale.
+            if tls.cert_expires is None and not tls.auto_renew:
+                missing.append("tls.cert_expires (or auto_renew)")
+    return missing
+
+
+def missing_key_facts(key: Key) -> list[str]:
+    return [] if key.custody else ["custody"]
+
+
+def _steps(s: int) -> Steps:
+    # The base names the sensitivity case, so there is no sensitivity step.
+    if s >= HIDDEN_S:
+        return Steps("low", basis=f"hides restricted data (S = {s})")
+    return Steps("info")
+
+
+@rule(
+    "model-incomplete",
+    title="Model incomplete",
+    base="info",
+    effort=1,
+    fix="Complete the model for {target}",
+    remediation=(
+        "State the missing facts in the model. Until then the rules that need them either "
+        "assume the worst (store encryption, flow protocol) or cannot check at all."
+    ),
+    references=("SOC 2 CC6.1",),
+)
+def model_incomplete(graph: SystemGraph) -> Iterator[Hit]:
+    """Facts left out of the model hide weaknesses the review cannot see."""
+    # Names come from the items themselves: IDs are unique per section only, so a flow
+    # and an element may share one and a lookup by ID could name the wrong item.
+    items: list[tuple[str, str, str, list[str], int]] = []
+    for element in graph.system.elements:
+        missing = missing_element_facts(graph, element)
+        s = graph.element_sensitivity(element.id)
+        items.append(("element", element.id, element.label, missing, s))
+    for flow in graph.system.flows:
+        name = flow.name or (
+            f"{graph.elements[flow.source].label} -> {graph.elements[flow.target].label}"
+        )
+        s = graph.flow_sensitivity(flow)
+        items.append(("flow", flow.id, name, missing_flow_facts(flow), s))
+    for key in graph.system.keys:
+        s = graph.key_sensitivity(key.id)
+        items.append(("key", key.id, key.name or key.id, missing_key_facts(key), s))
+    for section, item_id, name, missing, s in items:
+        if not missing:
+            continue
+        yield Hit(
+            subject=(item_id,),
+            identity=(section, item_id),
+            steps=_steps(s),
+            evidence=f"The {section} {name} does not state: {', '.join(missing)}.",
+            target=item_id,
+            title=f"Model incomplete: {section} {name}",
+            flows=(item_id,) if section == "flow" else (),
+        )
