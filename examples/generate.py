@@ -1,0 +1,195 @@
+"""Synthetic systems of any size, for benchmarks and load tests.
+
+    python examples/generate.py 1000 > big.yaml
+
+The mix follows what real architectures look like: mostly services, a store behind most
+of them, backups of the stores, a few brokers, log sinks and vendors, keys that wrap data
+keys, and two flows per element, most of them on TLS.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from typing import Any
+
+import yaml
+
+KIND_MIX = [
+    ("client", 6),
+    ("service", 30),
+    ("gateway", 5),
+    ("function", 5),
+    ("database", 10),
+    ("object-store", 5),
+    ("cache", 5),
+    ("search-index", 2),
+    ("warehouse", 2),
+    ("broker", 4),
+    ("log-sink", 3),
+    ("backup", 10),
+    ("key-store", 2),
+    ("external", 6),
+    ("user", 5),
+]
+STORE_KINDS = {
+    "database",
+    "object-store",
+    "cache",
+    "search-index",
+    "warehouse",
+    "broker",
+    "log-sink",
+    "backup",
+}
+ENCRYPTIONS = ["none", "platform", "sse-kms", "tde-cmk", "field", "envelope"]
+PROTOCOLS_TLS = ["https", "grpcs", "postgres-tls", "kafka-sasl-ssl", "redis-tls"]
+PROTOCOLS_PLAIN = ["http", "grpc", "postgres", "kafka", "redis"]
+DATA = [
+    ("public-site", "public", []),
+    ("metrics", "internal", []),
+    ("orders", "confidential", ["pii"]),
+    ("profiles", "confidential", ["pii"]),
+    ("cards", "restricted", ["pan"]),
+    ("health", "restricted", ["phi"]),
+    ("passwords", "restricted", ["credentials"]),
+    ("api-secrets", "restricted", ["secret"]),
+    ("documents", "restricted", ["pii"]),
+    ("telemetry", "internal", []),
+]
+
+
+def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
+    """A valid MODEL.md document with `n_elements` elements and 2 flows per element."""
+    rng = random.Random(seed)
+    n_vpcs = max(1, n_elements // 50)
+    boundaries: list[dict[str, Any]] = [
+        {"id": "internet", "kind": "internet"},
+        {"id": "vendors", "kind": "third-party"},
+        {"id": "cloud", "kind": "internal", "env": "prod"},
+    ]
+    for v in range(n_vpcs):
+        boundaries.append(
+            {
+                "id": f"vpc-{v}",
+                "kind": "internal",
+                "parent": "cloud",
+                "mesh": rng.choice(["strict", "permissive", "none"]),
+            }
+        )
+    data = [{"id": d, "classification": c, "tags": t} for d, c, t in DATA]
+
+    kinds, weights = zip(*KIND_MIX, strict=True)
+    elements: list[dict[str, Any]] = []
+    stores: list[str] = []
+    for i in range(n_elements):
+        kind = rng.choices(kinds, weights)[0]
+        if kind == "backup" and not stores:
+            kind = "database"
+        element: dict[str, Any] = {"id": f"{kind}-{i}", "kind": kind, "name": f"{kind} {i}"}
+        if kind in ("client", "user"):
+            element["boundary"] = "internet"
+        elif kind == "external":
+            element["boundary"] = "vendors"
+            element["agreements"] = rng.sample(["baa", "dpa", "pci-tpsp"], rng.randint(0, 2))
+        else:
+            element["boundary"] = f"vpc-{rng.randrange(n_vpcs)}"
+        if kind in ("gateway", "service", "function"):
+            element["rate_limited"] = rng.random() < 0.6
+            element["internet_facing"] = kind == "gateway"
+            element["logs_payloads"] = rng.random() < 0.1
+        if kind in STORE_KINDS:
+            element["encryption"] = rng.choice(ENCRYPTIONS)
+            if kind == "backup":
+                element["backup_of"] = rng.choice(stores)
+                element["immutable"] = rng.random() < 0.5
+            else:
+                element["stores"] = rng.sample([d for d, _, _ in DATA], rng.randint(1, 3))
+                stores.append(element["id"])
+            if kind == "broker":
+                element["auth"] = rng.choice(["none", "sasl-scram", "mtls", "iam"])
+                element["acls"] = rng.random() < 0.5
+            if kind == "log-sink":
+                element["redaction"] = rng.random() < 0.5
+                element["immutable"] = rng.random() < 0.5
+        elements.append(element)
+
+    keys: list[dict[str, Any]] = []
+    n_keks = max(1, n_elements // 40)
+    for k in range(n_keks):
+        keys.append(
+            {
+                "id": f"kek-{k}",
+                "type": "kek",
+                "custody": rng.choice(["hsm", "kms", "kms", "env-var"]),
+                "rotation_days": rng.choice([90, 365]),
+                "last_rotated": "2026-09-01",
+                "wraps": [],
+            }
+        )
+    keyed = [e for e in elements if e.get("encryption") in ("sse-kms", "tde-cmk", "envelope")]
+    for d, element in enumerate(keyed):
+        if rng.random() < 0.2 and d > 0:
+            element["key"] = f"dek-{rng.randrange(d)}"  # reuse an earlier data key
+            continue
+        keys.append(
+            {
+                "id": f"dek-{d}",
+                "type": "dek",
+                "custody": rng.choice(["kms", "app-memory", "vault"]),
+                "rotation_days": 90,
+                "last_rotated": "2026-10-01",
+            }
+        )
+        element["key"] = f"dek-{d}"
+        if rng.random() < 0.8:
+            keys[rng.randrange(n_keks)]["wraps"].append(f"dek-{d}")
+    existing = {k["id"] for k in keys}
+    for element in keyed:
+        if element.get("key") not in existing:
+            element.pop("key", None)
+    for key in keys:
+        if not key.get("wraps"):
+            key.pop("wraps", None)
+
+    targets = [e["id"] for e in elements if e["kind"] not in ("client", "user")]
+    flows: list[dict[str, Any]] = []
+    for element in elements:
+        for j in range(2):
+            target = rng.choice(targets)
+            if target == element["id"]:
+                continue
+            encrypted = rng.random() < 0.8
+            flow: dict[str, Any] = {
+                "id": f"f-{element['id']}-{j}",
+                "from": element["id"],
+                "to": target,
+                "protocol": rng.choice(PROTOCOLS_TLS if encrypted else PROTOCOLS_PLAIN),
+                "data": rng.sample([d for d, _, _ in DATA], rng.randint(0, 2)),
+                "auth": rng.choice(["none", "jwt", "mtls", "api-key", "oauth2"]),
+            }
+            if encrypted:
+                flow["tls"] = {
+                    "min_version": rng.choice(["1.2", "1.3", "1.3", "1.1"]),
+                    "forward_secrecy": rng.random() < 0.9,
+                    "certificate": rng.choice(["public-ca", "private-ca", "self-signed"]),
+                    "cert_expires": rng.choice(["2026-12-10", "2027-06-01", "2026-10-01"]),
+                    "auto_renew": rng.random() < 0.7,
+                }
+            flows.append(flow)
+
+    return {
+        "format": "ciphermap/1",
+        "name": f"Synthetic system ({n_elements} elements)",
+        "policy": {"today": "2026-11-28"},
+        "data": data,
+        "boundaries": boundaries,
+        "keys": keys,
+        "elements": elements,
+        "flows": flows,
+    }
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    yaml.safe_dump(generate_system(size), sys.stdout, sort_keys=False)
