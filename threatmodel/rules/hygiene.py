@@ -57,7 +57,7 @@ def missing_key_facts(key: Key) -> list[str]:
 def _steps(s: int) -> Steps:
     # The base names the sensitivity case, so there is no sensitivity step.
     if s >= HIDDEN_S:
-        return Steps("low", basis=f"hides restricted data (S = {s})")
+        return Steps("low", basis="hides restricted data")
     return Steps("info")
 
 
