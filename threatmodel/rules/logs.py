@@ -150,10 +150,15 @@ def sensitive_data_in_logs(graph: SystemGraph) -> Iterator[Hit]:
 
 
 def _received_sensitivity(graph: SystemGraph, sink_id: str) -> tuple[int, tuple[str, ...]]:
-    """S of a log sink: what it holds at rest and what flows into it, since a log sink
-    keeps what it is sent; with the regulated tags of the S = 4 data."""
+    """S of a log sink: what it holds at rest, what flows into it (a log sink keeps what
+    it is sent) and what its payload-logging feeders receive; with the regulated tags of
+    the S = 4 data."""
     data_ids = set(graph.held_at_rest(sink_id))
-    data_ids.update(d for f in graph.flows_in(sink_id) for d in f.data)
+    for feed in graph.flows_in(sink_id):
+        data_ids.update(feed.data)
+        feeder = graph.elements[feed.source]
+        if feeder.is_service and feeder.logs_payloads:
+            data_ids.update(d for f in graph.flows_in(feeder.id) for d in f.data)
     ordered = [d.id for d in graph.system.data if d.id in data_ids]
     s = graph.data_sensitivity(ordered)
     tags = tuple(

@@ -326,3 +326,27 @@ def test_both_log_rules_plan_separate_fixes_for_the_sink():
     items = {f.rule: f.plan_item for f in result if f.rule in (LEAK, SINK)}
 
     assert items[LEAK] != items[SINK]
+
+
+def test_a_sink_fed_by_a_payload_logger_counts_what_the_logger_receives():
+    doc = document(
+        elements=[BROWSER, service(logs_payloads=True), sink(immutable=False)],
+        flows=[
+            flow("checkout", "browser", "api", ["card"]),
+            flow("api-logs", "api", "logs", ["telemetry"]),
+        ],
+    )
+
+    assert only(doc, SINK).steps == "medium, +1 PAN data -> high"
+
+
+def test_a_sink_fed_by_a_quiet_service_counts_only_the_feed():
+    doc = document(
+        elements=[BROWSER, service(), sink(immutable=False)],
+        flows=[
+            flow("checkout", "browser", "api", ["card"]),
+            flow("api-logs", "api", "logs", ["telemetry"]),
+        ],
+    )
+
+    assert only(doc, SINK).steps == "medium, -1 only internal data -> low"
