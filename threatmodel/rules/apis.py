@@ -16,7 +16,13 @@ WEAK_BROKER_AUTH = frozenset({"none", "default-credentials"})
 
 
 def tags_of(graph: SystemGraph, data_ids: Iterable[str]) -> tuple[str, ...]:
-    return tuple(t for d in data_ids if d in graph.data for t in graph.data[d].tags)
+    """Tags of the regulated data (S = 4), which name the +1 sensitivity step."""
+    return tuple(
+        tag
+        for d in data_ids
+        if d in graph.data and graph.data[d].sensitivity == 4
+        for tag in graph.data[d].tags
+    )
 
 
 def flow_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") -> Steps:

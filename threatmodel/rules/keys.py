@@ -70,7 +70,7 @@ def source_store(graph: SystemGraph, element_id: str) -> str:
 def spread(graph: SystemGraph, users: list[str]) -> tuple[str, str]:
     """("environments", "prod, non-prod") when the users of a key sit in different
     environments, ("boundaries", ...) in different boundaries, else ("", "")."""
-    envs = sorted({graph.env(u) or "unstated" for u in users})
+    envs = sorted({env for env in map(graph.env, users) if env})
     if len(envs) > 1:
         return "environments", ", ".join(envs)
     boundaries = sorted({graph.elements[u].boundary or "" for u in users})

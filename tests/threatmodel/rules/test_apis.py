@@ -114,7 +114,7 @@ def test_it_assumes_an_unstated_token_lifetime_is_too_long() -> None:
 def test_long_lived_credentials_step_up_for_regulated_data_but_not_for_exposure() -> None:
     doc = document(
         elements=[element("browser", "client", "internet"), element("api", "gateway")],
-        flows=[flow("f1", "browser", "api", "card", auth="basic")],
+        flows=[flow("f1", "browser", "api", "profile", "card", auth="basic")],
     )
     finding = only(doc, "long-lived-credentials")
     assert finding.severity == "high"

@@ -139,6 +139,17 @@ def test_it_steps_up_when_the_services_sit_in_different_environments() -> None:
     assert "different environments (non-prod, prod)" in finding.evidence
 
 
+def test_an_unstated_environment_counts_as_a_different_boundary_only() -> None:
+    doc = document(
+        boundaries=[{"id": "prod", "env": "prod"}, {"id": "lab"}],
+        keys=[key()],
+        elements=[service("svc1", "k"), service("svc2", "k", boundary="lab")],
+    )
+    finding = only(doc, "shared-key")
+    assert finding.steps == "medium, +1 shared across boundaries -> high"
+    assert "different boundaries (lab, prod)" in finding.evidence
+
+
 def test_it_steps_up_when_the_stores_sit_in_different_boundaries() -> None:
     doc = document(keys=[key()], elements=[store("db1", "k"), store("db2", "k", boundary="prod")])
     finding = only(doc, "shared-key")
