@@ -1,0 +1,105 @@
+"""Workspaces, their members, the systems they review and each system's history.
+
+A System row holds the current model document, its version and the cached analysis of
+that version, so pages never recompute it. History is kept as Revision rows that store a
+reverse patch (current -> previous) instead of a full copy; every CHECKPOINT_EVERY-th
+revision also stores the whole document so rebuilding an old version stays cheap.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")  # worst first
+
+
+class Workspace(models.Model):
+    name = models.CharField(max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+    ROLES = [(OWNER, "Owner"), (EDITOR, "Editor"), (VIEWER, "Viewer")]
+
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLES, default=VIEWER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workspace", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (self.OWNER, self.EDITOR)
+
+
+class System(models.Model):
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="systems")
+    # Mirrors document["name"], kept as a column for listing and sorting.
+    name = models.CharField(max_length=200)
+    document = models.JSONField(encoder=DjangoJSONEncoder)
+    version = models.PositiveIntegerField(default=1)
+    # threatmodel.analyze(...).to_dict() of the current version, and the day it was
+    # computed (a document without policy.today is analyzed "as of" that day).
+    analysis = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    analyzed_on = models.DateField(null=True, blank=True)
+    counts = models.JSONField(default=dict)  # severity -> number of findings
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Revision(models.Model):
+    """One saved version of a system.
+
+    `reverse_patch` turns this version's document into the previous revision's (empty
+    for the first one). `snapshot` holds the whole document on checkpoints only.
+    """
+
+    CHECKPOINT_EVERY = 25
+
+    system = models.ForeignKey(System, models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    summary = models.CharField(max_length=300)
+    # A run of position-only moves by one author is kept as one revision.
+    moves_only = models.BooleanField(default=False)
+    reverse_patch = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["system", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} v{self.version}: {self.summary}"

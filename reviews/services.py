@@ -1,0 +1,270 @@
+"""Saving model documents: validate with the engine, analyze, store with history.
+
+Every change to a system goes through `save_document`, whether it comes from a form, the
+editor's JSON endpoint, an import or a restore, so the rules are the same everywhere:
+the engine validates the whole document, the save is refused unless it is based on the
+current version, and each save records a revision.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+import threatmodel
+
+from .history import apply_patch, is_move_only, make_patch, summarize
+from .models import SEVERITIES, Revision, System, Workspace
+
+# Consecutive position-only saves by one author within this time become one revision.
+MOVE_COALESCE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str
+    message: str
+    line: int | None = None
+
+
+class InvalidDocument(Exception):
+    """The engine refused the document; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.location}: {p.message}" for p in problems))
+
+
+class StaleVersion(Exception):
+    """The save was based on an older version; `system` is the current one."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        super().__init__(f"{system.name} is now at version {system.version}")
+
+
+def validate(document: Any) -> tuple[dict, Any]:
+    """Load a document with the engine: (canonical document, model) or InvalidDocument."""
+    try:
+        model = threatmodel.load(document)
+    except threatmodel.ModelError as error:
+        raise InvalidDocument(
+            [Problem(p.location, p.message, getattr(p, "line", None)) for p in error.problems]
+        ) from error
+    return threatmodel.to_document(model), model
+
+
+def analyze(model: Any) -> dict:
+    return threatmodel.analyze(model).to_dict()
+
+
+def severity_counts(analysis: dict) -> dict[str, int]:
+    counts = Counter(finding["severity"] for finding in analysis.get("findings", []))
+    return {severity: counts.get(severity, 0) for severity in SEVERITIES}
+
+
+def blank_document(name: str) -> dict:
+    return {"format": "ciphermap/1", "name": name}
+
+
+def example_files() -> list[Path]:
+    return sorted((settings.BASE_DIR / "examples").glob("*.yaml"))
+
+
+def read_upload(data: bytes | str) -> dict:
+    """A model document from uploaded or pasted text: ciphermap YAML/JSON, or any format
+    the engine's importers recognise. Raises InvalidDocument."""
+    if isinstance(data, str):
+        data = data.encode()
+    if len(data) > settings.MAX_MODEL_BYTES:
+        raise InvalidDocument(
+            [Problem("", f"the file is larger than {settings.MAX_MODEL_BYTES // 1024} KB")]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidDocument([Problem("", "the file is not UTF-8 text")]) from None
+    source: Any = text
+    importer = _importer()
+    if importer is not None:
+        try:
+            source = importer(text)
+        except threatmodel.ModelError as error:
+            raise InvalidDocument(
+                [Problem(p.location, p.message, getattr(p, "line", None)) for p in error.problems]
+            ) from error
+        if not isinstance(source, dict | str | bytes):
+            source = threatmodel.to_document(source)
+    document, _model = validate(source)
+    return document
+
+
+def _importer():
+    try:
+        formats = importlib.import_module("threatmodel.formats")
+    except ImportError:
+        return None
+    return getattr(formats, "import_model", None)
+
+
+@transaction.atomic
+def create_system(workspace: Workspace, document: Any, author) -> System:
+    canonical, model = validate(document)
+    analysis = analyze(model)
+    counts = severity_counts(analysis)
+    system = System.objects.create(
+        workspace=workspace,
+        name=canonical["name"],
+        document=canonical,
+        version=1,
+        analysis=analysis,
+        analyzed_on=timezone.localdate(),
+        counts=counts,
+    )
+    Revision.objects.create(
+        system=system,
+        version=1,
+        author=author,
+        summary=summarize(None, canonical),
+        reverse_patch=None,
+        counts=counts,
+    )
+    return system
+
+
+def save_document(
+    system: System, document: Any, *, base_version: int, author, summary_prefix: str = ""
+) -> System:
+    """Validate, analyze and store `document` as the version after `base_version`.
+
+    Raises InvalidDocument (nothing saved) or StaleVersion (someone saved first; nothing
+    saved). Saving an unchanged document is a no-op that keeps the version.
+    """
+    if base_version != system.version:
+        raise StaleVersion(System.objects.get(pk=system.pk))
+    canonical, model = validate(document)
+    if canonical == system.document:
+        return system
+    analysis = analyze(model)
+    counts = severity_counts(analysis)
+    new_version = base_version + 1
+    with transaction.atomic():
+        # The WHERE version = base makes concurrent saves safe without locking: exactly
+        # one of two saves based on the same version can match.
+        updated = System.objects.filter(pk=system.pk, version=base_version).update(
+            name=canonical["name"],
+            document=canonical,
+            version=new_version,
+            analysis=analysis,
+            analyzed_on=timezone.localdate(),
+            counts=counts,
+            updated=timezone.now(),
+        )
+        if not updated:
+            raise StaleVersion(System.objects.get(pk=system.pk))
+        _record_revision(
+            system, system.document, canonical, new_version, author, counts, summary_prefix
+        )
+    system.refresh_from_db()
+    return system
+
+
+def _record_revision(
+    system: System,
+    old: dict,
+    new: dict,
+    version: int,
+    author,
+    counts: dict,
+    summary_prefix: str = "",
+) -> None:
+    moves_only = is_move_only(old, new) and not summary_prefix
+    last = system.revisions.order_by("-version").first()
+    if (
+        moves_only
+        and last is not None
+        and last.moves_only
+        and author is not None
+        and last.author_id == author.pk
+        and timezone.now() - last.updated < MOVE_COALESCE_WINDOW
+    ):
+        # Fold this move into the previous move: the revision now spans both.
+        before = apply_patch(old, last.reverse_patch)
+        last.version = version
+        last.reverse_patch = make_patch(new, before)
+        last.summary = summarize(before, new)
+        last.counts = counts
+        if last.snapshot is not None:
+            last.snapshot = new
+        last.save()
+        return
+    previous = last.version if last else 0
+    checkpoint = version // Revision.CHECKPOINT_EVERY != previous // Revision.CHECKPOINT_EVERY
+    summary = summarize(old, new)
+    if summary_prefix:
+        summary = f"{summary_prefix}: {summary}"
+    Revision.objects.create(
+        system=system,
+        version=version,
+        author=author,
+        summary=summary[:300],
+        moves_only=moves_only,
+        reverse_patch=make_patch(new, old),
+        snapshot=new if checkpoint else None,
+        counts=counts,
+    )
+
+
+def document_at(system: System, version: int) -> dict:
+    """The document as it was at `version`, rebuilt from the nearest later checkpoint
+    (or the current document) by applying reverse patches."""
+    checkpoint = (
+        system.revisions.filter(version__gte=version, snapshot__isnull=False)
+        .order_by("version")
+        .values_list("version", "snapshot")
+        .first()
+    )
+    start_version, document = checkpoint or (system.version, system.document)
+    patches = (
+        system.revisions.filter(version__gt=version, version__lte=start_version)
+        .order_by("-version")
+        .values_list("reverse_patch", flat=True)
+    )
+    for patch in patches:
+        document = apply_patch(document, patch)
+    return document
+
+
+def restore(system: System, revision: Revision, author) -> System:
+    document = document_at(system, revision.version)
+    return save_document(
+        system,
+        document,
+        base_version=system.version,
+        author=author,
+        summary_prefix=f"restored version {revision.version}",
+    )
+
+
+def current_analysis(system: System) -> dict:
+    """The cached analysis, recomputed once a day for documents without policy.today
+    (rules about certificate expiry and key age depend on the date)."""
+    today = timezone.localdate()
+    if system.analyzed_on == today or system.document.get("policy", {}).get("today"):
+        return system.analysis
+    _canonical, model = validate(system.document)
+    analysis = analyze(model)
+    System.objects.filter(pk=system.pk, version=system.version).update(
+        analysis=analysis, analyzed_on=today, counts=severity_counts(analysis)
+    )
+    system.analysis, system.analyzed_on = analysis, today
+    system.counts = severity_counts(analysis)
+    return analysis

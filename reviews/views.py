@@ -1,0 +1,821 @@
+"""Views: one screen or one action each.
+
+Access goes through the `_get_*_for_user` helpers: a user outside an object's workspace
+gets 404 (the object's existence is not revealed), a viewer who tries to write gets 403.
+htmx requests get the page's fragment (`template#partial`), others the whole page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+import threatmodel
+
+from . import services
+from .findings import SORTS, FindingFilter, findings_view, metric_rows
+from .forms import (
+    ITEM_FORMS,
+    ImportIntoForm,
+    ImportNewForm,
+    MemberForm,
+    NewSystemForm,
+    PolicyForm,
+    RoleForm,
+    SystemSettingsForm,
+    WorkspaceForm,
+)
+from .history import SECTION_NOUNS, diff_documents
+from .models import SEVERITIES, Membership, Revision, System, Workspace
+
+# --- access helpers ---------------------------------------------------------------
+
+
+def _role_subquery(request: HttpRequest, workspace_ref: str) -> Subquery:
+    return Subquery(
+        Membership.objects.filter(workspace=OuterRef(workspace_ref), user=request.user).values(
+            "role"
+        )[:1]
+    )
+
+
+def _check_role(role: str, write: bool, owner: bool = False) -> None:
+    if owner and role != Membership.OWNER:
+        raise PermissionDenied("Only an owner of the workspace can do this.")
+    if write and role == Membership.VIEWER:
+        raise PermissionDenied("Viewers can't change this workspace's systems.")
+
+
+def _get_system_for_user(
+    request: HttpRequest, pk: int, write: bool = False, owner: bool = False
+) -> System:
+    """The system if the user is a member of its workspace (404 otherwise); `role` is
+    set on it. A viewer asking to write gets 403."""
+    systems = System.objects.select_related("workspace").annotate(
+        role=_role_subquery(request, "workspace")
+    )
+    system = get_object_or_404(systems.exclude(role=None), pk=pk)
+    _check_role(system.role, write, owner)
+    return system
+
+
+def _get_workspace_for_user(request: HttpRequest, pk: int, owner: bool = False) -> Workspace:
+    workspaces = Workspace.objects.annotate(role=_role_subquery(request, "pk"))
+    workspace = get_object_or_404(workspaces.exclude(role=None), pk=pk)
+    _check_role(workspace.role, write=owner, owner=owner)
+    return workspace
+
+
+def _can_write(obj: System | Workspace) -> bool:
+    return obj.role in (Membership.OWNER, Membership.EDITOR)
+
+
+# --- small helpers ----------------------------------------------------------------
+
+
+def _page(request: HttpRequest, template: str, partial: str, context: dict, status: int = 200):
+    """The fragment for htmx, the whole page otherwise."""
+    name = f"{template}#{partial}" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def _examples() -> dict[str, str]:
+    return {
+        path.name: path.stem.replace("-", " ").replace("_", " ")
+        for path in services.example_files()
+    }
+
+
+def _urls(system: System) -> dict[str, Any]:
+    def item_url(name: str, section: str, *ids: str) -> str:
+        return reverse(name, args=[system.pk, section, *ids])
+
+    return {
+        "system": reverse("system_detail", args=[system.pk]),
+        "document": reverse("system_document", args=[system.pk]),
+        "findings": reverse("system_findings", args=[system.pk]),
+        "history": reverse("system_history", args=[system.pk]),
+        # Replace __id__ with an item's ID.
+        "edit": {s: item_url("item_edit", s, "__id__") for s in SECTION_NOUNS},
+        "new": {s: item_url("item_create", s) for s in SECTION_NOUNS},
+    }
+
+
+def _document_payload(system: System) -> dict:
+    return {
+        "version": system.version,
+        "document": system.document,
+        "analysis": services.current_analysis(system),
+    }
+
+
+def _system_context(request: HttpRequest, system: System, **extra) -> dict:
+    analysis = services.current_analysis(system)
+    return {
+        "system": system,
+        "document": system.document,
+        "can_edit": _can_write(system),
+        "analysis": analysis,
+        "view": findings_view(analysis, system.document, FindingFilter.from_query(request.GET)),
+        "sections": _inventory(system.document),
+        **extra,
+    }
+
+
+def _inventory(document: dict) -> list[dict]:
+    titles = {
+        "elements": "Elements",
+        "flows": "Flows",
+        "boundaries": "Trust boundaries",
+        "data": "Data classes",
+        "keys": "Keys",
+    }
+    return [
+        {
+            "section": section,
+            "title": title,
+            "noun": SECTION_NOUNS[section],
+            "items": document.get(section, []),
+        }
+        for section, title in titles.items()
+    ]
+
+
+def _saved_response(request: HttpRequest, system: System, html: str) -> HttpResponse:
+    """An htmx save answer: the re-rendered form plus the findings and inventory
+    panels swapped out of band, and a `modelChanged` event for the canvas."""
+    context = _system_context(request, system, oob=True)
+    html += render_to_string("reviews/system_detail.html#findings", context, request)
+    html += render_to_string("reviews/system_detail.html#inventory", context, request)
+    response = HttpResponse(html)
+    return trigger_client_event(response, "modelChanged", {"version": system.version})
+
+
+def _stale_message(system: System) -> str:
+    return (
+        f"Not saved: this system changed since you opened it (it is now at version "
+        f"{system.version}). Reload to see the latest version, then make your change again."
+    )
+
+
+# --- health, dashboard, workspaces ------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+TREND_LENGTH = 12
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    systems = list(
+        System.objects.filter(workspace__memberships__user=request.user)
+        .select_related("workspace")
+        .defer("document", "analysis")
+        .order_by("workspace__name", "name")
+    )
+    recent = (
+        Revision.objects.filter(system__in=systems)
+        .annotate(
+            rank=Window(RowNumber(), partition_by="system_id", order_by="-version"),
+        )
+        .filter(rank__lte=TREND_LENGTH)
+        .values("system_id", "version", "counts")
+        .order_by("system_id", "version")
+    )
+    trends: dict[int, list[dict]] = {}
+    for row in recent:
+        trends.setdefault(row["system_id"], []).append(row)
+    rows = []
+    for system in systems:
+        trend = trends.get(system.pk, [])
+        first = trend[0]["counts"] if trend else system.counts
+        rows.append(
+            {
+                "system": system,
+                "counts": [(s, system.counts.get(s, 0)) for s in SEVERITIES],
+                "changes": [
+                    (s, system.counts.get(s, 0) - first.get(s, 0))
+                    for s in SEVERITIES
+                    if system.counts.get(s, 0) != first.get(s, 0)
+                ],
+                "since": trend[0]["version"] if trend else system.version,
+                "trend": [_weight(row["counts"]) for row in trend],
+            }
+        )
+    totals = {s: sum(system.counts.get(s, 0) for system in systems) for s in SEVERITIES}
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"rows": rows, "totals": totals, "has_workspace": _my_workspaces(request).exists()},
+    )
+
+
+def _weight(counts: dict) -> int:
+    points = {"critical": 10, "high": 5, "medium": 2, "low": 1, "info": 0}
+    return sum(points[s] * counts.get(s, 0) for s in points)
+
+
+def _my_workspaces(request: HttpRequest):
+    return Workspace.objects.filter(memberships__user=request.user).annotate(
+        role=_role_subquery(request, "pk")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workspace_list(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            workspace = Workspace.objects.create(name=form.cleaned_data["name"])
+            Membership.objects.create(workspace=workspace, user=request.user, role=Membership.OWNER)
+        messages.success(request, f"Created workspace {workspace.name}.")
+        return redirect("workspace_detail", workspace.pk)
+    workspaces = _my_workspaces(request).annotate(
+        system_count=Count("systems", distinct=True),
+        member_count=Count("memberships", distinct=True),
+    )
+    return render(request, "reviews/workspace_list.html", {"workspaces": workspaces, "form": form})
+
+
+@require_GET
+def workspace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workspace = _get_workspace_for_user(request, pk)
+    return render(request, "reviews/workspace_detail.html", _workspace_context(workspace))
+
+
+def _workspace_context(workspace: Workspace, **extra) -> dict:
+    return {
+        "workspace": workspace,
+        "is_owner": workspace.role == Membership.OWNER,
+        "can_edit": _can_write(workspace),
+        "members": workspace.memberships.select_related("user"),
+        "systems": workspace.systems.defer("document", "analysis"),
+        "member_form": MemberForm(),
+        "roles": Membership.ROLES,
+        **extra,
+    }
+
+
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    workspace = _get_workspace_for_user(request, pk, owner=True)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        user, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        _membership, created = Membership.objects.get_or_create(
+            workspace=workspace, user=user, defaults={"role": role}
+        )
+        if created:
+            messages.success(request, f"Added {user.username} as {role}.")
+        else:
+            messages.info(request, f"{user.username} is already a member.")
+        return redirect("workspace_detail", workspace.pk)
+    context = _workspace_context(workspace, member_form=form)
+    return render(request, "reviews/workspace_detail.html", context, status=400)
+
+
+def _other_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(workspace=membership.workspace, role=Membership.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@require_POST
+def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    workspace = _get_workspace_for_user(request, pk, owner=True)
+    membership = get_object_or_404(workspace.memberships, pk=member_pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role.")
+    elif membership.role == Membership.OWNER and not _other_owners(membership):
+        messages.error(request, "A workspace needs at least one owner.")
+    else:
+        membership.role = form.cleaned_data["role"]
+        membership.save(update_fields=["role"])
+        messages.success(request, f"{membership.user.username} is now {membership.role}.")
+    return redirect("workspace_detail", workspace.pk)
+
+
+@require_POST
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    workspace = _get_workspace_for_user(request, pk, owner=True)
+    membership = get_object_or_404(workspace.memberships, pk=member_pk)
+    if membership.role == Membership.OWNER and not _other_owners(membership):
+        messages.error(request, "A workspace needs at least one owner.")
+    else:
+        membership.delete()
+        messages.success(request, f"Removed {membership.user.username}.")
+    return redirect("workspace_detail", workspace.pk)
+
+
+# --- systems ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def system_create(request: HttpRequest) -> HttpResponse:
+    examples = _examples()
+    form = NewSystemForm(
+        request.POST or None,
+        user=request.user,
+        examples=examples,
+        initial={"workspace": request.GET.get("workspace")},
+    )
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        template = form.cleaned_data["template"]
+        try:
+            if template:
+                document = services.validate(settings.BASE_DIR / "examples" / template)[0]
+                document["name"] = name
+            else:
+                document = services.blank_document(name)
+            system = services.create_system(form.cleaned_data["workspace"], document, request.user)
+        except services.InvalidDocument as error:
+            form.add_error(None, f"The system could not be created: {error}")
+        else:
+            messages.success(request, f"Created {system.name}.")
+            return redirect("system_detail", system.pk)
+    return render(request, "reviews/system_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def system_import(request: HttpRequest) -> HttpResponse:
+    form = ImportNewForm(request.POST or None, request.FILES or None, user=request.user)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.read_upload(form.source())
+            system = services.create_system(form.cleaned_data["workspace"], document, request.user)
+        except services.InvalidDocument as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"Imported {system.name}.")
+            return redirect("system_detail", system.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reviews/system_import.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace a system's document with an imported one, as a new revision."""
+    system = _get_system_for_user(request, pk, write=True)
+    form = ImportIntoForm(
+        request.POST or None, request.FILES or None, initial={"base_version": system.version}
+    )
+    problems: list = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.read_upload(form.source())
+            services.save_document(
+                system,
+                document,
+                base_version=form.cleaned_data["base_version"],
+                author=request.user,
+                summary_prefix="imported",
+            )
+        except services.InvalidDocument as error:
+            problems, status = error.problems, 400
+        except services.StaleVersion as error:
+            form.add_error(None, _stale_message(error.system))
+            status = 409
+        else:
+            messages.success(request, f"Imported a new version of {system.name}.")
+            return redirect("system_detail", system.pk)
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "problems": problems, "system": system}
+    return render(request, "reviews/system_import.html", context, status=status)
+
+
+@require_GET
+def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk)
+    context = _system_context(request, system)
+    if request.htmx and request.GET.get("fragment") == "inventory":
+        # Refreshed after the diagram editor saves through the JSON endpoint.
+        return render(request, "reviews/system_detail.html#inventory", context)
+    context["editor_data"] = {
+        **_document_payload(system),
+        "urls": _urls(system),
+        "can_edit": context["can_edit"],
+    }
+    return render(request, "reviews/system_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def system_document(request: HttpRequest, pk: int) -> JsonResponse:
+    """The editor's JSON API (CONTRACT.md): read the document, or save a new version."""
+    system = _get_system_for_user(request, pk, write=request.method == "POST")
+    if request.method == "GET":
+        return JsonResponse(_document_payload(system))
+    if len(request.body) > settings.MAX_MODEL_BYTES:
+        return _json_errors([("", "the document is too large")], status=413)
+    try:
+        payload = json.loads(request.body)
+        base_version = payload["base_version"]
+        document = payload["document"]
+        if not isinstance(base_version, int) or not isinstance(document, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return _json_errors([("", "expected JSON {base_version: int, document: {...}}")])
+    try:
+        system = services.save_document(
+            system, document, base_version=base_version, author=request.user
+        )
+    except services.InvalidDocument as error:
+        return _json_errors([(p.location, p.message, p.line) for p in error.problems])
+    except services.StaleVersion as error:
+        current = error.system
+        return JsonResponse(
+            {"error": _stale_message(current), **_document_payload(current)}, status=409
+        )
+    return JsonResponse(_document_payload(system))
+
+
+def _json_errors(problems: list[tuple], status: int = 400) -> JsonResponse:
+    errors = [
+        {"location": p[0], "message": p[1], "line": p[2] if len(p) > 2 else None} for p in problems
+    ]
+    return JsonResponse({"errors": errors}, status=status)
+
+
+@require_GET
+def system_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("yaml", "json"):
+        raise Http404("Export as yaml or json.")
+    system = _get_system_for_user(request, pk)
+    text = threatmodel.dump(threatmodel.load(system.document), fmt=fmt)
+    content_type = "application/json" if fmt == "json" else "application/yaml"
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    filename = f"{slugify(system.name) or 'system'}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def system_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename the system or change its description (a new revision)."""
+    system = _get_system_for_user(request, pk, write=True)
+    form = SystemSettingsForm(
+        request.POST or None,
+        initial={
+            "base_version": system.version,
+            "name": system.document.get("name", ""),
+            "description": system.document.get("description", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        document = dict(system.document)
+        document["name"] = form.cleaned_data["name"]
+        if form.cleaned_data["description"]:
+            document["description"] = form.cleaned_data["description"]
+        else:
+            document.pop("description", None)
+        return _save_from_form(request, system, form, document, location="", title="Settings")
+    return _properties(request, system, form, title="System settings")
+
+
+@require_http_methods(["GET", "POST"])
+def system_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk, owner=True)
+    if request.method == "POST":
+        workspace = system.workspace
+        system.delete()
+        messages.success(request, f"Deleted {system.name} and its history.")
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("workspace_detail", args=[workspace.pk]))
+        return redirect("workspace_detail", workspace.pk)
+    return render(request, "reviews/system_delete.html", {"system": system})
+
+
+# --- editing the model ------------------------------------------------------------
+
+
+def _properties(
+    request: HttpRequest, system: System, form, title: str, status: int = 200, **extra
+) -> HttpResponse:
+    context = {
+        "system": system,
+        "form": form,
+        "title": title,
+        "action": request.path,
+        "can_edit": _can_write(system),
+        **extra,
+    }
+    return _page(request, "reviews/properties.html", "form", context, status=status)
+
+
+def _save_from_form(
+    request: HttpRequest,
+    system: System,
+    form,
+    document: dict,
+    location: str,
+    title: str,
+    redirect_to: str | None = None,
+    **extra,
+) -> HttpResponse:
+    """Save `document` built from a valid form; on a problem, show the form again with
+    the engine's messages at its fields and nothing saved."""
+    try:
+        saved = services.save_document(
+            system, document, base_version=form.cleaned_data["base_version"], author=request.user
+        )
+    except services.InvalidDocument as error:
+        if hasattr(form, "add_problems"):
+            form.add_problems(error.problems, location)
+        else:
+            for problem in error.problems:
+                field = problem.location if problem.location in form.fields else None
+                form.add_error(field, problem.message)
+        return _properties(request, system, form, title, status=400, **extra)
+    except services.StaleVersion as error:
+        form.add_error(None, _stale_message(error.system))
+        return _properties(request, system, form, title, status=409, stale=True, **extra)
+    if not request.htmx:
+        messages.success(request, f"Saved version {saved.version}.")
+        return redirect(redirect_to or reverse("system_detail", args=[saved.pk]))
+    # A fresh form based on the new version, so the next save is not stale.
+    data = form.data.copy()
+    data["base_version"] = saved.version
+    fresh = type(form)(data, **_form_kwargs(form, saved))
+    fresh.is_valid()
+    context = {
+        "system": saved,
+        "form": fresh,
+        "title": title,
+        "action": redirect_to or request.path,
+        "can_edit": True,
+        "saved": True,
+        **extra,
+    }
+    html = render_to_string("reviews/properties.html#form", context, request)
+    response = _saved_response(request, saved, html)
+    if redirect_to:
+        response["HX-Push-Url"] = redirect_to
+    return response
+
+
+def _form_kwargs(form, system: System) -> dict:
+    if hasattr(form, "to_item"):
+        section = form.section
+        item_id = form.cleaned_data["id"]
+        item = next((i for i in system.document.get(section, []) if i["id"] == item_id), None)
+        return {"document": system.document, "item": item}
+    return {}
+
+
+def _find_item(system: System, section: str, item_id: str) -> tuple[int, dict]:
+    for index, item in enumerate(system.document.get(section, [])):
+        if item["id"] == item_id:
+            return index, item
+    raise Http404("No such item in this system.")
+
+
+REFERENCES = {
+    # section -> [(section holding the reference, key)]
+    "elements": [
+        ("flows", "from"),
+        ("flows", "to"),
+        ("elements", "backup_of"),
+        ("keys", "held_by"),
+    ],
+    "boundaries": [("elements", "boundary"), ("boundaries", "parent")],
+    "data": [("elements", "stores"), ("flows", "data")],
+    "keys": [("elements", "uses_keys"), ("elements", "key"), ("keys", "wraps")],
+    "flows": [],
+}
+
+
+def _rename_references(document: dict, section: str, old: str, new: str) -> None:
+    """Point every reference to `old` at `new`, so renaming an ID keeps the model whole."""
+    for holder, key in REFERENCES[section]:
+        for item in document.get(holder, []):
+            value = item.get(key)
+            if value == old:
+                item[key] = new
+            elif isinstance(value, list) and old in value:
+                item[key] = [new if v == old else v for v in value]
+
+
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    system = _get_system_for_user(request, pk, write=True)
+    form_class = ITEM_FORMS[section]
+    title = f"New {SECTION_NOUNS[section]}"
+    form = form_class(
+        request.POST or None, document=system.document, initial={"base_version": system.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        document = dict(system.document)
+        items = [*document.get(section, []), form.to_item()]
+        document[section] = items
+        after = reverse("item_edit", args=[system.pk, section, items[-1]["id"]])
+        return _save_from_form(
+            request, system, form, document, f"{section}[{len(items) - 1}]", title, after
+        )
+    status = 400 if request.method == "POST" else 200
+    return _properties(request, system, form, title, status=status, section=section)
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> HttpResponse:
+    system = _get_system_for_user(request, pk, write=request.method == "POST")
+    index, item = _find_item(system, section, item_id)
+    form_class = ITEM_FORMS[section]
+    title = f"{SECTION_NOUNS[section].capitalize()} {item.get('name') or item_id}"
+    form = form_class(
+        request.POST or None,
+        document=system.document,
+        item=item,
+        initial={"base_version": system.version},
+    )
+    extra = {"section": section, "item": item}
+    if request.method == "POST" and form.is_valid():
+        document = json.loads(json.dumps(system.document))
+        new_item = form.to_item()
+        document[section][index] = new_item
+        if new_item["id"] != item_id:
+            _rename_references(document, section, item_id, new_item["id"])
+        after = reverse("item_edit", args=[system.pk, section, new_item["id"]])
+        return _save_from_form(
+            request, system, form, document, f"{section}[{index}]", title, after, **extra
+        )
+    status = 400 if request.method == "POST" else 200
+    return _properties(request, system, form, title, status=status, **extra)
+
+
+@require_POST
+def item_delete(request: HttpRequest, pk: int, section: str, item_id: str) -> HttpResponse:
+    system = _get_system_for_user(request, pk, write=True)
+    _index, item = _find_item(system, section, item_id)
+    base_version = _int(request.POST.get("base_version"))
+    document = dict(system.document)
+    document[section] = [i for i in document[section] if i["id"] != item_id]
+    noun = SECTION_NOUNS[section]
+    try:
+        saved = services.save_document(
+            system, document, base_version=base_version, author=request.user
+        )
+    except services.InvalidDocument as error:
+        reasons = "; ".join(f"{p.location}: {p.message}" for p in error.problems[:5])
+        messages.error(request, f"Can't delete {noun} {item_id}: it is still used ({reasons}).")
+        status = 400
+    except services.StaleVersion as error:
+        messages.error(request, _stale_message(error.system))
+        status = 409
+    else:
+        messages.success(request, f"Deleted {noun} {item['id']}.")
+        if request.htmx:
+            html = render_to_string("reviews/properties.html#notice", {}, request)
+            return _saved_response(request, saved, html)
+        return redirect("system_detail", saved.pk)
+    if request.htmx:
+        html = render_to_string("reviews/properties.html#notice", {}, request)
+        return HttpResponse(html, status=status)
+    return redirect("system_detail", system.pk)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+@require_http_methods(["GET", "POST"])
+def system_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk, write=request.method == "POST")
+    policy = system.document.get("policy", {})
+    form = PolicyForm(request.POST or None, initial={**policy, "base_version": system.version})
+    if request.method == "POST" and form.is_valid():
+        document = dict(system.document)
+        if form.to_policy():
+            document["policy"] = form.to_policy()
+        else:
+            document.pop("policy", None)
+        return _save_from_form(request, system, form, document, "policy", "Policy")
+    status = 400 if request.method == "POST" else 200
+    return _properties(request, system, form, "Policy", status=status)
+
+
+# --- findings and history ---------------------------------------------------------
+
+
+@require_GET
+def system_findings(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk)
+    context = _system_context(request, system)
+    if request.htmx:
+        return render(request, "reviews/system_detail.html#findings", context)
+    context["metrics"] = metric_rows(context["analysis"].get("metrics", {}))
+    context["sorts"] = SORTS
+    return render(request, "reviews/findings.html", context)
+
+
+@require_GET
+def system_history(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk)
+    earlier = Revision.objects.filter(
+        system=OuterRef("system"), version__lt=OuterRef("version")
+    ).order_by("-version")
+    revisions = (
+        system.revisions.select_related("author")
+        .defer("reverse_patch", "snapshot")
+        .annotate(previous=Subquery(earlier.values("version")[:1]))
+    )
+    page = Paginator(revisions, 50).get_page(request.GET.get("page"))
+    context = {"system": system, "page": page, "can_edit": _can_write(system)}
+    return render(request, "reviews/history.html", context)
+
+
+def _get_revision(system: System, version: int) -> Revision:
+    return get_object_or_404(system.revisions.select_related("author"), version=version)
+
+
+@require_GET
+def revision_detail(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk)
+    revision = _get_revision(system, version)
+    document = services.document_at(system, version)
+    previous = system.revisions.filter(version__lt=version).order_by("-version").first()
+    context = {
+        "system": system,
+        "revision": revision,
+        "previous": previous,
+        "sections": _inventory(document),
+        "source": threatmodel.dump(threatmodel.load(document), fmt="yaml"),
+        "can_edit": _can_write(system),
+    }
+    return render(request, "reviews/revision_detail.html", context)
+
+
+@require_GET
+def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk)
+    old = _get_revision(system, _int(request.GET.get("from")))
+    new = _get_revision(system, _int(request.GET.get("to")) or system.version)
+    old_document = services.document_at(system, old.version)
+    new_document = services.document_at(system, new.version)
+    old_findings = _findings_of(old_document)
+    new_findings = _findings_of(new_document)
+    context = {
+        "system": system,
+        "old": old,
+        "new": new,
+        "diff": diff_documents(old_document, new_document),
+        "new_findings": [f for fp, f in new_findings.items() if fp not in old_findings],
+        "fixed_findings": [f for fp, f in old_findings.items() if fp not in new_findings],
+        "versions": system.revisions.values_list("version", flat=True),
+    }
+    return render(request, "reviews/revision_diff.html", context)
+
+
+def _findings_of(document: dict) -> dict[str, dict]:
+    _canonical, model = services.validate(document)
+    return {f["fingerprint"]: f for f in services.analyze(model)["findings"]}
+
+
+@require_POST
+def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    system = _get_system_for_user(request, pk, write=True)
+    revision = _get_revision(system, version)
+    if _int(request.POST.get("base_version")) != system.version:
+        messages.error(request, _stale_message(system))
+        return redirect("system_history", system.pk)
+    try:
+        saved = services.restore(system, revision, request.user)
+    except services.StaleVersion as error:
+        messages.error(request, _stale_message(error.system))
+        return redirect("system_history", system.pk)
+    except services.InvalidDocument as error:
+        messages.error(request, f"Version {version} can't be restored: {error}")
+        return redirect("system_history", system.pk)
+    messages.success(request, f"Restored version {version} as version {saved.version}.")
+    return redirect("system_detail", system.pk)
