@@ -1,0 +1,500 @@
+// The picture of a model document: which Cytoscape elements show it, and how they look.
+// Pure functions of the document and the analysis, so the canvas can always be rebuilt
+// from what the server holds.
+
+import { cylinderIcon, kindIcon, LOCK_ICON, OPEN_LOCK_ICON } from "./editor-icons.js";
+
+// Canvas IDs carry the section, because an element and a boundary may share an ID.
+export const ELEMENT = "e:";
+export const BOUNDARY = "b:";
+export const FLOW = "f:";
+export const BADGE = "lock:";
+
+export const KINDS = [
+  { kind: "client", label: "Client", shape: "round-rectangle", group: "actor" },
+  { kind: "user", label: "User", shape: "ellipse", group: "actor" },
+  { kind: "service", label: "Service", shape: "round-rectangle", group: "service" },
+  { kind: "gateway", label: "Gateway", shape: "round-hexagon", group: "service" },
+  { kind: "function", label: "Function", shape: "round-pentagon", group: "service" },
+  { kind: "database", label: "Database", shape: "barrel", group: "store" },
+  { kind: "object-store", label: "Object store", shape: "barrel", group: "store" },
+  { kind: "file-store", label: "File store", shape: "barrel", group: "store" },
+  { kind: "cache", label: "Cache", shape: "barrel", group: "store" },
+  { kind: "search-index", label: "Search index", shape: "barrel", group: "store" },
+  { kind: "warehouse", label: "Warehouse", shape: "barrel", group: "store" },
+  { kind: "broker", label: "Broker", shape: "right-rhomboid", group: "broker" },
+  { kind: "log-sink", label: "Log sink", shape: "bottom-round-rectangle", group: "log" },
+  { kind: "backup", label: "Backup", shape: "cut-rectangle", group: "backup" },
+  { kind: "key-store", label: "Key store", shape: "round-octagon", group: "keys" },
+  { kind: "external", label: "Third party", shape: "round-tag", group: "external" },
+];
+export const KIND = Object.fromEntries(KINDS.map((k) => [k.kind, k]));
+
+export const BOUNDARY_KINDS = [
+  { kind: "internet", label: "Internet" },
+  { kind: "third-party", label: "Third party zone" },
+  { kind: "dmz", label: "DMZ" },
+  { kind: "internal", label: "Internal network" },
+];
+
+export const STORE_KINDS = new Set([
+  "database",
+  "object-store",
+  "file-store",
+  "cache",
+  "search-index",
+  "warehouse",
+  "broker",
+  "log-sink",
+  "backup",
+]);
+
+// Data stores proper are drawn as cylinders (an SVG with the at-rest outline baked in).
+const CYLINDERS = new Set([
+  "database",
+  "object-store",
+  "file-store",
+  "cache",
+  "search-index",
+  "warehouse",
+]);
+
+export const ENCRYPTED_PROTOCOLS = new Set([
+  "https",
+  "tls",
+  "grpcs",
+  "wss",
+  "postgres-tls",
+  "mysql-tls",
+  "mongodb-tls",
+  "redis-tls",
+  "kafka-tls",
+  "kafka-sasl-ssl",
+  "amqps",
+  "mqtts",
+  "smtps",
+  "ldaps",
+  "sftp",
+  "ssh",
+  "syslog-tls",
+  "ipsec",
+  "wireguard",
+  "in-process",
+]);
+
+export const ENCRYPTION_STRENGTH = {
+  none: 0,
+  platform: 1,
+  disk: 1,
+  "sse-s3": 1,
+  tde: 1,
+  "sse-kms": 2,
+  "tde-cmk": 2,
+  "sse-c": 2,
+  field: 3,
+  "client-side": 3,
+  envelope: 4,
+};
+
+const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+/** "none" | "weak" | "strong" | "unstated": how a store holds its data at rest. */
+export function restState(element) {
+  if (!element.encryption) return "unstated";
+  const strength = ENCRYPTION_STRENGTH[element.encryption] ?? 0;
+  if (strength === 0) return "none";
+  return strength === 1 ? "weak" : "strong";
+}
+
+/** "encrypted" | "plaintext" | "unstated" for a flow's protocol. */
+export function transitState(flow) {
+  if (!flow.protocol) return "unstated";
+  return ENCRYPTED_PROTOCOLS.has(flow.protocol) ? "encrypted" : "plaintext";
+}
+
+function elementLabel(element) {
+  const name = element.name || element.id;
+  if (!STORE_KINDS.has(element.kind)) return name;
+  const state = restState(element);
+  if (state === "unstated") return `${name}\nat rest: not stated`;
+  if (state === "none") return `${name}\n\u26a0 plaintext at rest`;
+  return `${name}\nat rest: ${element.encryption}`;
+}
+
+function flowLabel(flow) {
+  const protocol = flow.protocol || "no protocol";
+  const data = flow.data && flow.data.length ? ` \u00b7 ${flow.data.join(", ")}` : "";
+  return `${protocol}${data}`;
+}
+
+/** Findings by canvas ID (elements, boundaries and flows they name), worst first. */
+export function findingsByItem(analysis) {
+  const index = new Map();
+  const add = (canvasId, finding) => {
+    if (!index.has(canvasId)) index.set(canvasId, []);
+    const list = index.get(canvasId);
+    if (!list.includes(finding)) list.push(finding);
+  };
+  for (const finding of (analysis && analysis.findings) || []) {
+    for (const id of finding.subject || []) {
+      add(ELEMENT + id, finding);
+      add(BOUNDARY + id, finding);
+      add(FLOW + id, finding);
+    }
+    for (const id of finding.flows || []) add(FLOW + id, finding);
+  }
+  for (const list of index.values()) {
+    list.sort((a, b) => (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0));
+  }
+  return index;
+}
+
+/**
+ * The Cytoscape element definitions for a document: boundaries (compound nodes,
+ * parents first), elements inside them, flows, and a padlock badge per flow.
+ */
+export function toCytoscape(doc, analysis) {
+  const findings = findingsByItem(analysis);
+  const worst = (canvasId) => {
+    const list = findings.get(canvasId);
+    return list && list.length ? ` worst-${list[0].severity}` : "";
+  };
+  const boundaries = orderParentsFirst(doc.boundaries || []);
+  const known = new Set(boundaries.map((b) => b.id));
+  const definitions = [];
+  for (const boundary of boundaries) {
+    const kind = boundary.kind || "internal";
+    definitions.push({
+      group: "nodes",
+      data: {
+        id: BOUNDARY + boundary.id,
+        ref: boundary.id,
+        type: "boundary",
+        kind,
+        label: `${boundary.name || boundary.id} (${kind})`,
+        parent: boundary.parent && known.has(boundary.parent) ? BOUNDARY + boundary.parent : undefined,
+      },
+      classes: `boundary boundary-${kind}`,
+    });
+  }
+  for (const element of doc.elements || []) {
+    const meta = KIND[element.kind] || KIND.service;
+    const isStore = STORE_KINDS.has(element.kind);
+    const cylinder = CYLINDERS.has(element.kind);
+    const rest = isStore ? restState(element) : null;
+    const definition = {
+      group: "nodes",
+      data: {
+        id: ELEMENT + element.id,
+        ref: element.id,
+        type: "element",
+        kind: element.kind,
+        label: elementLabel(element),
+        shape: cylinder ? "rectangle" : meta.shape,
+        icon: cylinder ? cylinderIcon(element.kind, rest) : kindIcon(element.kind),
+        parent:
+          element.boundary && known.has(element.boundary) ? BOUNDARY + element.boundary : undefined,
+      },
+      classes:
+        `element group-${meta.group} kind-${element.kind}` +
+        (isStore ? ` store rest-${rest}` : "") +
+        (cylinder ? " cylinder" : "") +
+        worst(ELEMENT + element.id),
+    };
+    if (element.position) definition.position = { x: element.position.x, y: element.position.y };
+    definitions.push(definition);
+  }
+  const elementIds = new Set((doc.elements || []).map((e) => e.id));
+  for (const flow of doc.flows || []) {
+    if (!elementIds.has(flow.from) || !elementIds.has(flow.to)) continue;
+    const state = transitState(flow);
+    definitions.push({
+      group: "edges",
+      data: {
+        id: FLOW + flow.id,
+        ref: flow.id,
+        type: "flow",
+        source: ELEMENT + flow.from,
+        target: ELEMENT + flow.to,
+        label: flowLabel(flow),
+      },
+      classes: `flow transit-${state}` + worst(FLOW + flow.id),
+    });
+    definitions.push({
+      group: "nodes",
+      data: {
+        id: BADGE + flow.id,
+        flow: FLOW + flow.id,
+        type: "badge",
+        icon: state === "encrypted" ? LOCK_ICON : OPEN_LOCK_ICON,
+      },
+      classes: `badge badge-${state}`,
+      grabbable: false,
+      selectable: false,
+    });
+  }
+  return definitions;
+}
+
+/** Boundaries ordered so that every parent comes before its children. */
+export function orderParentsFirst(boundaries) {
+  const byId = new Map(boundaries.map((b) => [b.id, b]));
+  const ordered = [];
+  const seen = new Set();
+  const visit = (boundary, depth) => {
+    if (seen.has(boundary.id) || depth > boundaries.length) return;
+    const parent = boundary.parent && byId.get(boundary.parent);
+    if (parent) visit(parent, depth + 1);
+    seen.add(boundary.id);
+    ordered.push(boundary);
+  };
+  for (const boundary of boundaries) visit(boundary, 0);
+  return ordered;
+}
+
+/**
+ * What a key protects (MODEL.md): the stores encrypted with it, plus, through `wraps`,
+ * everything its wrapped keys protect; and who holds it (services listing it in
+ * `uses_keys`, the key store in `held_by`).
+ */
+export function protectedSet(doc, keyId) {
+  const keys = new Map((doc.keys || []).map((k) => [k.id, k]));
+  const covered = new Set();
+  const pending = [keyId];
+  while (pending.length) {
+    const id = pending.pop();
+    if (covered.has(id)) continue;
+    covered.add(id);
+    for (const wrapped of (keys.get(id) && keys.get(id).wraps) || []) pending.push(wrapped);
+  }
+  const stores = [];
+  const holders = [];
+  for (const element of doc.elements || []) {
+    if (element.key && covered.has(element.key)) stores.push(element.id);
+    if ((element.uses_keys || []).includes(keyId)) holders.push(element.id);
+  }
+  const key = keys.get(keyId);
+  if (key && key.held_by && !holders.includes(key.held_by)) holders.push(key.held_by);
+  return { keys: [...covered], stores, holders };
+}
+
+export function stylesheet() {
+  const encrypted = "#2e7d32";
+  const plaintext = "#c62828";
+  return [
+    {
+      selector: "node",
+      style: {
+        "font-family": "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif",
+        "font-size": 11,
+        color: "#1b1f23",
+        "min-zoomed-font-size": 4,
+      },
+    },
+    {
+      selector: "node.element",
+      style: {
+        shape: "data(shape)",
+        width: 58,
+        height: 46,
+        "background-color": "#eceff1",
+        "background-image": "data(icon)",
+        "background-width": "46%",
+        "background-height": "58%",
+        "background-clip": "none",
+        "border-width": 1.5,
+        "border-color": "#546e7a",
+        label: "data(label)",
+        "text-valign": "bottom",
+        "text-halign": "center",
+        "text-margin-y": 5,
+        "text-wrap": "wrap",
+        "text-max-width": 140,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.8,
+        "text-background-padding": 1,
+      },
+    },
+    { selector: "node.group-actor", style: { "background-color": "#f5f5f5" } },
+    {
+      selector: "node.group-service",
+      style: { "background-color": "#e3f2fd", "border-color": "#1565c0" },
+    },
+    { selector: "node.group-store", style: { "background-color": "#ede7f6", height: 52 } },
+    { selector: "node.group-broker", style: { "background-color": "#e0f7fa", width: 66 } },
+    { selector: "node.group-log", style: { "background-color": "#fff8e1" } },
+    { selector: "node.group-backup", style: { "background-color": "#efebe9" } },
+    {
+      selector: "node.group-keys",
+      style: { "background-color": "#fffde7", "border-color": "#827717" },
+    },
+    {
+      selector: "node.group-external",
+      style: {
+        "background-color": "#fbe9e7",
+        "border-style": "double",
+        "border-width": 4,
+        "border-color": "#8d6e63",
+        width: 64,
+      },
+    },
+    // At rest: the border says how a store keeps its data.
+    {
+      selector: "node.rest-strong",
+      style: { "border-color": encrypted, "border-width": 2.5 },
+    },
+    {
+      selector: "node.rest-weak",
+      style: { "border-color": "#ef6c00", "border-width": 2.5 },
+    },
+    {
+      selector: "node.rest-none",
+      style: { "border-color": plaintext, "border-width": 3, "border-style": "dashed" },
+    },
+    {
+      selector: "node.rest-unstated",
+      style: { "border-color": plaintext, "border-width": 2.5, "border-style": "dotted" },
+    },
+    {
+      selector: "node.cylinder",
+      style: {
+        width: 56,
+        height: 53,
+        "background-opacity": 0,
+        "border-width": 0,
+        "background-width": "100%",
+        "background-height": "100%",
+      },
+    },
+    {
+      selector: "node.boundary",
+      style: {
+        shape: "round-rectangle",
+        "background-opacity": 0.35,
+        "border-width": 1.5,
+        "border-style": "dashed",
+        label: "data(label)",
+        "text-valign": "top",
+        "text-halign": "center",
+        "text-margin-y": -3,
+        "font-size": 12,
+        "font-weight": "bold",
+        padding: 22,
+        "min-width": 120,
+        "min-height": 70,
+      },
+    },
+    {
+      selector: "node.boundary-internet",
+      style: { "background-color": "#ffebee", "border-color": "#c62828", color: "#b71c1c" },
+    },
+    {
+      selector: "node.boundary-third-party",
+      style: { "background-color": "#fff3e0", "border-color": "#e65100", color: "#bf360c" },
+    },
+    {
+      selector: "node.boundary-dmz",
+      style: { "background-color": "#fffde7", "border-color": "#f9a825", color: "#7a5d00" },
+    },
+    {
+      selector: "node.boundary-internal",
+      style: { "background-color": "#e8f5e9", "border-color": "#2e7d32", color: "#1b5e20" },
+    },
+    {
+      selector: "edge.flow",
+      style: {
+        width: 2,
+        "curve-style": "bezier",
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 1.1,
+        label: "data(label)",
+        "font-family": "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif",
+        "font-size": 10,
+        "text-rotation": "autorotate",
+        "text-margin-y": -11,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.85,
+        "text-background-padding": 1,
+        "min-zoomed-font-size": 5,
+      },
+    },
+    {
+      selector: "edge.transit-encrypted",
+      style: { "line-color": encrypted, "target-arrow-color": encrypted, color: "#1b5e20" },
+    },
+    {
+      selector: "edge.transit-plaintext, edge.transit-unstated",
+      style: {
+        "line-color": plaintext,
+        "target-arrow-color": plaintext,
+        "line-style": "dashed",
+        "line-dash-pattern": [7, 4],
+        color: "#b71c1c",
+      },
+    },
+    {
+      selector: "node.badge",
+      style: {
+        width: 15,
+        height: 15,
+        shape: "ellipse",
+        "background-opacity": 0,
+        "background-image": "data(icon)",
+        "background-fit": "contain",
+        "border-width": 0,
+        events: "no",
+        label: "",
+      },
+    },
+    {
+      selector: ":selected",
+      style: { "overlay-color": "#1565c0", "overlay-opacity": 0.18, "overlay-padding": 6 },
+    },
+    { selector: "edge:selected", style: { width: 3.5 } },
+    // Highlights: a finding's subject or path, a key's blast radius.
+    { selector: ".dimmed", style: { opacity: 0.22 } },
+    {
+      selector: ".highlighted",
+      style: {
+        "underlay-color": "#ffab00",
+        "underlay-opacity": 0.55,
+        "underlay-padding": 9,
+        opacity: 1,
+      },
+    },
+    { selector: "edge.highlighted", style: { width: 4, "underlay-padding": 6 } },
+    {
+      selector: ".key-holder",
+      style: {
+        "underlay-color": "#6a1b9a",
+        "underlay-opacity": 0.35,
+        "underlay-padding": 9,
+        opacity: 1,
+      },
+    },
+    {
+      selector: "node.drop-target",
+      style: { "border-width": 3.5, "border-style": "solid", "background-opacity": 0.55 },
+    },
+    {
+      selector: "node.connect-source, node.connect-target",
+      style: { "underlay-color": "#1565c0", "underlay-opacity": 0.4, "underlay-padding": 8 },
+    },
+    {
+      selector: "node.ghost",
+      style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, events: "no" },
+    },
+    {
+      selector: "edge.ghost",
+      style: {
+        width: 2,
+        "line-color": "#1565c0",
+        "line-style": "dashed",
+        "target-arrow-shape": "triangle",
+        "target-arrow-color": "#1565c0",
+        "curve-style": "straight",
+        events: "no",
+      },
+    },
+  ];
+}

@@ -1,0 +1,136 @@
+// The panels around the canvas: the palette of things to add, the legend and the keys
+// panel. Built with DOM calls (never innerHTML), so user text is always text.
+
+import { BOUNDARY_KINDS, KINDS, protectedSet } from "./editor-graph.js";
+import { kindIcon, LOCK_ICON, OPEN_LOCK_ICON } from "./editor-icons.js";
+
+function make(tag, { className, text, attrs } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+  return node;
+}
+
+function icon(src, className = "editor-icon") {
+  return make("img", { className, attrs: { src, alt: "", width: "20", height: "20" } });
+}
+
+/** Buttons that add an element or a boundary: click to add, or drag onto the canvas. */
+export function fillPalette(container, editor) {
+  container.replaceChildren();
+  const addButton = (value, label, picture, group) => {
+    const button = make("button", {
+      className: `palette-item palette-${group}`,
+      attrs: {
+        type: "button",
+        draggable: "true",
+        "data-palette": value,
+        title: `Add ${label.toLowerCase()} (or drag it onto the diagram)`,
+      },
+    });
+    button.append(picture, make("span", { text: label }));
+    button.addEventListener("click", () => editor.addFromPalette(value));
+    button.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData("application/x-ciphermap-kind", value);
+      event.dataTransfer.effectAllowed = "copy";
+    });
+    return button;
+  };
+  const elements = make("div", { className: "palette-group" });
+  elements.append(make("h3", { text: "Elements" }));
+  for (const { kind, label, group } of KINDS) {
+    elements.append(addButton(`element:${kind}`, label, icon(kindIcon(kind)), group));
+  }
+  const boundaries = make("div", { className: "palette-group" });
+  boundaries.append(make("h3", { text: "Trust boundaries" }));
+  for (const { kind, label } of BOUNDARY_KINDS) {
+    const swatch = make("span", { className: `swatch swatch-boundary-${kind}` });
+    boundaries.append(addButton(`boundary:${kind}`, label, swatch, "boundary"));
+  }
+  container.append(elements, boundaries);
+}
+
+export function fillLegend(container) {
+  container.replaceChildren();
+  const list = make("dl", { className: "legend-list" });
+  const row = (picture, term, description) => {
+    const dt = make("dt");
+    dt.append(picture, make("span", { text: term }));
+    list.append(dt, make("dd", { text: description }));
+  };
+  const line = (className, lock) => {
+    const box = make("span", { className: `legend-line ${className}` });
+    box.append(icon(lock, "legend-lock"));
+    return box;
+  };
+  row(line("legend-line-encrypted", LOCK_ICON), "Encrypted hop", "solid line with a lock");
+  row(
+    line("legend-line-plaintext", OPEN_LOCK_ICON),
+    "Plaintext hop",
+    "red dashed line, open lock (also: no protocol stated)",
+  );
+  row(make("span", { className: "legend-rest legend-rest-strong" }), "Customer key", "at rest");
+  row(make("span", { className: "legend-rest legend-rest-weak" }), "Provider key", "at rest");
+  row(make("span", { className: "legend-rest legend-rest-none" }), "Plaintext", "at rest");
+  row(make("span", { className: "legend-rest legend-rest-unstated" }), "Not stated", "at rest");
+  for (const { kind, label } of BOUNDARY_KINDS) {
+    row(make("span", { className: `swatch swatch-boundary-${kind}` }), label, "trust boundary");
+  }
+  const shapes = make("ul", { className: "legend-kinds" });
+  for (const { kind, label } of KINDS) {
+    const item = make("li");
+    item.append(icon(kindIcon(kind)), make("span", { text: label }));
+    shapes.append(item);
+  }
+  container.append(list, shapes);
+}
+
+/**
+ * One button per key; pressing one highlights its blast radius on the canvas and says
+ * what it protects.
+ */
+export function renderKeys(container, doc, activeKey, { toggle }) {
+  container.replaceChildren();
+  const keys = doc.keys || [];
+  if (!keys.length) {
+    container.append(make("p", { className: "keys-empty", text: "No keys in this model." }));
+    return;
+  }
+  const list = make("ul", { className: "keys-list" });
+  for (const key of keys) {
+    const item = make("li");
+    const button = make("button", {
+      className: "key-button",
+      attrs: {
+        type: "button",
+        "aria-pressed": String(key.id === activeKey),
+        "data-key": key.id,
+      },
+    });
+    button.append(
+      make("span", { className: "key-name", text: key.name || key.id }),
+      make("span", { className: "key-meta", text: [key.type, key.custody].filter(Boolean).join(", ") }),
+    );
+    button.addEventListener("click", () => toggle(key.id));
+    item.append(button);
+    list.append(item);
+  }
+  container.append(list);
+  if (activeKey) container.append(blastRadius(doc, activeKey));
+}
+
+function blastRadius(doc, keyId) {
+  const box = make("p", { className: "keys-blast", attrs: { "aria-live": "polite" } });
+  const { stores, holders, keys } = protectedSet(doc, keyId);
+  const wrapped = keys.filter((k) => k !== keyId);
+  const parts = [
+    stores.length
+      ? `${keyId} protects ${stores.length} store${stores.length === 1 ? "" : "s"}: ${stores.join(", ")}.`
+      : `${keyId} protects no store.`,
+  ];
+  if (wrapped.length) parts.push(`It wraps ${wrapped.join(", ")}.`);
+  if (holders.length) parts.push(`Held by ${holders.join(", ")}.`);
+  box.textContent = parts.join(" ");
+  return box;
+}
