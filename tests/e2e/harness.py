@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import sys
 import tempfile
@@ -196,7 +195,7 @@ def serve(page: str) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 
