@@ -1,0 +1,422 @@
+"""render_report_pdf(): one revision of a system as the PDF an auditor reads.
+
+The report is a list of sections, each a template with the data it needs. The default
+list covers the issue's contents; callers add their own (a review's decisions, sign-off)
+with `extra_sections`, placed after a named section, without touching this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+import threatmodel
+from threatmodel.graph import SystemGraph
+from threatmodel.model import System
+
+from .charts import coverage_donut, severity_bars
+from .compliance import compliance_matrix, framework_notes
+from .diagram import render_diagram_svg
+from .fetcher import StaticOnlyFetcher, static_base_url
+
+Progress = Callable[[str], None]
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+EFFORT_WORDS = {1: "configuration change", 2: "change to one component", 3: "architecture change"}
+TOP_RISKS = 5
+FINDING_LIST_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the report: a template under templates/report/ and its data.
+
+    `build(report)` returns the template's `data`; a section whose build returns None is
+    left out (the plan of a clean system, for instance). `after` places an extra section
+    behind the section with that id.
+    """
+
+    id: str
+    title: str
+    template: str
+    build: Callable[[Report], Any] | None = None
+    after: str | None = None
+    page: str = ""  # a named @page, e.g. "landscape"
+
+
+@dataclass
+class Report:
+    """Everything the sections read, computed once."""
+
+    system_name: str
+    revision: int | None
+    system: System
+    analysis: Any
+    authors: Sequence[str]
+    date: dt.date
+    model_hash: str
+    engine_version: str
+    rules: list[dict[str, Any]]
+    graph: SystemGraph = field(repr=False)
+    numbers: dict[str, int] = field(default_factory=dict)  # fingerprint -> F number
+
+    def label(self, item_id: str) -> str:
+        return self.graph.label(item_id)
+
+    def describe(self, item_id: str) -> str:
+        return self.graph.describe(item_id)
+
+
+@dataclass
+class RenderedSection:
+    id: str
+    title: str
+    template: str
+    data: Any
+    page: str
+
+
+# -- model helpers --------------------------------------------------------------------
+
+
+def canonical_json(system: System) -> str:
+    """The model as canonical JSON: sorted keys, no whitespace, UTF-8."""
+    document = threatmodel.to_document(system)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def model_hash(system: System) -> str:
+    return hashlib.sha256(canonical_json(system).encode()).hexdigest()
+
+
+def _rule_rows() -> list[dict[str, Any]]:
+    rows = []
+    for rule in threatmodel.RULES:
+        meta = rule if isinstance(rule, dict) else rule.describe()
+        rows.append(
+            {
+                "id": meta["id"],
+                "title": meta["title"],
+                "family": meta.get("family", ""),
+                "base": meta.get("base", ""),
+                "effort": meta.get("effort", ""),
+                "references": list(meta.get("references", ())),
+            }
+        )
+    return rows
+
+
+# -- section data ---------------------------------------------------------------------
+
+
+def _finding_row(report: Report, number: int, finding) -> dict[str, Any]:
+    return {
+        "number": number,
+        "anchor": f"finding-{finding.fingerprint}",
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "steps": finding.steps,
+        "title": finding.title,
+        "subject": [(report.describe(s), s) for s in finding.subject],
+        "path": [report.label(p) for p in finding.path],
+        "evidence": finding.evidence,
+        "remediation": finding.remediation,
+        "references": list(finding.references),
+        "effort": finding.effort,
+        "effort_words": EFFORT_WORDS.get(finding.effort, ""),
+        "fingerprint": finding.fingerprint,
+        "plan_item": finding.plan_item,
+    }
+
+
+def _numbers_text(numbers: Iterable[int], limit: int = FINDING_LIST_LIMIT) -> str:
+    numbers = list(numbers)
+    shown = ", ".join(f"F{n}" for n in numbers[:limit])
+    if len(numbers) > limit:
+        shown += f" and {len(numbers) - limit} more"
+    return shown
+
+
+def build_summary(report: Report) -> dict[str, Any]:
+    metrics = report.analysis.metrics
+    counts = {s: metrics["severity_counts"].get(s, 0) for s in SEVERITY_ORDER}
+
+    def coverage(table: list[dict[str, int]], minimum: int = 0) -> tuple[int, int]:
+        rows = table[minimum:]
+        return sum(r["protected"] for r in rows), sum(r["total"] for r in rows)
+
+    transit = coverage(metrics["transit"]["by_sensitivity"])
+    transit_sensitive = coverage(metrics["transit"]["by_sensitivity"], 2)
+    rest = coverage(metrics["rest"]["by_sensitivity"])
+    rest_sensitive = coverage(metrics["rest"]["by_sensitivity"], 2)
+    plan = list(report.analysis.plan)
+    top_fixes = [
+        {
+            "title": item.title,
+            "closes": len(item.findings),
+            "effort": item.effort,
+            "worst": item.worst,
+        }
+        for item in plan[:TOP_RISKS]
+    ]
+    top_risks = [
+        {"number": i, "severity": f.severity, "title": f.title, "evidence": f.evidence}
+        for i, f in enumerate(report.analysis.findings[:TOP_RISKS], start=1)
+        if f.severity in ("critical", "high", "medium")
+    ]
+    return {
+        "counts": counts,
+        "total": len(report.analysis.findings),
+        "bars": mark_safe(severity_bars(counts)),  # noqa: S308 - built by ElementTree
+        "donuts": [
+            {"label": label, "svg": mark_safe(coverage_donut(label, *value))}  # noqa: S308
+            for label, value in (
+                ("Flows encrypted in transit", transit),
+                ("Sensitive flows encrypted", transit_sensitive),
+                ("Stores encrypted at rest", rest),
+                ("Sensitive stores encrypted", rest_sensitive),
+            )
+        ],
+        "top_risks": top_risks,
+        "top_fixes": top_fixes,
+        "plan_items": len(plan),
+        "keys": metrics["keys"],
+        "certificates": metrics["certificates"],
+        "elements": len(report.system.elements),
+        "flows": len(report.system.flows),
+        "data_classes": len(report.system.data),
+        "key_count": len(report.system.keys),
+        "rule_count": len(report.rules),
+        "today": metrics.get("today", ""),
+    }
+
+
+def build_diagram(report: Report) -> dict[str, Any]:
+    svg = render_diagram_svg(report.system, report.analysis)
+    positioned = bool(report.system.elements) and all(e.position for e in report.system.elements)
+    return {
+        "svg": mark_safe(svg),  # noqa: S308 - ElementTree escaped every user string
+        "layout": "the editor's layout" if positioned else "an automatic layout by boundary",
+        "empty": not report.system.elements,
+    }
+
+
+def build_plan(report: Report) -> dict[str, Any] | None:
+    if not report.analysis.plan:
+        return None
+    items = []
+    for rank, item in enumerate(report.analysis.plan, start=1):
+        numbers = [report.numbers[fp] for fp in item.findings if fp in report.numbers]
+        items.append(
+            {
+                "rank": rank,
+                "title": item.title,
+                "target": report.describe(item.target),
+                "closes": len(item.findings),
+                "findings": _numbers_text(sorted(numbers)),
+                "first_anchor": f"finding-{item.findings[0]}" if item.findings else "",
+                "rules": list(item.rules),
+                "effort": item.effort,
+                "effort_words": EFFORT_WORDS.get(item.effort, ""),
+                "worst": item.worst,
+                "score": round(item.score, 1),
+            }
+        )
+    return {"items": items}
+
+
+def build_findings(report: Report) -> dict[str, Any] | None:
+    if not report.analysis.findings:
+        return None
+    rows = [
+        _finding_row(report, number, finding)
+        for number, finding in enumerate(report.analysis.findings, start=1)
+    ]
+    return {"findings": rows}
+
+
+def build_compliance(report: Report) -> dict[str, Any]:
+    matrix = compliance_matrix(report.analysis.findings, report.rules)
+    notes = framework_notes(report.system)
+    frameworks = []
+    for name, rows in matrix.items():
+        frameworks.append(
+            {
+                "name": name,
+                "anchor": "compliance-" + name.lower().replace(" ", "-"),
+                "note": notes.get(name, ""),
+                "rows": [
+                    {
+                        "label": row.control.label,
+                        "title": row.control.title,
+                        "findings": _numbers_text(row.findings),
+                        "count": len(row.findings),
+                        "severities": row.severity_summary,
+                        "worst": row.worst,
+                        "status": row.status,
+                        "rules": row.rules,
+                    }
+                    for row in rows
+                ],
+            }
+        )
+    return {"frameworks": frameworks}
+
+
+def build_inventory(report: Report) -> dict[str, Any]:
+    system = report.system
+    graph = report.graph
+    boundary_names = {b.id: b.name or b.id for b in system.boundaries}
+    return {
+        "boundaries": system.boundaries,
+        "elements": [
+            {
+                "e": e,
+                "boundary": boundary_names.get(e.boundary or "", ""),
+                "stores": ", ".join(report.label(d) for d in e.stores),
+                "sensitivity": graph.element_sensitivity(e.id),
+            }
+            for e in system.elements
+        ],
+        "flows": [
+            {
+                "f": f,
+                "source": report.label(f.source),
+                "target": report.label(f.target),
+                "data": ", ".join(report.label(d) for d in f.data),
+                "tls": f.tls,
+            }
+            for f in system.flows
+        ],
+        "data": [
+            {"d": d, "sensitivity": d.sensitivity, "tags": ", ".join(d.tags)} for d in system.data
+        ],
+        "keys": [
+            {
+                "k": k,
+                "holder": report.label(k.held_by) if k.held_by else "",
+                "wraps": ", ".join(report.label(w) for w in k.wraps),
+                "blast_radius": graph.blast_radius(k.id),
+            }
+            for k in system.keys
+        ],
+    }
+
+
+def build_rules(report: Report) -> dict[str, Any]:
+    return {"rules": report.rules, "version": report.engine_version}
+
+
+DEFAULT_SECTIONS: tuple[Section, ...] = (
+    Section("summary", "Executive summary", "report/sections/summary.html", build_summary),
+    Section(
+        "diagram",
+        "Architecture diagram",
+        "report/sections/diagram.html",
+        build_diagram,
+        page="landscape",
+    ),
+    Section("plan", "Remediation plan", "report/sections/plan.html", build_plan),
+    Section("findings", "Findings", "report/sections/findings.html", build_findings),
+    Section("compliance", "Compliance matrix", "report/sections/compliance.html", build_compliance),
+    Section(
+        "inventory", "Appendix A: inventory", "report/sections/inventory.html", build_inventory
+    ),
+    Section("rules", "Appendix B: rules checked", "report/sections/rules.html", build_rules),
+)
+
+
+def arrange_sections(extra: Sequence[Section] = ()) -> list[Section]:
+    """The default sections with `extra` placed after their `after` section (or last)."""
+    sections = list(DEFAULT_SECTIONS)
+    for section in extra:
+        ids = [s.id for s in sections]
+        position = ids.index(section.after) + 1 if section.after in ids else len(sections)
+        sections.insert(position, section)
+    return sections
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def build_report(
+    *,
+    system_name: str,
+    revision: int | None,
+    model: System | dict[str, Any] | str | bytes,
+    analysis=None,
+    authors: Sequence[str] = (),
+    date: dt.date | None = None,
+) -> Report:
+    system = model if isinstance(model, System) else threatmodel.load(model)
+    if analysis is None:
+        analysis = threatmodel.analyze(system)
+    report = Report(
+        system_name=system_name or system.name,
+        revision=revision,
+        system=system,
+        analysis=analysis,
+        authors=[a for a in authors if a],
+        date=date or dt.date.today(),
+        model_hash=model_hash(system),
+        engine_version=threatmodel.__version__,
+        rules=_rule_rows(),
+        graph=SystemGraph(system, system.policy),
+    )
+    report.numbers = {f.fingerprint: i for i, f in enumerate(analysis.findings, start=1)}
+    return report
+
+
+def render_report_html(report: Report, extra_sections: Sequence[Section] = ()) -> str:
+    sections = []
+    for section in arrange_sections(extra_sections):
+        data = section.build(report) if section.build else None
+        if section.build and data is None:
+            continue
+        sections.append(
+            RenderedSection(section.id, section.title, section.template, data, section.page)
+        )
+    return render_to_string("report/report.html", {"report": report, "sections": sections})
+
+
+def render_report_pdf(
+    *,
+    system_name: str,
+    revision: int | None,
+    model: System | dict[str, Any] | str | bytes,
+    analysis=None,
+    authors: Sequence[str] = (),
+    date: dt.date | None = None,
+    extra_sections: Sequence[Section] = (),
+    progress: Progress | None = None,
+    url_fetcher: StaticOnlyFetcher | None = None,
+) -> bytes:
+    """The PDF report of one revision of a system."""
+    from weasyprint import HTML  # imported late: it loads Pango, slow for other commands
+
+    note = progress or (lambda _message: None)
+    note("Analysing the model")
+    report = build_report(
+        system_name=system_name,
+        revision=revision,
+        model=model,
+        analysis=analysis,
+        authors=authors,
+        date=date,
+    )
+    note("Drawing the diagram and tables")
+    html = render_report_html(report, extra_sections)
+    note("Laying out the pages")
+    document = HTML(
+        string=html,
+        base_url=static_base_url(),
+        url_fetcher=url_fetcher or StaticOnlyFetcher(),
+    ).render()
+    note(f"Writing {len(document.pages)} pages")
+    return document.write_pdf()
