@@ -69,6 +69,8 @@ def long_lived_credentials(graph: SystemGraph) -> Iterator[Hit]:
     """A static or long-lived credential crossing a boundary is worth stealing for long."""
     ttl_policy = graph.policy.token_ttl_minutes
     for flow in graph.system.flows:
+        if flow.auth not in STATIC_CREDENTIALS and flow.auth not in TOKEN_AUTH:
+            continue
         if not graph.crosses_boundary(flow) or graph.flow_sensitivity(flow) < 2:
             continue
         if flow.auth in STATIC_CREDENTIALS:
