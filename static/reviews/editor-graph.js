@@ -127,6 +127,17 @@ function flowLabel(flow) {
   return `${protocol}${data}`;
 }
 
+const icons = new Map();
+function cachedIcon(kind) {
+  if (!icons.has(kind)) icons.set(kind, kindIcon(kind));
+  return icons.get(kind);
+}
+function cachedCylinder(kind, rest) {
+  const key = `${kind}/${rest}`;
+  if (!icons.has(key)) icons.set(key, cylinderIcon(kind, rest));
+  return icons.get(key);
+}
+
 /** Findings by canvas ID (elements, boundaries and flows they name), worst first. */
 export function findingsByItem(analysis) {
   const index = new Map();
@@ -191,7 +202,7 @@ export function toCytoscape(doc, analysis) {
         kind: element.kind,
         label: elementLabel(element),
         shape: cylinder ? "rectangle" : meta.shape,
-        icon: cylinder ? cylinderIcon(element.kind, rest) : kindIcon(element.kind),
+        icon: cylinder ? cachedCylinder(element.kind, rest) : cachedIcon(element.kind),
         parent:
           element.boundary && known.has(element.boundary) ? BOUNDARY + element.boundary : undefined,
       },

@@ -12,12 +12,18 @@ import {
   stylesheet,
   toCytoscape,
 } from "./editor-graph.js";
+import { tidyPositions } from "./editor-layout.js";
 import * as ops from "./editor-ops.js";
 import { fillLegend, fillPalette, renderKeys } from "./editor-panels.js";
 
 const HISTORY_LIMIT = 50;
 const MAX_FOCUS_ZOOM = 1.3;
+// Up to this many elements the force-directed layout is quick and reads well; above it
+// the tidy grid layout keeps opening a large import instant.
+const FORCE_LAYOUT_LIMIT = 120;
 const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
+// Canvas item types -> the document sections of the web app's property form URLs.
+const SECTIONS = { element: "elements", flow: "flows", boundary: "boundaries", key: "keys" };
 
 function csrfToken() {
   const headers = document.body.getAttribute("hx-headers");
@@ -58,6 +64,23 @@ function seededRandom(seed) {
   };
 }
 
+/** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
+function updateData(ele, data, classes) {
+  const changed = {};
+  let any = false;
+  for (const [key, value] of Object.entries(data)) {
+    if (ele.data(key) !== value) {
+      changed[key] = value;
+      any = true;
+    }
+  }
+  if (any) ele.data(changed);
+  if (ele.scratch("_classes") !== classes) {
+    ele.classes(classes);
+    ele.scratch("_classes", classes);
+  }
+}
+
 export class Editor {
   constructor(root, data) {
     this.root = root;
@@ -88,6 +111,8 @@ export class Editor {
       tooltip: root.querySelector("#editor-tooltip"),
       toolbar: root.querySelector("#editor-toolbar"),
     };
+    const properties = document.getElementById("properties");
+    this.initialProperties = properties ? properties.outerHTML : null;
     this.cy = this.createCytoscape();
     this.render(this.doc, { fit: true });
     this.bindCanvas();
@@ -138,8 +163,7 @@ export class Editor {
           continue;
         }
         if ((node.data("parent") || undefined) !== parent) node.move({ parent: parent ?? null });
-        node.data(data);
-        node.classes(definition.classes);
+        updateData(node, data, definition.classes);
         const position = definition.position;
         if (position && data.type === "element") {
           const current = node.position();
@@ -159,8 +183,7 @@ export class Editor {
         if (edge.data("source") !== source || edge.data("target") !== target) {
           edge.move({ source, target });
         }
-        edge.data(data);
-        edge.classes(definition.classes);
+        updateData(edge, data, definition.classes);
       }
       cy.elements()
         .filter((ele) => MANAGED.has(ele.data("type")) && !wanted.has(ele.id()))
@@ -180,6 +203,12 @@ export class Editor {
   /** A force-directed layout that knows about boundaries; seeded, so it is repeatable. */
   autoLayout() {
     const cy = this.cy;
+    if (cy.nodes(".element").length > FORCE_LAYOUT_LIMIT || !window.cytoscapeFcose) {
+      const positions = tidyPositions(cy);
+      cy.batch(() => positions.forEach((position, node) => node.position(position)));
+      this.updateBadges();
+      return;
+    }
     const eles = cy.elements().filter((e) => e.data("type") !== "badge" && !e.hasClass("ghost"));
     const options = window.cytoscapeFcose
       ? {
@@ -275,11 +304,28 @@ export class Editor {
   updateBadges(edges) {
     const cy = this.cy;
     const flows = edges || cy.edges(".flow");
+    // A lone edge between two nodes is straight: its middle is between their centres.
+    // Parallel edges curve apart, and only Cytoscape knows where their middles are.
+    const pairs = new Map();
+    const pairOf = (edge) => {
+      const a = edge.data("source");
+      const b = edge.data("target");
+      return a < b ? `${a}|${b}` : `${b}|${a}`;
+    };
+    if (!edges) cy.edges(".flow").forEach((e) => pairs.set(pairOf(e), (pairs.get(pairOf(e)) || 0) + 1));
     cy.batch(() => {
       flows.forEach((edge) => {
         const badge = cy.getElementById(BADGE + edge.data("ref"));
         if (badge.empty()) return;
-        const mid = edge.midpoint();
+        const lone = edges ? edge.parallelEdges().length === 1 : pairs.get(pairOf(edge)) === 1;
+        let mid;
+        if (lone && !edge.isLoop()) {
+          const a = edge.source().position();
+          const b = edge.target().position();
+          mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+        } else {
+          mid = edge.midpoint();
+        }
         if (mid && Number.isFinite(mid.x)) badge.position(mid);
       });
     });
@@ -389,7 +435,7 @@ export class Editor {
       this.accept(body);
       this.remember(before, summary, history);
       this.setStatus(`Saved: ${summary} (version ${this.version})`);
-      this.announceChange();
+      this.announceChange(before);
       return true;
     }
     this.render(before);
@@ -468,20 +514,32 @@ export class Editor {
     const before = this.doc;
     const changed = body.version !== this.version;
     this.accept(body);
+    this.showVersion();
     if (rememberAs && changed) this.remember(before, rememberAs, "undo");
     this.setStatus(`Version ${this.version}`);
     this.updateButtons();
   }
 
-  /** Tells the page that the model changed, so htmx panels (findings, counts) refresh. */
-  announceChange() {
+  /**
+   * Tells the page that the canvas saved a new version: the htmx panels listening for
+   * `modelSaved` (findings, inventory) refresh, and the open form is reloaded so its
+   * next save is based on this version.
+   */
+  announceChange(before) {
     const detail = { version: this.version, source: "editor" };
-    document.body.dispatchEvent(new CustomEvent("modelChanged", { detail, bubbles: true }));
+    document.body.dispatchEvent(new CustomEvent("modelSaved", { detail, bubbles: true }));
     const findings = document.getElementById("findings");
-    const listens = document.querySelector("[hx-trigger*='modelChanged']");
+    const listens = document.querySelector("[hx-trigger*='modelSaved']");
     if (findings && !listens && this.urls.findings && window.htmx) {
       window.htmx.ajax("GET", this.urls.findings, { target: findings, swap: "outerHTML" });
     }
+    this.showVersion();
+    if (before) this.syncProperties(before);
+  }
+
+  showVersion() {
+    const label = document.getElementById("system-version");
+    if (label) label.textContent = String(this.version);
   }
 
   // ---- Messages ----------------------------------------------------------------------
@@ -559,11 +617,12 @@ export class Editor {
   }
 
   takeServerVersion(body) {
+    const before = this.doc;
     this.undoStack = [];
     this.redoStack = [];
     this.accept(body);
     this.setStatus(`Loaded version ${this.version}`);
-    this.announceChange();
+    this.announceChange(before);
     this.updateButtons();
   }
 
@@ -584,14 +643,14 @@ export class Editor {
     let dirty = null;
     cy.on("position", "node.element", (event) => {
       if (!dirty) {
-        dirty = cy.collection();
+        dirty = new Set();
         requestAnimationFrame(() => {
-          const edges = dirty.connectedEdges(".flow");
+          const nodes = cy.collection([...dirty].filter((n) => n.inside()));
           dirty = null;
-          this.updateBadges(edges);
+          this.updateBadges(nodes.connectedEdges(".flow"));
         });
       }
-      dirty = dirty.union(event.target);
+      dirty.add(event.target[0]);
     });
     cy.on("select unselect", () => this.scheduleSelection());
     cy.on("tap", (event) => {
@@ -762,10 +821,14 @@ export class Editor {
     );
   }
 
+  /**
+   * Adds an element or a boundary: where it was dropped (inside the boundary there, if
+   * any), or, from a click or the keyboard, on a free spot in view outside boundaries.
+   */
   async addFromPalette(value, position = null) {
     const [group, kind] = value.split(":");
     const at = position || this.viewportSpot();
-    const zone = this.boundaryAt(at);
+    const zone = position ? this.boundaryAt(at) : null;
     if (group === "boundary") {
       const id = await this.commit(`added boundary ${kind}`, (doc) => {
         const created = ops.addBoundary(doc, { kind, parent: zone });
@@ -787,7 +850,9 @@ export class Editor {
     const cy = this.cy;
     const extent = cy.extent();
     const near = { x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2 };
-    const taken = cy.nodes(".element").map((n) => n.boundingBox({ includeLabels: true }));
+    const taken = cy
+      .nodes(".element, .boundary")
+      .map((n) => n.boundingBox({ includeLabels: true }));
     return this.freeSpot(near, taken);
   }
 
@@ -841,35 +906,82 @@ export class Editor {
   // ---- Properties panel -----------------------------------------------------------
 
   propertiesUrl(type, ref) {
-    const template = this.urls[`${type}_form`] || this.urls[type];
+    const template = this.urls.edit && this.urls.edit[SECTIONS[type]];
     if (!template) return null;
     return template.replace("__id__", encodeURIComponent(ref));
   }
 
   showProperties(ele) {
     const type = ele.data("type");
-    if (!MANAGED.has(type) || type === "badge") return;
-    if (this.propertiesFor === ele.id()) return;
+    if (!SECTIONS[type]) return;
+    const url = this.propertiesUrl(type, ele.data("ref"));
     this.propertiesFor = ele.id();
-    this.loadProperties(this.propertiesUrl(type, ele.data("ref")));
+    if (this.propertiesShown() === url) return;
+    this.loadProperties(url);
   }
 
+  /** The URL of the item form the properties panel shows, if any. */
+  propertiesShown() {
+    const form = document.querySelector("#properties form.props-form");
+    return form ? form.getAttribute("action") : null;
+  }
+
+  /** Loads a property form into the page's #properties panel (the panel is replaced). */
   loadProperties(url) {
     const panel = document.getElementById("properties");
-    if (!panel || !url) return;
-    if (window.htmx) {
-      window.htmx.ajax("GET", url, { target: panel, swap: "innerHTML" });
-    }
+    if (!panel || !url || !window.htmx) return Promise.resolve();
+    return window.htmx.ajax("GET", url, { target: panel, swap: "outerHTML" });
   }
 
+  /**
+   * After a save from the canvas, the open form must not be stale: when its item did not
+   * change (positions aside) it is simply based on the new version, so nothing typed is
+   * lost; when it changed it is reloaded; when it is gone the panel is reset.
+   */
+  syncProperties(before) {
+    const panel = document.getElementById("properties");
+    if (!panel) return;
+    const shown = this.shownItem();
+    const bump = () =>
+      panel.querySelectorAll("input[name=base_version]").forEach((field) => {
+        field.value = String(this.version);
+      });
+    if (!shown) {
+      bump();
+      return;
+    }
+    const find = (doc) => (doc[shown.section] || []).find((item) => item.id === shown.id);
+    const withoutPosition = (item) => JSON.stringify({ ...item, position: null });
+    const now = find(this.doc);
+    if (!now) this.clearProperties();
+    else if (withoutPosition(find(before) || {}) === withoutPosition(now)) bump();
+    else this.loadProperties(shown.url);
+  }
+
+  /** The item whose form the properties panel shows: {section, id, url}, or null. */
+  shownItem() {
+    const action = this.propertiesShown();
+    if (!action) return null;
+    for (const [section, template] of Object.entries(this.urls.edit || {})) {
+      const [prefix, suffix] = template.split("__id__");
+      if (action.length > prefix.length + suffix.length && action.startsWith(prefix) && action.endsWith(suffix)) {
+        const id = decodeURIComponent(action.slice(prefix.length, action.length - suffix.length));
+        if (!id.includes("/")) return { section, id, url: action };
+      }
+    }
+    return null;
+  }
+
+  /** Puts back the panel the page started with. */
   clearProperties() {
     this.propertiesFor = null;
     const panel = document.getElementById("properties");
-    if (!panel) return;
-    const hint = document.createElement("p");
-    hint.className = "properties-hint";
-    hint.textContent = "Select an element, flow or boundary to edit it.";
-    panel.replaceChildren(hint);
+    if (!panel || !this.initialProperties) return;
+    const template = document.createElement("template");
+    template.innerHTML = this.initialProperties;
+    const fresh = template.content.firstElementChild;
+    panel.replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh);
   }
 
   // ---- Highlights: findings and keys -----------------------------------------------
@@ -1221,26 +1333,30 @@ export class Editor {
       this.enqueue(() => this.reload({ rememberAs: "edited properties" }));
     });
     // Findings carry the IDs of what they are about: clicking one shows it.
+    // The finding's own link still opens it on the findings page with a modifier key
+    // (new tab); a plain click or Enter shows it here.
     document.addEventListener("click", (event) => {
       const item = event.target.closest("[data-subject], [data-flows]");
       if (!item || this.root.contains(item)) return;
-      if (event.target.closest("a[href], button, input, select, textarea, summary") && !item.matches("a, button")) {
-        return;
-      }
-      if (item.matches("a[href]") && (event.ctrlKey || event.metaKey || event.shiftKey)) return;
+      const control = event.target.closest("a[href], button, input, select, textarea, summary");
+      if (control && !control.matches(".finding-title, [data-subject], [data-flows]")) return;
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
       event.preventDefault();
       this.activateFinding(item);
     });
     document.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" && event.key !== " ") return;
       const item = event.target.closest?.("[data-subject], [data-flows]");
-      if (!item || item.matches("a, button") || this.root.contains(item)) return;
+      if (!item || event.target !== item || this.root.contains(item)) return;
       event.preventDefault();
       this.activateFinding(item);
     });
+    // Rows without a link of their own become focusable buttons.
     const enhance = () => {
       document.querySelectorAll("[data-subject], [data-flows]").forEach((item) => {
-        if (this.root.contains(item) || item.matches("a, button")) return;
+        if (this.root.contains(item) || item.matches("a, button") || item.querySelector("a[href]")) {
+          return;
+        }
         if (!item.hasAttribute("tabindex")) item.setAttribute("tabindex", "0");
         if (!item.hasAttribute("role")) item.setAttribute("role", "button");
       });
