@@ -1,0 +1,897 @@
+"""Read a MODEL.md document (YAML, JSON or a dict) into a `System`, or say precisely why not.
+
+Every problem is collected before anything is raised, so a user fixes a document in one
+round trip. A problem's location is always `section[index].field[.subfield]` (for example
+`flows[3].tls.min_version`): the web app maps it onto form fields, the CLI prints it with
+the YAML line.
+
+Documents come from users, so parsing is defensive: a size cap, a nesting limit, no object
+construction (only plain YAML scalars), and a budget on alias expansion so that a
+"billion laughs" document fails in microseconds instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from threatmodel.model import (
+    AGREEMENTS,
+    BOUNDARY_KINDS,
+    BROKER_AUTH,
+    CERTIFICATE_KINDS,
+    CLASSIFICATIONS,
+    CUSTODY_RANK,
+    DATA_TAGS,
+    ELEMENT_KINDS,
+    ENCRYPTION_STRENGTH,
+    ENVS,
+    FLOW_AUTH,
+    FLOW_PURPOSES,
+    FORMAT,
+    KEY_TYPES,
+    MESH_MODES,
+    PLAINTEXT_PROTOCOLS,
+    PROTOCOLS,
+    SERVICE_KINDS,
+    STORE_KINDS,
+    TLS_VERSIONS,
+    Boundary,
+    DataClass,
+    Element,
+    Flow,
+    Key,
+    Policy,
+    Position,
+    System,
+    Tls,
+)
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "ModelError", "Problem", "load", "parse_text"]
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+# Nodes that aliases may add on top of what is written; real documents use a few anchors
+# for shared `tls:` blocks, a billion-laughs document needs millions.
+MAX_ALIAS_NODES = 10_000
+MAX_ID_LENGTH = 64
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+SECTIONS = ("data", "boundaries", "keys", "elements", "flows")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document: where (`flows[3].to`), what, and the YAML line."""
+
+    location: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text} (line {self.line})" if self.line else text
+
+    @property
+    def section(self) -> str:
+        """The top-level key the problem is in (`flows`), or "" for the whole document."""
+        return re.split(r"[.\[]", self.location, maxsplit=1)[0]
+
+    @property
+    def index(self) -> int | None:
+        """The item's position in its section (`flows[3]...` -> 3)."""
+        match = re.match(r"\w+\[(\d+)\]", self.location)
+        return int(match.group(1)) if match else None
+
+    @property
+    def field(self) -> str:
+        """The field inside the item (`flows[3].tls.min_version` -> `tls.min_version`)."""
+        match = re.match(r"\w+(?:\[\d+\])?\.?(.*)\Z", self.location)
+        return match.group(1) if match else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"location": self.location, "message": self.message, "line": self.line}
+
+
+class ModelError(ValueError):
+    """A document that cannot be loaded; `problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class _Fatal(Exception):
+    """Parsing cannot go on (syntax error, a safety limit): report this problem alone."""
+
+    def __init__(self, message: str, location: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.problem = Problem(location, message, line)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class Parsed:
+    """A parsed document with the line of every key and list item (`flows[3].to` -> 42)."""
+
+    data: Any
+    lines: dict[str, int]
+    problems: list[Problem]
+
+
+def parse_text(
+    source: str | bytes | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> Parsed:
+    """Parse YAML or JSON text safely. Raises ModelError when it is not a usable document."""
+    try:
+        text = _read_text(source, max_bytes)
+        if text.lstrip().startswith(("{", "[")):
+            return _parse_json(text, max_depth)
+        return _parse_yaml(text, max_depth)
+    except _Fatal as fatal:
+        raise ModelError([fatal.problem]) from None
+
+
+def _read_text(source: str | bytes | Path, max_bytes: int) -> str:
+    if isinstance(source, Path):
+        try:
+            with source.open("rb") as handle:
+                raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _Fatal(f"cannot read {source.name}: {exc.strerror or exc}") from None
+    elif isinstance(source, str):
+        raw = source.encode("utf-8", "surrogatepass")
+    else:
+        raw = bytes(source)
+    if len(raw) > max_bytes:
+        raise _Fatal(f"the document is larger than the {max_bytes // 1024} KiB limit")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Fatal(f"the document is not UTF-8 text (byte {exc.start})") from None
+
+
+def _parse_json(text: str, max_depth: int) -> Parsed:
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise _Fatal(f"the document is nested deeper than {max_depth} levels") from None
+    except json.JSONDecodeError as exc:
+        raise _Fatal(f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
+    # JSON is YAML: the event parser gives lines, duplicate keys and the depth check.
+    try:
+        shadow = _parse_yaml(text, max_depth)
+    except _Fatal as fatal:
+        if "deeper" in fatal.problem.message or "alias" in fatal.problem.message:
+            raise
+        return Parsed(data, {}, [])
+    return Parsed(data, shadow.lines, shadow.problems)
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+_SCALARS = yaml.SafeLoader("")  # resolves and constructs plain scalars only
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built from parser events."""
+
+    value: dict[str, Any] | list[Any]
+    path: str
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+    key_line: int = 0
+    start_line: int = 0
+    merges: list[Any] | None = None
+
+
+def _parse_yaml(text: str, max_depth: int) -> Parsed:
+    """Build plain values from parser events, never from YAML's object constructor.
+
+    Working on events keeps the C parser's speed, makes nesting an explicit counter
+    instead of recursion, and lets aliases be charged their expanded size as they occur.
+    """
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Open] = []
+    root: list[Any] = []
+    documents = 0
+    expanded = 0
+
+    def child_path(parent: _Open) -> str:
+        if isinstance(parent.value, list):
+            return f"{parent.path}[{len(parent.value)}]"
+        return f"{parent.path}.{parent.key}" if parent.path else str(parent.key)
+
+    def attach(value: Any, size: int, line: int) -> None:
+        if not stack:
+            root.append(value)
+            return
+        parent = stack[-1]
+        parent.size += size
+        if isinstance(parent.value, list):
+            lines[child_path(parent)] = line
+            parent.value.append(value)
+            return
+        key = parent.key
+        parent.key = None
+        if key == "<<":
+            parent.merges = [*(parent.merges or []), value]
+            return
+        path = f"{parent.path}.{key}" if parent.path else str(key)
+        if key in parent.value:
+            problems.append(Problem(path, f"duplicate key '{key}'", parent.key_line))
+        lines[path] = parent.key_line
+        parent.value[key] = value
+
+    def expecting_key() -> bool:
+        return bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is None
+
+    try:
+        for event in yaml.parse(text, Loader=_PARSER):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Fatal("expected one document, found several", line=line)
+            elif isinstance(event, yaml.ScalarEvent):
+                if expecting_key():
+                    stack[-1].key = event.value
+                    stack[-1].key_line = line
+                    continue
+                path = child_path(stack[-1]) if stack else ""
+                value = _scalar(event, path, line, problems)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                attach(value, 1, line)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if expecting_key():
+                    raise _Fatal("a mapping key must be plain text", stack[-1].path, line)
+                if len(stack) >= max_depth:
+                    raise _Fatal(
+                        f"the document is nested deeper than {max_depth} levels", line=line
+                    )
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                path = child_path(stack[-1]) if stack else ""
+                expected = "tag:yaml.org,2002:" + ("map" if mapping else "seq")
+                if event.tag not in (None, "!", expected):
+                    problems.append(Problem(path, f"unsupported YAML tag '{event.tag}'", line))
+                stack.append(_Open({} if mapping else [], path, event.anchor))
+                stack[-1].key_line = stack[-1].start_line = line
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop()
+                if isinstance(done.value, dict) and done.merges:
+                    _merge(done, problems)
+                if done.anchor:
+                    anchors[done.anchor] = (done.value, done.size)
+                attach(done.value, done.size, done.start_line)
+            elif isinstance(event, yaml.AliasEvent):
+                if expecting_key():
+                    raise _Fatal("a mapping key must be plain text", stack[-1].path, line)
+                if event.anchor not in anchors:
+                    raise _Fatal(f"alias '*{event.anchor}' refers to no finished anchor", line=line)
+                value, size = anchors[event.anchor]
+                expanded += size
+                if expanded > MAX_ALIAS_NODES:
+                    raise _Fatal(
+                        f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                        "(an alias bomb?); write the values out instead",
+                        line=line,
+                    )
+                attach(value, size, line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _Fatal(
+            f"YAML syntax error: {exc.problem or exc.context}",
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _Fatal(f"YAML syntax error: {exc}") from None
+    return Parsed(root[0] if root else None, lines, problems)
+
+
+def _scalar(event: yaml.ScalarEvent, path: str, line: int, problems: list[Problem]) -> Any:
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = _SCALARS.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag not in _SCALAR_TAGS:
+        problems.append(Problem(path, f"unsupported YAML tag '{tag}'", line))
+        return None
+    node = yaml.ScalarNode(tag, event.value, style=event.style)
+    try:
+        return yaml.SafeLoader.yaml_constructors[tag](_SCALARS, node)
+    except (ValueError, yaml.YAMLError):
+        problems.append(Problem(path, f"invalid value '{event.value}'", line))
+        return None
+
+
+def _merge(mapping: _Open, problems: list[Problem]) -> None:
+    """YAML merge keys (`<<: *defaults`): written keys win over merged ones."""
+    assert isinstance(mapping.value, dict)
+    sources = mapping.merges or []
+    flat: list[Any] = []
+    for source in sources:
+        flat.extend(source if isinstance(source, list) else [source])
+    for source in flat:
+        if not isinstance(source, dict):
+            problems.append(Problem(mapping.path, "'<<' must merge a mapping", mapping.key_line))
+            continue
+        for key, value in source.items():
+            mapping.value.setdefault(key, value)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(
+    source: str | bytes | Path | Mapping[str, Any],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> System:
+    """Load a document into a `System`; raise ModelError listing every problem."""
+    if isinstance(source, Mapping):
+        parsed = Parsed(source, {}, [])
+    else:
+        parsed = parse_text(source, max_bytes=max_bytes, max_depth=max_depth)
+    validator = _Validator(parsed.lines)
+    validator.problems.extend(parsed.problems)
+    system = validator.run(parsed.data)
+    if validator.problems or system is None:
+        # Document order reads best; problems without a line (dict input) keep theirs.
+        raise ModelError(sorted(validator.problems, key=lambda problem: problem.line or 0))
+    return system
+
+
+_BAD = object()  # a value that failed its check (already reported)
+Check = Callable[["_Validator", Any, str], Any]
+
+
+@dataclass(frozen=True)
+class _Field:
+    check: Check
+    required: bool = False
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{_short(value)}'"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (date, datetime)):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _hint(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _text(v: _Validator, value: Any, loc: str) -> Any:
+    if isinstance(value, str):
+        return value
+    return v.report(loc, f"expected text, got {_describe(value)}")
+
+
+def _flag(v: _Validator, value: Any, loc: str) -> Any:
+    if isinstance(value, bool):
+        return value
+    return v.report(loc, f"expected true or false, got {_describe(value)}")
+
+
+def _count(minimum: int) -> Check:
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return v.report(loc, f"expected a whole number, got {_describe(value)}")
+        if value < minimum:
+            return v.report(loc, f"must be {minimum} or more, got {value}")
+        return value
+
+    return check
+
+
+def _number(v: _Validator, value: Any, loc: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return v.report(loc, f"expected a number, got {_describe(value)}")
+    if not math.isfinite(value):
+        return v.report(loc, f"expected a finite number, got {value}")
+    return value
+
+
+def _date(v: _Validator, value: Any, loc: str) -> Any:
+    if isinstance(value, datetime):
+        return v.report(loc, f"expected a date (YYYY-MM-DD) without a time, got {value}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return v.report(loc, f"'{value}' is not a real date")
+    return v.report(loc, f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def _choice(options: Iterable[str], noun: str) -> Check:
+    allowed = tuple(options)
+
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        if isinstance(value, str) and value in allowed:
+            return value
+        if not isinstance(value, str):
+            return v.report(loc, f"expected a {noun}, got {_describe(value)}")
+        return v.report(
+            loc,
+            f"unknown {noun} '{_short(value)}'{_hint(value, allowed)} "
+            f"(allowed: {', '.join(allowed)})",
+        )
+
+    return check
+
+
+def _tls_version(v: _Validator, value: Any, loc: str) -> Any:
+    # `min_version: 1.2` unquoted is a YAML float; it means the same as "1.2".
+    if isinstance(value, float) and str(value) in TLS_VERSIONS:
+        value = str(value)
+    return _choice(TLS_VERSIONS, "TLS version")(v, value, loc)
+
+
+def _slug(v: _Validator, value: Any, loc: str) -> Any:
+    if not isinstance(value, str):
+        return v.report(loc, f"expected an ID, got {_describe(value)}")
+    if not SLUG.match(value):
+        suggestion = _slugify(value)
+        hint = f" (try '{suggestion}')" if suggestion and suggestion != value else ""
+        return v.report(
+            loc,
+            f"'{_short(value)}' is not a valid ID: use lowercase letters, digits, '-' and '_', "
+            f"starting with a letter or digit{hint}",
+        )
+    if len(value) > MAX_ID_LENGTH:
+        return v.report(loc, f"an ID may have at most {MAX_ID_LENGTH} characters")
+    return value
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")[:MAX_ID_LENGTH]
+
+
+_NOUNS = {"data": "data class", "boundaries": "boundary", "keys": "key", "elements": "element"}
+
+
+def _ref(section: str) -> Check:
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        if not isinstance(value, str):
+            return v.report(loc, f"expected the ID of a {_NOUNS[section]}, got {_describe(value)}")
+        known = v.ids[section]
+        if value not in known:
+            return v.report(
+                loc, f"unknown {_NOUNS[section]} '{_short(value)}'{_hint(value, known)}"
+            )
+        return value
+
+    return check
+
+
+def _list_of(item: Check, what: str) -> Check:
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        if not isinstance(value, list):
+            return v.report(loc, f"expected a list of {what}, got {_describe(value)}")
+        result = []
+        for index, entry in enumerate(value):
+            checked = item(v, entry, f"{loc}[{index}]")
+            if checked is _BAD:
+                continue
+            if checked in result:
+                v.report(f"{loc}[{index}]", f"'{checked}' is listed twice")
+                continue
+            result.append(checked)
+        return tuple(result) if len(result) == len(value) else _BAD
+
+    return check
+
+
+def _mapping(fields: dict[str, _Field], build: Callable[..., Any]) -> Check:
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        values = v.fields(value, loc, fields)
+        return _BAD if values is None else build(**values)
+
+    return check
+
+
+TLS_FIELDS = {
+    "min_version": _Field(_tls_version),
+    "forward_secrecy": _Field(_flag),
+    "weak_ciphers": _Field(_flag),
+    "mutual": _Field(_flag),
+    "verify_peer": _Field(_flag),
+    "certificate": _Field(_choice(CERTIFICATE_KINDS, "certificate kind")),
+    "cert_expires": _Field(_date),
+    "auto_renew": _Field(_flag),
+}
+POSITION_FIELDS = {"x": _Field(_number, required=True), "y": _Field(_number, required=True)}
+
+POLICY_FIELDS = {
+    "today": _Field(_date),
+    "key_rotation_days": _Field(_count(1)),
+    "token_ttl_minutes": _Field(_count(1)),
+    "cert_warning_days": _Field(_count(0)),
+    "blast_radius": _Field(_count(1)),
+}
+DATA_FIELDS = {
+    "id": _Field(_slug, required=True),
+    "name": _Field(_text),
+    "classification": _Field(_choice(CLASSIFICATIONS, "classification")),
+    "tags": _Field(_list_of(_choice(DATA_TAGS, "tag"), "tags")),
+    "description": _Field(_text),
+}
+BOUNDARY_FIELDS = {
+    "id": _Field(_slug, required=True),
+    "kind": _Field(_choice(BOUNDARY_KINDS, "boundary kind")),
+    "name": _Field(_text),
+    "parent": _Field(_ref("boundaries")),
+    "env": _Field(_choice(ENVS, "env")),
+    "mesh": _Field(_choice(MESH_MODES, "mesh mode")),
+    "description": _Field(_text),
+}
+KEY_FIELDS = {
+    "id": _Field(_slug, required=True),
+    "type": _Field(_choice(KEY_TYPES, "key type"), required=True),
+    "name": _Field(_text),
+    "custody": _Field(_choice(CUSTODY_RANK, "custody")),
+    "held_by": _Field(_ref("elements")),
+    "rotation_days": _Field(_count(1)),
+    "last_rotated": _Field(_date),
+    "wraps": _Field(_list_of(_ref("keys"), "key IDs")),
+    "compromised_on": _Field(_date),
+    "description": _Field(_text),
+}
+ELEMENT_FIELDS = {
+    "id": _Field(_slug, required=True),
+    "kind": _Field(_choice(ELEMENT_KINDS, "element kind"), required=True),
+    "name": _Field(_text),
+    "boundary": _Field(_ref("boundaries")),
+    "technology": _Field(_text),
+    "description": _Field(_text),
+    "internet_facing": _Field(_flag),
+    "rate_limited": _Field(_flag),
+    "logs_payloads": _Field(_flag),
+    "terminates_tls": _Field(_flag),
+    "uses_keys": _Field(_list_of(_ref("keys"), "key IDs")),
+    "stores": _Field(_list_of(_ref("data"), "data class IDs")),
+    "encryption": _Field(_choice(ENCRYPTION_STRENGTH, "encryption")),
+    "key": _Field(_ref("keys")),
+    "public_access": _Field(_flag),
+    "auth": _Field(_choice(BROKER_AUTH, "broker auth")),
+    "acls": _Field(_flag),
+    "retention_days": _Field(_count(0)),
+    "immutable": _Field(_flag),
+    "redaction": _Field(_flag),
+    "backup_of": _Field(_ref("elements")),
+    "offsite": _Field(_flag),
+    "agreements": _Field(_list_of(_choice(AGREEMENTS, "agreement"), "agreements")),
+    "vendor_assessed": _Field(_flag),
+    "position": _Field(_mapping(POSITION_FIELDS, Position)),
+}
+FLOW_FIELDS = {
+    "id": _Field(_slug, required=True),
+    "from": _Field(_ref("elements"), required=True),
+    "to": _Field(_ref("elements"), required=True),
+    "protocol": _Field(_choice(PROTOCOLS, "protocol")),
+    "data": _Field(_list_of(_ref("data"), "data class IDs")),
+    "purpose": _Field(_choice(FLOW_PURPOSES, "purpose")),
+    "tls": _Field(_mapping(TLS_FIELDS, Tls)),
+    "auth": _Field(_choice(FLOW_AUTH, "flow auth")),
+    "token_ttl_minutes": _Field(_count(1)),
+    "signed": _Field(_flag),
+    "message_encryption": _Field(_flag),
+    "critical": _Field(_flag),
+    "name": _Field(_text),
+    "description": _Field(_text),
+}
+TOP_FIELDS = ("format", "name", "description", "policy", *SECTIONS)
+
+# Element fields that only make sense on some kinds; the rest apply to every kind.
+_STORE_ONLY = ("stores", "encryption", "key", "public_access")
+_SERVICE_ONLY = ("internet_facing", "rate_limited", "logs_payloads", "uses_keys")
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    **{field: SERVICE_KINDS for field in _SERVICE_ONLY},
+    "terminates_tls": ("gateway",),
+    **{field: STORE_KINDS for field in _STORE_ONLY},
+    "auth": ("broker",),
+    "acls": ("broker",),
+    "retention_days": ("broker",),
+    "immutable": ("log-sink", "backup"),
+    "redaction": ("log-sink",),
+    "backup_of": ("backup",),
+    "offsite": ("backup",),
+    "agreements": ("external",),
+    "vendor_assessed": ("external",),
+}
+# Keys that can encrypt a store: a passphrase counts (backup tools derive keys from one).
+STORE_KEY_TYPES = ("dek", "kek", "password")
+# Names people reach for that the format spells differently.
+_RENAMED = {
+    "source": "from",
+    "target": "to",
+    "src": "from",
+    "dst": "to",
+    "type": "kind",
+    "kind": "type",
+}
+
+_SECTION_SPECS: dict[str, tuple[dict[str, _Field], type]] = {
+    "data": (DATA_FIELDS, DataClass),
+    "boundaries": (BOUNDARY_FIELDS, Boundary),
+    "keys": (KEY_FIELDS, Key),
+    "elements": (ELEMENT_FIELDS, Element),
+    "flows": (FLOW_FIELDS, Flow),
+}
+
+
+class _Validator:
+    """Checks a parsed document field by field, collecting problems instead of stopping."""
+
+    def __init__(self, lines: dict[str, int]) -> None:
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.ids: dict[str, dict[str, int]] = {section: {} for section in SECTIONS}
+
+    def report(self, location: str, message: str) -> Any:
+        self.problems.append(Problem(location, message, self.line(location)))
+        return _BAD
+
+    def line(self, location: str) -> int | None:
+        """The line of the location, else of its nearest written parent."""
+        while location:
+            if location in self.lines:
+                return self.lines[location]
+            location = re.sub(r"(\.[^.\[]*|\[\d+\])\Z", "", location)
+        return None
+
+    def fields(self, value: Any, loc: str, spec: dict[str, _Field]) -> dict[str, Any] | None:
+        """Check a mapping against its field table; None if anything was wrong."""
+        if not isinstance(value, Mapping):
+            self.report(loc, f"expected a mapping, got {_describe(value)}")
+            return None
+        before = len(self.problems)
+        result: dict[str, Any] = {}
+        for key, raw in value.items():
+            where = f"{loc}.{key}" if loc else str(key)
+            if key not in spec:
+                hint = _hint(str(key), spec)
+                if not hint and key in _RENAMED and _RENAMED[key] in spec:
+                    hint = f"; did you mean '{_RENAMED[key]}'?"
+                self.report(where, f"unknown field '{_short(str(key))}'{hint}")
+                continue
+            if raw is None and not spec[key].required:
+                continue
+            checked = spec[key].check(self, raw, where)
+            if checked is not _BAD:
+                result[{"from": "source", "to": "target"}.get(key, key)] = checked
+        for key, field in spec.items():
+            if field.required and value.get(key) is None:
+                self.report(f"{loc}.{key}" if loc else key, f"missing required field '{key}'")
+        return result if len(self.problems) == before else None
+
+    def run(self, data: Any) -> System | None:
+        if not isinstance(data, Mapping):
+            what = "nothing" if data is None else _describe(data)
+            self.report("", f"expected a mapping with 'name', 'elements', 'flows'...; got {what}")
+            return None
+        before = len(self.problems)
+        self._top_level(data)
+        sections = {section: self._list(data.get(section), section) for section in SECTIONS}
+        self._collect_ids(sections)
+        policy = self._policy(data.get("policy"))
+        built: dict[str, list[Any]] = {}
+        for section, items in sections.items():
+            fields, cls = _SECTION_SPECS[section]
+            built[section] = []
+            for index, item in enumerate(items):
+                values = self.fields(item, f"{section}[{index}]", fields)
+                if values is not None:
+                    built[section].append(cls(**values))
+        self._check_elements(built["elements"], built["keys"], sections["elements"])
+        self._check_flows(sections["flows"], built["flows"])
+        self._check_cycles(built)
+        if len(self.problems) != before or policy is None:
+            return None
+        return System(
+            name=data["name"],
+            description=data.get("description") or "",
+            policy=policy,
+            data=tuple(built["data"]),
+            boundaries=tuple(built["boundaries"]),
+            keys=tuple(built["keys"]),
+            elements=tuple(built["elements"]),
+            flows=tuple(built["flows"]),
+            lines={
+                path: line
+                for path, line in self.lines.items()
+                if re.match(r"\w+(\[\d+\])?\Z", path)
+            },
+        )
+
+    def _top_level(self, data: Mapping[str, Any]) -> None:
+        for key in data:
+            if key not in TOP_FIELDS:
+                self.report(
+                    str(key), f"unknown field '{_short(str(key))}'{_hint(str(key), TOP_FIELDS)}"
+                )
+        fmt = data.get("format")
+        if fmt is not None and fmt != FORMAT:
+            shown = f"'{_short(fmt)}'" if isinstance(fmt, str) else _describe(fmt)
+            self.report("format", f"unsupported format {shown}; expected '{FORMAT}'")
+        if data.get("name") is None:
+            self.report("name", "missing required field 'name'")
+        else:
+            _text(self, data["name"], "name")
+        if data.get("description") is not None:
+            _text(self, data["description"], "description")
+
+    def _list(self, value: Any, section: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.report(section, f"expected a list, got {_describe(value)}")
+            return []
+        return value
+
+    def _policy(self, value: Any) -> Policy | None:
+        if value is None:
+            return Policy()
+        values = self.fields(value, "policy", POLICY_FIELDS)
+        return None if values is None else Policy(**values)
+
+    def _collect_ids(self, sections: dict[str, list[Any]]) -> None:
+        """First pass: every item's ID, so references can point forward."""
+        for section, items in sections.items():
+            seen = self.ids[section]
+            for index, item in enumerate(items):
+                if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                    continue
+                item_id = item["id"]
+                if item_id in seen:
+                    self.report(
+                        f"{section}[{index}].id",
+                        f"duplicate ID '{_short(item_id)}' "
+                        f"(first used by {section}[{seen[item_id]}])",
+                    )
+                else:
+                    seen[item_id] = index
+
+    def _check_elements(self, elements: list[Element], keys: list[Key], raw: list[Any]) -> None:
+        key_types = {key.id: key.type for key in keys}
+        kinds = {element.id: element.kind for element in elements}
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping) or item.get("kind") not in ELEMENT_KINDS:
+                continue
+            kind = item["kind"]
+            loc = f"elements[{index}]"
+            for field, allowed in KIND_FIELDS.items():
+                if item.get(field) is not None and kind not in allowed:
+                    self.report(
+                        f"{loc}.{field}",
+                        f"'{field}' does not apply to a {kind} (only to {', '.join(allowed)})",
+                    )
+            key = item.get("key")
+            if isinstance(key, str) and kind in STORE_KINDS:
+                encryption = item.get("encryption")
+                strength = (
+                    ENCRYPTION_STRENGTH.get(encryption, 0) if isinstance(encryption, str) else 0
+                )
+                if strength < 2:
+                    stated = f"'{encryption}'" if isinstance(encryption, str) else "not stated"
+                    self.report(
+                        f"{loc}.key",
+                        f"a key needs an encryption that uses the customer's key (sse-kms, "
+                        f"tde-cmk, sse-c, field, client-side, envelope); encryption is {stated}",
+                    )
+                if key_types.get(key) not in (None, *STORE_KEY_TYPES):
+                    self.report(
+                        f"{loc}.key",
+                        f"key '{key}' is a {key_types[key]} key; data at rest is encrypted "
+                        f"with a {', '.join(STORE_KEY_TYPES)} key",
+                    )
+            source = item.get("backup_of")
+            if (
+                kind == "backup"
+                and isinstance(source, str)
+                and kinds.get(source, "database") not in STORE_KINDS
+            ):
+                self.report(
+                    f"{loc}.backup_of",
+                    f"'{source}' is a {kinds[source]}, not a store; a backup copies a store",
+                )
+
+    def _check_flows(self, raw: list[Any], flows: list[Flow]) -> None:
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                continue
+            loc = f"flows[{index}]"
+            protocol, tls = item.get("protocol"), item.get("tls")
+            if tls is not None and protocol in PLAINTEXT_PROTOCOLS:
+                self.report(
+                    f"{loc}.tls",
+                    f"a 'tls' block contradicts the plaintext protocol '{protocol}'",
+                )
+            elif tls is not None and protocol is None:
+                self.report(
+                    f"{loc}.protocol",
+                    "a flow with a 'tls' block needs its encrypted protocol (https, tls, ...)",
+                )
+            ends = item.get("from"), item.get("to")
+            if isinstance(ends[0], str) and ends[0] == ends[1]:
+                self.report(
+                    f"{loc}.to", f"a flow needs two different elements; both are '{ends[0]}'"
+                )
+
+    def _check_cycles(self, built: dict[str, list[Any]]) -> None:
+        """Nesting, wrapping and backup chains must end: the rules walk them."""
+        parents = {b.id: (b.parent,) if b.parent else () for b in built["boundaries"]}
+        self._report_cycles("boundaries", "parent", parents, "boundary nesting")
+        wraps = {k.id: k.wraps for k in built["keys"]}
+        self._report_cycles("keys", "wraps", wraps, "key wrapping")
+        backups = {e.id: (e.backup_of,) if e.backup_of else () for e in built["elements"]}
+        self._report_cycles("elements", "backup_of", backups, "backups")
+
+    def _report_cycles(
+        self, section: str, field: str, edges: dict[str, tuple[str, ...]], what: str
+    ) -> None:
+        state: dict[str, int] = {}  # 1 on the current path, 2 finished
+        for start in edges:
+            if start in state:
+                continue
+            path = [start]
+            todo = [iter(edges[start])]
+            state[start] = 1
+            while todo:
+                nxt = next(todo[-1], None)
+                if nxt is None:
+                    state[path.pop()] = 2
+                    todo.pop()
+                elif state.get(nxt) == 1:
+                    cycle = [*path[path.index(nxt) :], nxt]
+                    index = self.ids[section][path[-1]]
+                    self.report(
+                        f"{section}[{index}].{field}", f"{what} form a cycle: {' -> '.join(cycle)}"
+                    )
+                elif nxt not in state and nxt in edges:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    todo.append(iter(edges[nxt]))
