@@ -17,6 +17,7 @@ MOVE_TO_KMS = "Move key {target} into a KMS or HSM"
 APP_CONFIG_CUSTODY = frozenset({"env-var", "config-file", "source-code", "container-image"})
 KEY_SERVICE_CUSTODY = frozenset({"hsm", "kms", "vault"})
 NON_EXTRACTABLE_CUSTODY = frozenset({"hsm", "kms"})
+LISTED = 5  # a root key may protect thousands of stores; evidence names the first few
 
 
 def key_steps(graph: SystemGraph, key: Key, steps: Steps) -> Steps:
@@ -54,7 +55,9 @@ def key_hit(graph: SystemGraph, key: Key, steps: Steps, evidence: list[str]) -> 
 
 
 def labels(graph: SystemGraph, ids: list[str]) -> str:
-    return ", ".join(graph.label(i) for i in ids)
+    """The labels of the first few items, "and N more" for the rest."""
+    shown = ", ".join(graph.label(i) for i in ids[:LISTED])
+    return f"{shown} and {len(ids) - LISTED} more" if len(ids) > LISTED else shown
 
 
 def source_store(graph: SystemGraph, element_id: str) -> str:

@@ -194,6 +194,13 @@ def test_it_steps_up_at_the_blast_radius_threshold() -> None:
     assert finding.steps == "medium, +1 blast radius 3 >= 3 -> high"
 
 
+def test_the_evidence_names_the_first_five_stores() -> None:
+    doc = document(keys=[key()], elements=stores_with("k", 7))
+    evidence = only(doc, "shared-key").evidence
+    assert "directly encrypts 7 stores (db1, db2, db3, db4, db5 and 2 more)" in evidence
+    assert "It protects 7 stores: db1, db2, db3, db4, db5 and 2 more." in evidence
+
+
 def test_it_takes_no_blast_step_below_the_threshold() -> None:
     doc = document(policy={"blast_radius": 3}, keys=[key()], elements=stores_with("k", 2))
     assert only(doc, "shared-key").steps == "medium"
