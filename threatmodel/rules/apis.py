@@ -48,6 +48,12 @@ def rate_limited_gateway(element: Element) -> bool:
     return element.kind == "gateway" and element.rate_limited
 
 
+def listing(texts: list[str], limit: int = 5) -> str:
+    """The first few of a list that may be long on a big system, "and N more" for the rest."""
+    shown = ", ".join(texts[:limit])
+    return f"{shown} and {len(texts) - limit} more" if len(texts) > limit else shown
+
+
 def hop(graph: SystemGraph, flow: Flow) -> dict:
     return {"path": (flow.source, flow.target), "flows": (flow.id,)}
 
@@ -124,8 +130,8 @@ def no_rate_limit(graph: SystemGraph) -> Iterator[Hit]:
         data = data_around(graph, element)
         steps = Steps("medium").sensitivity(graph.data_sensitivity(data), tags_of(graph, data))
         if unlimited:
-            senders = dict.fromkeys(graph.label(f.source) for f in unlimited)
-            reached = f"is reached from {', '.join(senders)} without a rate-limited gateway"
+            senders = list(dict.fromkeys(graph.label(f.source) for f in unlimited))
+            reached = f"is reached from {listing(senders)} without a rate-limited gateway"
         else:
             reached = "is marked internet-facing"
         kind = element.kind.capitalize()
@@ -209,7 +215,7 @@ def insecure_brokers(graph: SystemGraph) -> Iterator[Hit]:
             if plain:
                 problems.append(
                     "SASL/PLAIN passwords travel in the clear on "
-                    + ", ".join(hop_text(graph, f) for f in plain)
+                    + listing([hop_text(graph, f) for f in plain])
                 )
         if not broker.acls:
             problems.append("ACLs are off")

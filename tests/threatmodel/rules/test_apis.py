@@ -139,6 +139,17 @@ def test_it_fires_on_a_service_reached_from_the_internet() -> None:
     )
 
 
+def test_it_names_the_first_five_unlimited_callers() -> None:
+    clients = [element(f"c{n}", "client", "internet") for n in range(1, 8)]
+    doc = document(
+        elements=[*clients, element("api")],
+        flows=[flow(f"f{n}", f"c{n}", "api", "orders") for n in range(1, 8)],
+    )
+    assert (
+        "reached from c1, c2, c3, c4, c5 and 2 more without" in only(doc, "no-rate-limit").evidence
+    )
+
+
 def test_it_stays_silent_on_a_rate_limited_service() -> None:
     doc = document(
         elements=[element("browser", "client", "internet"), element("api", rate_limited=True)],
