@@ -190,18 +190,24 @@ _SCALARS = yaml.SafeLoader("")  # resolves and constructs plain scalars only
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """A mapping or sequence being built from parser events."""
 
     value: dict[str, Any] | list[Any]
     path: str
     anchor: str | None
+    is_map: bool
+    start_line: int
     size: int = 1
     key: str | None = None
     key_line: int = 0
-    start_line: int = 0
     merges: list[Any] | None = None
+
+    def child_path(self) -> str:
+        if not self.is_map:
+            return f"{self.path}[{len(self.value)}]"
+        return f"{self.path}.{self.key}" if self.path else str(self.key)
 
 
 def _parse_yaml(text: str, max_depth: int) -> Parsed:
@@ -218,20 +224,15 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
     documents = 0
     expanded = 0
 
-    def child_path(parent: _Open) -> str:
-        if isinstance(parent.value, list):
-            return f"{parent.path}[{len(parent.value)}]"
-        return f"{parent.path}.{parent.key}" if parent.path else str(parent.key)
-
     def attach(value: Any, size: int, line: int) -> None:
         if not stack:
             root.append(value)
             return
         parent = stack[-1]
         parent.size += size
-        if isinstance(parent.value, list):
-            lines[child_path(parent)] = line
-            parent.value.append(value)
+        if not parent.is_map:
+            lines[parent.child_path()] = line
+            parent.value.append(value)  # type: ignore[union-attr]
             return
         key = parent.key
         parent.key = None
@@ -242,52 +243,46 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
         if key in parent.value:
             problems.append(Problem(path, f"duplicate key '{key}'", parent.key_line))
         lines[path] = parent.key_line
-        parent.value[key] = value
-
-    def expecting_key() -> bool:
-        return bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is None
+        parent.value[key] = value  # type: ignore[call-overload]
 
     try:
         for event in yaml.parse(text, Loader=_PARSER):
-            line = event.start_mark.line + 1 if event.start_mark else 0
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Fatal("expected one document, found several", line=line)
-            elif isinstance(event, yaml.ScalarEvent):
-                if expecting_key():
-                    stack[-1].key = event.value
-                    stack[-1].key_line = line
+            kind = event.__class__
+            line = event.start_mark.line + 1
+            top = stack[-1] if stack else None
+            wants_key = top is not None and top.is_map and top.key is None
+            if kind is yaml.ScalarEvent:
+                if wants_key:
+                    top.key = event.value  # type: ignore[union-attr]
+                    top.key_line = line  # type: ignore[union-attr]
                     continue
-                path = child_path(stack[-1]) if stack else ""
-                value = _scalar(event, path, line, problems)
+                value = _scalar(event, top, line, problems)
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 attach(value, 1, line)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if expecting_key():
-                    raise _Fatal("a mapping key must be plain text", stack[-1].path, line)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                path = top.child_path() if top else ""
+                if wants_key:
+                    raise _Fatal("a mapping key must be plain text", path, line)
                 if len(stack) >= max_depth:
                     raise _Fatal(
                         f"the document is nested deeper than {max_depth} levels", line=line
                     )
-                mapping = isinstance(event, yaml.MappingStartEvent)
-                path = child_path(stack[-1]) if stack else ""
-                expected = "tag:yaml.org,2002:" + ("map" if mapping else "seq")
+                is_map = kind is yaml.MappingStartEvent
+                expected = "tag:yaml.org,2002:" + ("map" if is_map else "seq")
                 if event.tag not in (None, "!", expected):
                     problems.append(Problem(path, f"unsupported YAML tag '{event.tag}'", line))
-                stack.append(_Open({} if mapping else [], path, event.anchor))
-                stack[-1].key_line = stack[-1].start_line = line
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.append(_Open({} if is_map else [], path, event.anchor, is_map, line))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
-                if isinstance(done.value, dict) and done.merges:
+                if done.merges:
                     _merge(done, problems)
                 if done.anchor:
                     anchors[done.anchor] = (done.value, done.size)
                 attach(done.value, done.size, done.start_line)
-            elif isinstance(event, yaml.AliasEvent):
-                if expecting_key():
-                    raise _Fatal("a mapping key must be plain text", stack[-1].path, line)
+            elif kind is yaml.AliasEvent:
+                if wants_key:
+                    raise _Fatal("a mapping key must be plain text", top.path, line)  # type: ignore[union-attr]
                 if event.anchor not in anchors:
                     raise _Fatal(f"alias '*{event.anchor}' refers to no finished anchor", line=line)
                 value, size = anchors[event.anchor]
@@ -299,6 +294,10 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                         line=line,
                     )
                 attach(value, size, line)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Fatal("expected one document, found several", line=line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _Fatal(
@@ -310,18 +309,28 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
     return Parsed(root[0] if root else None, lines, problems)
 
 
-def _scalar(event: yaml.ScalarEvent, path: str, line: int, problems: list[Problem]) -> Any:
+_CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
+
+
+def _scalar(
+    event: yaml.ScalarEvent, parent: _Open | None, line: int, problems: list[Problem]
+) -> Any:
     tag = event.tag
-    if tag in (None, "!"):
+    if tag is None or tag == "!":
+        if event.style:  # quoted or block scalars are always text
+            return event.value
         tag = _SCALARS.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:str":
+            return event.value
+    path = parent.child_path() if parent else ""
     if tag not in _SCALAR_TAGS:
         problems.append(Problem(path, f"unsupported YAML tag '{tag}'", line))
         return None
     node = yaml.ScalarNode(tag, event.value, style=event.style)
     try:
-        return yaml.SafeLoader.yaml_constructors[tag](_SCALARS, node)
+        return _CONSTRUCTORS[tag](_SCALARS, node)
     except (ValueError, yaml.YAMLError):
-        problems.append(Problem(path, f"invalid value '{event.value}'", line))
+        problems.append(Problem(path, f"invalid value '{_short(event.value)}'", line))
         return None
 
 
@@ -371,6 +380,14 @@ Check = Callable[["_Validator", Any, str], Any]
 class _Field:
     check: Check
     required: bool = False
+
+
+class _Spec(dict[str, _Field]):
+    """The fields a mapping may have, keyed by their document name."""
+
+    def __init__(self, **fields: _Field) -> None:
+        super().__init__(fields)
+        self.required = tuple(key for key, field in fields.items() if field.required)
 
 
 def _describe(value: Any) -> str:
@@ -525,7 +542,7 @@ def _list_of(item: Check, what: str) -> Check:
     return check
 
 
-def _mapping(fields: dict[str, _Field], build: Callable[..., Any]) -> Check:
+def _mapping(fields: _Spec, build: Callable[..., Any]) -> Check:
     def check(v: _Validator, value: Any, loc: str) -> Any:
         values = v.fields(value, loc, fields)
         return _BAD if values is None else build(**values)
@@ -533,96 +550,96 @@ def _mapping(fields: dict[str, _Field], build: Callable[..., Any]) -> Check:
     return check
 
 
-TLS_FIELDS = {
-    "min_version": _Field(_tls_version),
-    "forward_secrecy": _Field(_flag),
-    "weak_ciphers": _Field(_flag),
-    "mutual": _Field(_flag),
-    "verify_peer": _Field(_flag),
-    "certificate": _Field(_choice(CERTIFICATE_KINDS, "certificate kind")),
-    "cert_expires": _Field(_date),
-    "auto_renew": _Field(_flag),
-}
-POSITION_FIELDS = {"x": _Field(_number, required=True), "y": _Field(_number, required=True)}
+TLS_FIELDS = _Spec(
+    min_version=_Field(_tls_version),
+    forward_secrecy=_Field(_flag),
+    weak_ciphers=_Field(_flag),
+    mutual=_Field(_flag),
+    verify_peer=_Field(_flag),
+    certificate=_Field(_choice(CERTIFICATE_KINDS, "certificate kind")),
+    cert_expires=_Field(_date),
+    auto_renew=_Field(_flag),
+)
+POSITION_FIELDS = _Spec(x=_Field(_number, required=True), y=_Field(_number, required=True))
 
-POLICY_FIELDS = {
-    "today": _Field(_date),
-    "key_rotation_days": _Field(_count(1)),
-    "token_ttl_minutes": _Field(_count(1)),
-    "cert_warning_days": _Field(_count(0)),
-    "blast_radius": _Field(_count(1)),
-}
-DATA_FIELDS = {
-    "id": _Field(_slug, required=True),
-    "name": _Field(_text),
-    "classification": _Field(_choice(CLASSIFICATIONS, "classification")),
-    "tags": _Field(_list_of(_choice(DATA_TAGS, "tag"), "tags")),
-    "description": _Field(_text),
-}
-BOUNDARY_FIELDS = {
-    "id": _Field(_slug, required=True),
-    "kind": _Field(_choice(BOUNDARY_KINDS, "boundary kind")),
-    "name": _Field(_text),
-    "parent": _Field(_ref("boundaries")),
-    "env": _Field(_choice(ENVS, "env")),
-    "mesh": _Field(_choice(MESH_MODES, "mesh mode")),
-    "description": _Field(_text),
-}
-KEY_FIELDS = {
-    "id": _Field(_slug, required=True),
-    "type": _Field(_choice(KEY_TYPES, "key type"), required=True),
-    "name": _Field(_text),
-    "custody": _Field(_choice(CUSTODY_RANK, "custody")),
-    "held_by": _Field(_ref("elements")),
-    "rotation_days": _Field(_count(1)),
-    "last_rotated": _Field(_date),
-    "wraps": _Field(_list_of(_ref("keys"), "key IDs")),
-    "compromised_on": _Field(_date),
-    "description": _Field(_text),
-}
-ELEMENT_FIELDS = {
-    "id": _Field(_slug, required=True),
-    "kind": _Field(_choice(ELEMENT_KINDS, "element kind"), required=True),
-    "name": _Field(_text),
-    "boundary": _Field(_ref("boundaries")),
-    "technology": _Field(_text),
-    "description": _Field(_text),
-    "internet_facing": _Field(_flag),
-    "rate_limited": _Field(_flag),
-    "logs_payloads": _Field(_flag),
-    "terminates_tls": _Field(_flag),
-    "uses_keys": _Field(_list_of(_ref("keys"), "key IDs")),
-    "stores": _Field(_list_of(_ref("data"), "data class IDs")),
-    "encryption": _Field(_choice(ENCRYPTION_STRENGTH, "encryption")),
-    "key": _Field(_ref("keys")),
-    "public_access": _Field(_flag),
-    "auth": _Field(_choice(BROKER_AUTH, "broker auth")),
-    "acls": _Field(_flag),
-    "retention_days": _Field(_count(0)),
-    "immutable": _Field(_flag),
-    "redaction": _Field(_flag),
-    "backup_of": _Field(_ref("elements")),
-    "offsite": _Field(_flag),
-    "agreements": _Field(_list_of(_choice(AGREEMENTS, "agreement"), "agreements")),
-    "vendor_assessed": _Field(_flag),
-    "position": _Field(_mapping(POSITION_FIELDS, Position)),
-}
-FLOW_FIELDS = {
-    "id": _Field(_slug, required=True),
-    "from": _Field(_ref("elements"), required=True),
-    "to": _Field(_ref("elements"), required=True),
-    "protocol": _Field(_choice(PROTOCOLS, "protocol")),
-    "data": _Field(_list_of(_ref("data"), "data class IDs")),
-    "purpose": _Field(_choice(FLOW_PURPOSES, "purpose")),
-    "tls": _Field(_mapping(TLS_FIELDS, Tls)),
-    "auth": _Field(_choice(FLOW_AUTH, "flow auth")),
-    "token_ttl_minutes": _Field(_count(1)),
-    "signed": _Field(_flag),
-    "message_encryption": _Field(_flag),
-    "critical": _Field(_flag),
-    "name": _Field(_text),
-    "description": _Field(_text),
-}
+POLICY_FIELDS = _Spec(
+    today=_Field(_date),
+    key_rotation_days=_Field(_count(1)),
+    token_ttl_minutes=_Field(_count(1)),
+    cert_warning_days=_Field(_count(0)),
+    blast_radius=_Field(_count(1)),
+)
+DATA_FIELDS = _Spec(
+    id=_Field(_slug, required=True),
+    name=_Field(_text),
+    classification=_Field(_choice(CLASSIFICATIONS, "classification")),
+    tags=_Field(_list_of(_choice(DATA_TAGS, "tag"), "tags")),
+    description=_Field(_text),
+)
+BOUNDARY_FIELDS = _Spec(
+    id=_Field(_slug, required=True),
+    kind=_Field(_choice(BOUNDARY_KINDS, "boundary kind")),
+    name=_Field(_text),
+    parent=_Field(_ref("boundaries")),
+    env=_Field(_choice(ENVS, "env")),
+    mesh=_Field(_choice(MESH_MODES, "mesh mode")),
+    description=_Field(_text),
+)
+KEY_FIELDS = _Spec(
+    id=_Field(_slug, required=True),
+    type=_Field(_choice(KEY_TYPES, "key type"), required=True),
+    name=_Field(_text),
+    custody=_Field(_choice(CUSTODY_RANK, "custody")),
+    held_by=_Field(_ref("elements")),
+    rotation_days=_Field(_count(1)),
+    last_rotated=_Field(_date),
+    wraps=_Field(_list_of(_ref("keys"), "key IDs")),
+    compromised_on=_Field(_date),
+    description=_Field(_text),
+)
+ELEMENT_FIELDS = _Spec(
+    id=_Field(_slug, required=True),
+    kind=_Field(_choice(ELEMENT_KINDS, "element kind"), required=True),
+    name=_Field(_text),
+    boundary=_Field(_ref("boundaries")),
+    technology=_Field(_text),
+    description=_Field(_text),
+    internet_facing=_Field(_flag),
+    rate_limited=_Field(_flag),
+    logs_payloads=_Field(_flag),
+    terminates_tls=_Field(_flag),
+    uses_keys=_Field(_list_of(_ref("keys"), "key IDs")),
+    stores=_Field(_list_of(_ref("data"), "data class IDs")),
+    encryption=_Field(_choice(ENCRYPTION_STRENGTH, "encryption")),
+    key=_Field(_ref("keys")),
+    public_access=_Field(_flag),
+    auth=_Field(_choice(BROKER_AUTH, "broker auth")),
+    acls=_Field(_flag),
+    retention_days=_Field(_count(0)),
+    immutable=_Field(_flag),
+    redaction=_Field(_flag),
+    backup_of=_Field(_ref("elements")),
+    offsite=_Field(_flag),
+    agreements=_Field(_list_of(_choice(AGREEMENTS, "agreement"), "agreements")),
+    vendor_assessed=_Field(_flag),
+    position=_Field(_mapping(POSITION_FIELDS, Position)),
+)
+FLOW_FIELDS = _Spec(
+    id=_Field(_slug, required=True),
+    **{"from": _Field(_ref("elements"), required=True)},  # a Python keyword
+    to=_Field(_ref("elements"), required=True),
+    protocol=_Field(_choice(PROTOCOLS, "protocol")),
+    data=_Field(_list_of(_ref("data"), "data class IDs")),
+    purpose=_Field(_choice(FLOW_PURPOSES, "purpose")),
+    tls=_Field(_mapping(TLS_FIELDS, Tls)),
+    auth=_Field(_choice(FLOW_AUTH, "flow auth")),
+    token_ttl_minutes=_Field(_count(1)),
+    signed=_Field(_flag),
+    message_encryption=_Field(_flag),
+    critical=_Field(_flag),
+    name=_Field(_text),
+    description=_Field(_text),
+)
 TOP_FIELDS = ("format", "name", "description", "policy", *SECTIONS)
 
 # Element fields that only make sense on some kinds; the rest apply to every kind.
@@ -654,13 +671,16 @@ _RENAMED = {
     "kind": "type",
 }
 
-_SECTION_SPECS: dict[str, tuple[dict[str, _Field], type]] = {
+_SECTION_SPECS: dict[str, tuple[_Spec, type]] = {
     "data": (DATA_FIELDS, DataClass),
     "boundaries": (BOUNDARY_FIELDS, Boundary),
     "keys": (KEY_FIELDS, Key),
     "elements": (ELEMENT_FIELDS, Element),
     "flows": (FLOW_FIELDS, Flow),
 }
+
+
+_ATTRIBUTES = {"from": "source", "to": "target"}  # document key -> dataclass attribute
 
 
 class _Validator:
@@ -680,31 +700,35 @@ class _Validator:
         while location:
             if location in self.lines:
                 return self.lines[location]
-            location = re.sub(r"(\.[^.\[]*|\[\d+\])\Z", "", location)
+            parent = re.sub(r"(\.[^.\[]*|\[\d+\])\Z", "", location)
+            if parent == location:
+                return None
+            location = parent
         return None
 
-    def fields(self, value: Any, loc: str, spec: dict[str, _Field]) -> dict[str, Any] | None:
+    def fields(self, value: Any, loc: str, spec: _Spec) -> dict[str, Any] | None:
         """Check a mapping against its field table; None if anything was wrong."""
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict) and not isinstance(value, Mapping):
             self.report(loc, f"expected a mapping, got {_describe(value)}")
             return None
         before = len(self.problems)
         result: dict[str, Any] = {}
         for key, raw in value.items():
-            where = f"{loc}.{key}" if loc else str(key)
-            if key not in spec:
+            field = spec.get(key)
+            if field is None:
                 hint = _hint(str(key), spec)
                 if not hint and key in _RENAMED and _RENAMED[key] in spec:
                     hint = f"; did you mean '{_RENAMED[key]}'?"
+                where = f"{loc}.{key}" if loc else str(key)
                 self.report(where, f"unknown field '{_short(str(key))}'{hint}")
                 continue
-            if raw is None and not spec[key].required:
+            if raw is None and not field.required:
                 continue
-            checked = spec[key].check(self, raw, where)
+            checked = field.check(self, raw, f"{loc}.{key}" if loc else key)
             if checked is not _BAD:
-                result[{"from": "source", "to": "target"}.get(key, key)] = checked
-        for key, field in spec.items():
-            if field.required and value.get(key) is None:
+                result[_ATTRIBUTES.get(key, key)] = checked
+        for key in spec.required:
+            if value.get(key) is None:
                 self.report(f"{loc}.{key}" if loc else key, f"missing required field '{key}'")
         return result if len(self.problems) == before else None
 
