@@ -1,0 +1,94 @@
+"""The editor's JSON endpoint: GET and POST /systems/<pk>/document.json (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+
+from reviews.models import System
+from tests.conftest import client_for, csrf_client_for, sample_document
+
+
+def _save(user, system, body, client=None, **headers):
+    client = client or client_for(user)
+    return client.post(
+        f"/systems/{system.pk}/document.json",
+        body if isinstance(body, str | bytes) else json.dumps(body),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_get_returns_version_document_and_analysis(system, viewer):
+    data = client_for(viewer).get(f"/systems/{system.pk}/document.json").json()
+    assert data["version"] == 1
+    assert data["document"]["name"] == "Web shop"
+    assert data["analysis"]["findings"] == system.analysis["findings"]
+
+
+def test_post_saves_a_new_version(system, editor):
+    document = sample_document()
+    document["elements"][0]["position"] = {"x": 100, "y": 50}
+    response = _save(editor, system, {"base_version": 1, "document": document, "summary": "moved"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["version"] == 2
+    assert data["document"]["elements"][0]["position"] == {"x": 100, "y": 50}
+    system.refresh_from_db()
+    assert system.version == 2
+    assert system.revisions.get(version=2).summary == "moved browser"
+
+
+def test_an_invalid_document_is_400_with_located_errors_and_saves_nothing(system, editor):
+    document = sample_document()
+    document["flows"][0]["to"] = "ordrs-db"
+    response = _save(editor, system, {"base_version": 1, "document": document})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert any(e["location"] == "flows[0].to" for e in errors)
+    assert set(errors[0]) == {"location", "message", "line"}
+    assert System.objects.get(pk=system.pk).version == 1
+
+
+def test_a_stale_base_version_is_409_with_the_current_document(system, owner, editor):
+    _save(owner, system, {"base_version": 1, "document": sample_document(name="First")})
+    response = _save(
+        editor, system, {"base_version": 1, "document": sample_document(name="Second")}
+    )
+    assert response.status_code == 409
+    data = response.json()
+    assert data["version"] == 2
+    assert data["document"]["name"] == "First"
+    assert "analysis" in data and data["error"]
+    assert System.objects.get(pk=system.pk).name == "First"
+
+
+def test_malformed_bodies_are_400(system, editor):
+    for body in [
+        "not json",
+        json.dumps({"document": {}}),
+        json.dumps({"base_version": "1", "document": {}}),
+    ]:
+        response = _save(editor, system, body)
+        assert response.status_code == 400
+        assert response.json()["errors"]
+    assert System.objects.get(pk=system.pk).version == 1
+
+
+def test_oversized_bodies_are_refused(system, editor, settings):
+    settings.MAX_MODEL_BYTES = 500
+    response = _save(
+        editor, system, {"base_version": 1, "document": sample_document(description="x" * 600)}
+    )
+    assert response.status_code == 413
+    assert System.objects.get(pk=system.pk).version == 1
+
+
+def test_post_needs_the_csrf_header(system, editor):
+    client = csrf_client_for(editor)
+    body = {"base_version": 1, "document": sample_document(name="No token")}
+    assert _save(editor, system, body, client=client).status_code == 403
+    client.get(f"/systems/{system.pk}/")
+    token = client.cookies["csrftoken"].value
+    response = _save(editor, system, body, client=client, **{"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert System.objects.get(pk=system.pk).name == "No token"
