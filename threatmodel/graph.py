@@ -131,12 +131,16 @@ class SystemGraph:
     def _element_sensitivity(self) -> dict[str, int]:
         result: dict[str, int] = {}
         for element in self.system.elements:
-            if element.is_store:
-                result[element.id] = self.data_sensitivity(self.held_at_rest(element.id))
+            at_rest = self.data_sensitivity(self.held_at_rest(element.id))
+            passing = max((self.flow_sensitivity(f) for f in self.flows_of(element.id)), default=0)
+            # MODEL.md: a store counts what it holds; a broker, like a service, what it
+            # carries (and what it retains, when it declares that).
+            if element.kind == "broker":
+                result[element.id] = max(at_rest, passing)
+            elif element.is_store:
+                result[element.id] = at_rest
             else:
-                result[element.id] = max(
-                    (self.flow_sensitivity(f) for f in self.flows_of(element.id)), default=0
-                )
+                result[element.id] = passing
         return result
 
     def element_sensitivity(self, element_id: str) -> int:

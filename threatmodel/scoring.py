@@ -72,7 +72,7 @@ class Steps:
         if result != self.base or self.steps:
             floor_note = ""
             unclamped = rank(self.base) + sum(d for d, _ in self.steps)
-            if unclamped < rank(self.floor):
+            if self.floor != "info" and unclamped < rank(self.floor):
                 floor_note = f" (floor {self.floor})"
             return f"{', '.join(parts)} -> {result}{floor_note}"
         return base

@@ -106,12 +106,13 @@ def documents(draw) -> dict:
         elements.append(element)
     ids = [e["id"] for e in elements]
     flows = []
-    for i in range(draw(st.integers(0, 12))):
+    for i in range(draw(st.integers(0, 12)) if len(ids) > 1 else 0):
         encrypted = draw(st.booleans())
+        source = draw(st.sampled_from(ids))
         flow: dict = {
             "id": f"f{i}",
-            "from": draw(st.sampled_from(ids)),
-            "to": draw(st.sampled_from(ids)),
+            "from": source,
+            "to": draw(st.sampled_from([e for e in ids if e != source])),
             "data": draw(
                 st.lists(st.sampled_from([d["id"] for d in data]), max_size=2, unique=True)
             ),

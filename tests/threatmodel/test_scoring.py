@@ -69,11 +69,6 @@ def test_it_clamps_at_info():
     assert steps.text.startswith("low, -1 only public data, -1 inside one boundary -> info")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scoring.Steps.text prints '(floor info)' when a result is clamped at info: "
-    "the bottom of the scale is not a floor the rule set",
-)
 def test_clamping_at_info_is_not_called_a_floor():
     assert Steps("info").step(-1, "only public data").text == ("info, -1 only public data -> info")
 

@@ -242,8 +242,10 @@ def missing_mutual_auth(graph: SystemGraph) -> Iterator[Hit]:
         mesh = graph.mesh(source.boundary)
         if not crosses and mesh == "strict":
             continue
-        if crosses or not source.boundary:
+        if crosses:
             where, target_id, effort = "crosses a trust boundary", flow.target, 2
+        elif not source.boundary:
+            where, target_id, effort = "has no trust boundary stated", flow.target, 2
         else:
             target_id = source.boundary
             effort = 1 if mesh == "permissive" else 2
