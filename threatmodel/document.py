@@ -1,0 +1,102 @@
+"""Write a `System` back as a MODEL.md document: the inverse of `load`.
+
+The document is canonical (defaults left out, sections and fields in a fixed order) so
+that saved revisions diff cleanly and `load(to_document(system)) == system`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import MISSING, fields, is_dataclass
+from datetime import date
+from typing import Any, Literal
+
+import yaml
+
+from threatmodel.model import FORMAT, Position, System, Tls
+
+__all__ = ["dump", "to_document"]
+
+SECTIONS = ("data", "boundaries", "keys", "elements", "flows")
+# Fields written first in every item, in this order; the rest follow the dataclass.
+_LEADING = ("id", "kind", "type", "source", "target", "name")
+_DOCUMENT_NAMES = {"source": "from", "target": "to"}
+
+
+def to_document(system: System) -> dict[str, Any]:
+    """The canonical, JSON-ready document of `system` (dates as ISO text)."""
+    return _document(system, dates_as_text=True)
+
+
+def dump(system: System, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    """The document as YAML (block style, like MODEL.md) or as indented JSON."""
+    if fmt == "json":
+        return json.dumps(to_document(system), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "yaml":
+        document = _document(system, dates_as_text=False)
+        return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    raise ValueError(f"unknown format {fmt!r}; expected 'yaml' or 'json'")
+
+
+def _document(system: System, *, dates_as_text: bool) -> dict[str, Any]:
+    document: dict[str, Any] = {"format": FORMAT, "name": system.name}
+    if system.description:
+        document["description"] = system.description
+    policy = _item(system.policy, dates_as_text)
+    if policy:
+        document["policy"] = policy
+    for section in SECTIONS:
+        items = getattr(system, section)
+        if items:
+            document[section] = [_item(item, dates_as_text) for item in items]
+    return document
+
+
+def _item(item: Any, dates_as_text: bool) -> dict[str, Any]:
+    """The fields of a dataclass that differ from their defaults, in canonical order."""
+    present = {}
+    for field in fields(item):
+        if field.name == "lines":
+            continue
+        value = getattr(item, field.name)
+        default = field.default if field.default_factory is MISSING else field.default_factory()
+        if default is not MISSING and value == default and not isinstance(value, Tls):
+            continue
+        present[field.name] = _value(value, dates_as_text)
+    if isinstance(item, Position):
+        return present
+    leading = [name for name in _LEADING if name in present]
+    trailing = ["description"] if "description" in present else []
+    order = leading + [n for n in present if n not in leading and n not in trailing] + trailing
+    return {_DOCUMENT_NAMES.get(name, name): present[name] for name in order}
+
+
+def _value(value: Any, dates_as_text: bool) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _item(value, dates_as_text)
+    if isinstance(value, tuple):
+        return [_value(entry, dates_as_text) for entry in value]
+    if isinstance(value, date) and dates_as_text:
+        return value.isoformat()
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """MODEL.md's look: indented lists, short lists inline, multi-line text as blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    inline = all(isinstance(entry, (str, int, float)) for entry in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=inline)
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_text)
