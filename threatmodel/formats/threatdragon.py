@@ -1,0 +1,595 @@
+"""Import an OWASP Threat Dragon model (format 2.x, and 1.x diagrams) as a MODEL.md document.
+
+Threat Dragon draws STRIDE data-flow diagrams: processes, stores, actors, flows and trust
+boundaries, with a few security flags. The mapping keeps every fact it can express in
+the format and writes the rest (threats, out-of-scope notes, flags without a field,
+boundary lines) into `description` text, so nothing is dropped silently. Guesses made from
+names (a store called "Message Queue" becomes a broker) are said so in the description.
+
+The result is a plain document dict; `load()` validates it like any other document.
+Nothing here reads files or fetches URLs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from threatmodel.model import ENCRYPTED_PROTOCOLS, FORMAT, PROTOCOLS, STORE_KINDS
+
+__all__ = ["is_threat_dragon", "to_document"]
+
+SLUG_LENGTH = 40
+SNAP_DISTANCE = 40  # px: a flow end drawn this close to a shape is attached to it
+DIAGRAM_GAP = 200  # px between diagrams when several are laid out on one canvas
+
+_V1_SHAPES = {
+    "tm.Actor": "actor",
+    "tm.Process": "process",
+    "tm.Store": "store",
+    "tm.Flow": "flow",
+    "tm.Boundary": "trust-boundary-curve",
+    "tm.Text": "td-text-block",
+}
+_PERSON = re.compile(
+    r"\b(users?|admins?|administrators?|operators?|customers?|employees?|persons?|people|"
+    r"staff|analysts?|developers?|engineers?|clerks?|doctors?|nurses?|patients?|humans?|"
+    r"attackers?|members?|agents?)\b"
+)
+_STORE_KINDS = (
+    (re.compile(r"queue|topic|kafka|sqs|rabbit|broker|\bbus\b|stream|pub/?sub"), "broker"),
+    (re.compile(r"\blogs?\b|logging|siem|audit trail"), "log-sink"),
+    (re.compile(r"cache|redis|memcache"), "cache"),
+    (re.compile(r"bucket|\bs3\b|blob|object stor"), "object-store"),
+    (re.compile(r"backup|snapshot"), "backup"),
+    (re.compile(r"search|elastic|opensearch|solr"), "search-index"),
+    (re.compile(r"warehouse|data lake|bigquery|redshift|snowflake"), "warehouse"),
+    (re.compile(r"\bfiles?\b|file ?system|\bnfs\b|volume|\bdisk\b|config"), "file-store"),
+)
+_PROCESS_KINDS = (
+    (re.compile(r"gateway|load ?balancer|proxy|ingress|\blb\b|\balb\b|\belb\b|nginx"), "gateway"),
+    (re.compile(r"lambda|serverless|\bfunctions?\b"), "function"),
+)
+_BOUNDARY_KINDS = (
+    (re.compile(r"internet"), "internet"),
+    (re.compile(r"third[ -]?part|partner|vendor|external|saas"), "third-party"),
+    (re.compile(r"\bdmz\b|perimeter"), "dmz"),
+)
+# Protocol names Threat Dragon users type, beyond the MODEL.md names themselves.
+_PROTOCOL_ALIASES = {
+    "http/s": "https",
+    "http(s)": "https",
+    "https/tls": "https",
+    "rest": "https",
+    "ssl": "tls",
+    "tls/ssl": "tls",
+    "ssl/tls": "tls",
+    "postgresql": "postgres",
+    "websocket": "ws",
+    "websockets": "ws",
+    "ipsec vpn": "ipsec",
+    "vpn": "ipsec",
+    "scp": "ssh",
+}
+# The encrypted variant of a plaintext protocol, for flows marked `isEncrypted`.
+_ENCRYPTED_VARIANT = {
+    "http": "https",
+    "tcp": "tls",
+    "grpc": "grpcs",
+    "ws": "wss",
+    "postgres": "postgres-tls",
+    "mysql": "mysql-tls",
+    "mongodb": "mongodb-tls",
+    "redis": "redis-tls",
+    "kafka": "kafka-tls",
+    "kafka-sasl-plaintext": "kafka-sasl-ssl",
+    "amqp": "amqps",
+    "mqtt": "mqtts",
+    "smtp": "smtps",
+    "ldap": "ldaps",
+    "syslog": "syslog-tls",
+}
+CREDENTIALS = {
+    "id": "credentials",
+    "name": "Credentials",
+    "classification": "restricted",
+    "tags": ["credentials"],
+    "description": "Created by the Threat Dragon import for stores marked 'stores credentials'.",
+}
+
+
+def is_threat_dragon(data: Any) -> bool:
+    """True for a Threat Dragon model: `summary` plus `detail.diagrams`."""
+    if not isinstance(data, Mapping):
+        return False
+    detail = data.get("detail")
+    return (
+        isinstance(data.get("summary"), Mapping)
+        and isinstance(detail, Mapping)
+        and isinstance(detail.get("diagrams"), list)
+    )
+
+
+@dataclass
+class _Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
+    def contains_point(self, point: tuple[float, float]) -> bool:
+        px, py = point
+        return self.x <= px <= self.x + self.width and self.y <= py <= self.y + self.height
+
+    def contains(self, other: _Rect) -> bool:
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.x + other.width <= self.x + self.width
+            and other.y + other.height <= self.y + self.height
+        )
+
+    def distance(self, point: tuple[float, float]) -> float:
+        px, py = point
+        dx = max(self.x - px, 0.0, px - (self.x + self.width))
+        dy = max(self.y - py, 0.0, py - (self.y + self.height))
+        return (dx * dx + dy * dy) ** 0.5
+
+
+@dataclass
+class _Import:
+    """The document being built, with the bookkeeping the mapping needs."""
+
+    notes: list[str] = field(default_factory=list)
+    data: list[dict[str, Any]] = field(default_factory=list)
+    boundaries: list[dict[str, Any]] = field(default_factory=list)
+    elements: list[dict[str, Any]] = field(default_factory=list)
+    flows: list[dict[str, Any]] = field(default_factory=list)
+    used: dict[str, set[str]] = field(default_factory=dict)
+
+    def slug(self, section: str, text: str, fallback: str) -> str:
+        """A valid, unused ID for `text` within its section ("Web App" -> "web-app")."""
+        base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+        base = base or fallback
+        used = self.used.setdefault(section, set())
+        candidate, number = base, 2
+        while candidate in used:
+            candidate = f"{base}-{number}"
+            number += 1
+        used.add(candidate)
+        return candidate
+
+
+def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> dict[str, Any]:
+    """Map a Threat Dragon model onto a MODEL.md document dict."""
+    summary = model.get("summary") or {}
+    result = _Import()
+    diagrams = [d for d in model["detail"]["diagrams"] if isinstance(d, Mapping)]
+    offset = 0.0
+    for diagram in diagrams:
+        cells = _cells(diagram)
+        prefix = _clean(diagram.get("title")) if len(diagrams) > 1 else ""
+        bottom = _import_diagram(result, cells, offset, prefix)
+        offset = bottom + DIAGRAM_GAP
+    description = [_clean(summary.get("description"), keep_lines=True)]
+    people = [
+        ("Owner", summary.get("owner")),
+        ("Reviewer", model["detail"].get("reviewer")),
+        ("Contributors", ", ".join(_names(model["detail"].get("contributors")))),
+    ]
+    description += [f"{label}: {_clean(value)}" for label, value in people if _clean(value)]
+    description += result.notes
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "name": _clean(summary.get("title")) or name,
+        "description": "\n".join(line for line in description if line),
+    }
+    for section in ("data", "boundaries", "elements", "flows"):
+        items = getattr(result, section)
+        if items:
+            document[section] = items
+    return document
+
+
+def _cells(diagram: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The diagram's cells in the 2.x shape; 1.x cells are translated to it."""
+    if isinstance(diagram.get("cells"), list):
+        return [cell for cell in diagram["cells"] if isinstance(cell, Mapping)]
+    legacy = (diagram.get("diagramJson") or {}).get("cells") or []
+    cells = []
+    for cell in legacy:
+        if not isinstance(cell, Mapping):
+            continue
+        shape = _V1_SHAPES.get(str(cell.get("type")), str(cell.get("type")))
+        ends = {}
+        for end in ("source", "target"):
+            point = cell.get(end) or {}
+            ends[end] = {"cell": point["id"]} if "id" in point else point
+        cells.append({**cell, "shape": shape, "data": cell, **ends})
+    return cells
+
+
+def _import_diagram(
+    result: _Import, cells: list[dict[str, Any]], offset: float, prefix: str
+) -> float:
+    """Add one diagram's boxes, shapes and flows; return its lowest y for the next one."""
+    boxes: dict[str, tuple[str, _Rect]] = {}
+    shapes: dict[str, tuple[str, _Rect]] = {}
+    bottom = offset
+    for cell in cells:
+        rect = _rect(cell, offset)
+        if rect is not None:
+            bottom = max(bottom, rect.y + rect.height)
+        shape = cell.get("shape")
+        if shape == "trust-boundary-box" and rect is not None:
+            boxes[cell["id"]] = (_boundary(result, cell, prefix), rect)
+    _nest_boundaries(result, boxes)
+    for cell in cells:
+        shape = cell.get("shape")
+        rect = _rect(cell, offset)
+        if shape in ("process", "store", "actor") and rect is not None:
+            element_id = _element(result, cell, shape, rect, boxes)
+            shapes[str(cell.get("id"))] = (element_id, rect)
+        elif shape == "td-text-block":
+            text = _clean(_data(cell).get("name") or _label(cell), keep_lines=True)
+            if text:
+                result.notes.append(f"Note on the Threat Dragon diagram: {text}")
+        elif shape not in ("trust-boundary-box", "trust-boundary-curve", "flow"):
+            result.notes.append(f"Not imported: a Threat Dragon '{shape}' shape.")
+    for cell in cells:
+        if cell.get("shape") == "flow":
+            _flow(result, cell, shapes, offset)
+    for cell in cells:
+        if cell.get("shape") == "trust-boundary-curve":
+            _curve(result, cell, shapes, offset, prefix)
+    return bottom
+
+
+def _boundary(result: _Import, cell: Mapping[str, Any], prefix: str) -> str:
+    label = _label(cell) or _clean(_data(cell).get("name")) or "Trust boundary"
+    kind, guessed = _guess(label, _BOUNDARY_KINDS, "internal")
+    boundary: dict[str, Any] = {
+        "id": result.slug("boundaries", label, "boundary"),
+        "kind": kind,
+        "name": f"{prefix}: {label}" if prefix else label,
+    }
+    notes = [_clean(_data(cell).get("description"), keep_lines=True)]
+    if guessed:
+        notes.append(f"Kind '{kind}' guessed from the name by the Threat Dragon import.")
+    _describe(boundary, notes)
+    result.boundaries.append(boundary)
+    return boundary["id"]
+
+
+def _nest_boundaries(result: _Import, boxes: dict[str, tuple[str, _Rect]]) -> None:
+    """A box drawn inside another is nested in it (the smallest box around it)."""
+    by_id = {b["id"]: b for b in result.boundaries}
+    for boundary_id, rect in boxes.values():
+        around = [
+            (other_rect.area, other_id)
+            for other_id, other_rect in boxes.values()
+            if other_id != boundary_id and other_rect.contains(rect) and other_rect.area > rect.area
+        ]
+        if around:
+            by_id[boundary_id]["parent"] = min(around)[1]
+
+
+def _element(
+    result: _Import,
+    cell: Mapping[str, Any],
+    shape: str,
+    rect: _Rect,
+    boxes: dict[str, tuple[str, _Rect]],
+) -> str:
+    data = _data(cell)
+    label = _clean(data.get("name")) or _label(cell) or shape.capitalize()
+    lowered = label.lower()
+    notes = [_clean(data.get("description"), keep_lines=True)]
+    guessed = False
+    if shape == "actor":
+        kind = "user" if _PERSON.search(lowered) else "client"
+    elif shape == "process":
+        kind, guessed = _guess(lowered, _PROCESS_KINDS, "service")
+    else:
+        kind, guessed = _guess(lowered, _STORE_KINDS, "database")
+        if data.get("isALog"):
+            kind, guessed = "log-sink", False
+            notes.append("Threat Dragon marks it 'is a log': imported as a log-sink.")
+    if guessed:
+        notes.append(f"Kind '{kind}' guessed from the name by the Threat Dragon import.")
+    element: dict[str, Any] = {
+        "id": result.slug("elements", label, shape),
+        "kind": kind,
+        "name": label,
+    }
+    inside = [
+        (r.area, boundary_id) for boundary_id, r in boxes.values() if r.contains_point(rect.center)
+    ]
+    if inside:
+        element["boundary"] = min(inside)[1]
+    if shape == "store":
+        if data.get("isEncrypted"):
+            element["encryption"] = "platform"
+            notes.append(
+                "Threat Dragon marks it encrypted without saying how: imported as 'platform', "
+                "the weakest encryption; state the real one."
+            )
+        if data.get("storesCredentials"):
+            if not result.data:
+                result.data.append(dict(CREDENTIALS))
+            element["stores"] = ["credentials"]
+    notes += _flags(data, shape)
+    notes += _threats(data.get("threats"))
+    center_x, center_y = rect.center
+    element["position"] = {"x": round(center_x, 1), "y": round(center_y, 1)}
+    _describe(element, notes)
+    result.elements.append(element)
+    return element["id"]
+
+
+def _flags(data: Mapping[str, Any], shape: str) -> list[str]:
+    """Threat Dragon facts the format has no field for, as sentences."""
+    notes = []
+    if data.get("outOfScope"):
+        reason = _clean(data.get("reasonOutOfScope"))
+        notes.append("Out of scope in Threat Dragon" + (f": {reason}" if reason else "."))
+    flags = {
+        "isSigned": "signed",
+        "providesAuthentication": "provides authentication",
+        "handlesCardPayment": "handles card payments",
+        "handlesGoodsOrServices": "handles goods or services",
+        "isWebApplication": "a web application",
+        "isPublicNetwork": "crosses a public network",
+        "isBidirectional": "bidirectional",
+    }
+    said = [text for flag, text in flags.items() if data.get(flag) is True]
+    if shape == "process" and _clean(data.get("privilegeLevel")):
+        said.append(f"privilege level {_clean(data['privilegeLevel'])}")
+    if said:
+        notes.append("Threat Dragon: " + "; ".join(said) + ".")
+    return notes
+
+
+def _threats(threats: Any) -> list[str]:
+    if not isinstance(threats, list) or not threats:
+        return []
+    lines = ["Threats recorded in Threat Dragon:"]
+    for threat in threats:
+        if not isinstance(threat, Mapping):
+            continue
+        facts = [_clean(threat.get(k)) for k in ("status", "severity", "type")]
+        line = f"- {_clean(threat.get('title')) or 'Untitled threat'}"
+        if any(facts):
+            line += f" ({', '.join(f for f in facts if f)})"
+        mitigation = _clean(threat.get("mitigation"))
+        if mitigation:
+            line += f"; mitigation: {mitigation}"
+        lines.append(line)
+    return lines
+
+
+def _flow(
+    result: _Import,
+    cell: Mapping[str, Any],
+    shapes: dict[str, tuple[str, _Rect]],
+    offset: float,
+) -> None:
+    data = _data(cell)
+    label = _clean(data.get("name")) or _label(cell)
+    ends = [_attach(cell.get(end), shapes, offset) for end in ("source", "target")]
+    if None in ends:
+        missing = " and ".join(e for e, v in zip(("source", "target"), ends, strict=True) if not v)
+        what = f"'{label}'" if label else "without a name"
+        result.notes.append(
+            f"Not imported: the Threat Dragon flow {what}, whose {missing} is not attached to "
+            "a process, store or actor."
+        )
+        return
+    source, target = ends
+    assert source is not None and target is not None
+    if source == target:
+        result.notes.append(f"Not imported: the flow '{label or source}' from {source} to itself.")
+        return
+    kinds = {element["id"]: element["kind"] for element in result.elements}
+    to_store = kinds[source] in STORE_KINDS or kinds[target] in STORE_KINDS
+    protocol, protocol_note = _protocol(
+        data.get("protocol"), bool(data.get("isEncrypted")), to_store=to_store
+    )
+    notes = [_clean(data.get("description"), keep_lines=True), protocol_note]
+    notes += _flags(data, "flow")
+    notes += _threats(data.get("threats"))
+    directions = [(source, target)]
+    if data.get("isBidirectional"):
+        directions.append((target, source))
+    for index, (sender, receiver) in enumerate(directions):
+        name = label if index == 0 or not label else f"{label} (return)"
+        flow: dict[str, Any] = {
+            "id": result.slug("flows", name or f"{sender} to {receiver}", "flow"),
+            "from": sender,
+            "to": receiver,
+        }
+        if name:
+            flow["name"] = name
+        if protocol:
+            flow["protocol"] = protocol
+        _describe(flow, notes)
+        result.flows.append(flow)
+
+
+def _protocol(text: Any, encrypted: bool, *, to_store: bool = False) -> tuple[str | None, str]:
+    """MODEL.md protocol for Threat Dragon's free text and its `isEncrypted` box.
+
+    Unknown text becomes https or http (tls or tcp next to a store, where HTTP would be
+    an odd guess). An empty protocol on an unencrypted flow stays unstated, so the rules
+    say "assumed": `isEncrypted` defaults to false, which states nothing.
+    """
+    raw = _clean(text)
+    word = raw.lower()
+    protocol = word if word in PROTOCOLS else _PROTOCOL_ALIASES.get(word)
+    if protocol is None and word.replace(" ", "-") in PROTOCOLS:
+        protocol = word.replace(" ", "-")
+    if protocol is not None:
+        if encrypted and protocol not in ENCRYPTED_PROTOCOLS:
+            protocol = _ENCRYPTED_VARIANT.get(protocol, protocol)
+        note = f"Threat Dragon protocol: '{raw}'." if protocol != word else ""
+        return protocol, note
+    secure, plain = ("tls", "tcp") if to_store else ("https", "http")
+    if not raw:
+        return (secure, "") if encrypted else (None, "")
+    guess = secure if encrypted else plain
+    return guess, f"Threat Dragon protocol '{raw}' is not a known name: imported as '{guess}'."
+
+
+def _attach(end: Any, shapes: dict[str, tuple[str, _Rect]], offset: float) -> str | None:
+    """The element a flow end is attached to, or drawn right next to."""
+    if not isinstance(end, Mapping):
+        return None
+    if "cell" in end:
+        found = shapes.get(str(end["cell"]))
+        return found[0] if found else None
+    point = _point(end, offset)
+    if point is None or not shapes:
+        return None
+    distance, element_id = min((rect.distance(point), eid) for eid, rect in shapes.values())
+    return element_id if distance <= SNAP_DISTANCE else None
+
+
+def _curve(
+    result: _Import,
+    cell: Mapping[str, Any],
+    shapes: dict[str, tuple[str, _Rect]],
+    offset: float,
+    prefix: str,
+) -> None:
+    """A boundary drawn as a line cannot contain anything: keep it, say which flows cross it."""
+    line = [_point(cell.get("source"), offset)]
+    line += [_point(v, offset) for v in cell.get("vertices") or []]
+    line.append(_point(cell.get("target"), offset))
+    points = [p for p in line if p is not None]
+    centers = {eid: rect.center for eid, rect in shapes.values()}
+    crossing = [
+        flow["id"]
+        for flow in result.flows
+        if flow["from"] in centers
+        and flow["to"] in centers
+        and _crosses(points, centers[flow["from"]], centers[flow["to"]])
+    ]
+    label = _label(cell) or _clean(_data(cell).get("name")) or "Trust boundary line"
+    boundary: dict[str, Any] = {
+        "id": result.slug("boundaries", label, "boundary"),
+        "kind": "internal",
+        "name": f"{prefix}: {label}" if prefix else label,
+    }
+    notes = [
+        _clean(_data(cell).get("description"), keep_lines=True),
+        "Drawn as a line in Threat Dragon, so it contains no elements yet: put the elements "
+        "of each side in their own boundary.",
+    ]
+    if crossing:
+        notes.append("Flows crossing it: " + ", ".join(crossing) + ".")
+    _describe(boundary, notes)
+    result.boundaries.append(boundary)
+
+
+def _crosses(
+    polyline: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float]
+) -> bool:
+    return any(_segments_cross(p, q, a, b) for p, q in itertools.pairwise(polyline))
+
+
+def _segments_cross(
+    p: tuple[float, float], q: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> bool:
+    def side(o: tuple[float, float], s: tuple[float, float], t: tuple[float, float]) -> float:
+        return (s[0] - o[0]) * (t[1] - o[1]) - (s[1] - o[1]) * (t[0] - o[0])
+
+    return side(p, q, a) * side(p, q, b) < 0 and side(a, b, p) * side(a, b, q) < 0
+
+
+def _guess(
+    text: str, table: Iterable[tuple[re.Pattern[str], str]], default: str
+) -> tuple[str, bool]:
+    lowered = text.lower()
+    for pattern, kind in table:
+        if pattern.search(lowered):
+            return kind, True
+    return default, False
+
+
+def _describe(item: dict[str, Any], notes: list[str]) -> None:
+    text = "\n".join(note for note in notes if note)
+    if text:
+        item["description"] = text
+
+
+def _data(cell: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = cell.get("data")
+    return data if isinstance(data, Mapping) else {}
+
+
+def _label(cell: Mapping[str, Any]) -> str:
+    """The text drawn on a cell: shapes keep it in `attrs`, edges in `labels`."""
+    attrs = cell.get("attrs") if isinstance(cell.get("attrs"), Mapping) else {}
+    for part in ("text", "label"):
+        value = attrs.get(part)
+        if isinstance(value, Mapping) and _clean(value.get("text")):
+            return _clean(value["text"])
+    for label in cell.get("labels") or []:
+        if isinstance(label, Mapping):
+            text = ((label.get("attrs") or {}).get("labelText") or {}).get("text")
+            if _clean(text):
+                return _clean(text)
+    return ""
+
+
+def _rect(cell: Mapping[str, Any], offset: float) -> _Rect | None:
+    position, size = cell.get("position"), cell.get("size")
+    if not isinstance(position, Mapping) or not isinstance(size, Mapping):
+        return None
+    try:
+        return _Rect(
+            float(position["x"]),
+            float(position["y"]) + offset,
+            float(size["width"]),
+            float(size["height"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _point(value: Any, offset: float) -> tuple[float, float] | None:
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        return (float(value["x"]), float(value["y"]) + offset)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _names(people: Any) -> list[str]:
+    if not isinstance(people, list):
+        return []
+    return [
+        _clean(p.get("name")) for p in people if isinstance(p, Mapping) and _clean(p.get("name"))
+    ]
+
+
+def _clean(value: Any, *, keep_lines: bool = False) -> str:
+    """Text from a Threat Dragon field; labels lose their manual line breaks."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    text = str(value).strip()
+    if keep_lines:
+        return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+    return " ".join(text.split())
