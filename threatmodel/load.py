@@ -330,7 +330,8 @@ def _scalar(
     try:
         return _CONSTRUCTORS[tag](_SCALARS, node)
     except (ValueError, yaml.YAMLError):
-        problems.append(Problem(path, f"invalid value '{_short(event.value)}'", line))
+        what = "date" if tag.endswith("timestamp") else "value"
+        problems.append(Problem(path, f"'{_short(event.value)}' is not a valid {what}", line))
         return None
 
 
@@ -459,7 +460,7 @@ def _date(v: _Validator, value: Any, loc: str) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            return v.report(loc, f"'{value}' is not a real date")
+            return v.report(loc, f"'{value}' is not a valid date")
     return v.report(loc, f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
