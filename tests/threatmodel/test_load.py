@@ -586,10 +586,8 @@ def test_every_problem_is_reported_at_once_in_document_order():
     assert locations == ["keys[0].held_by", "elements[2].kind", "flows[0].auth"]
     lines = str(raised.value).splitlines()
     assert len(lines) == 3
-    assert (
-        lines[0]
-        == f"keys[0].held_by: unknown element 'kms2'; did you mean 'kms'? (line {line_of(text, 'kms2')})"
-    )
+    line = line_of(text, "kms2")
+    assert lines[0] == f"keys[0].held_by: unknown element 'kms2'; did you mean 'kms'? (line {line})"
 
 
 def test_json_text_problems_carry_lines_too():
