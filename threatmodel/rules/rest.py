@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..graph import SystemGraph
@@ -147,11 +148,15 @@ def flow_text(graph: SystemGraph, flow_id: str) -> str:
 )
 def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
     """Data well protected in one store is copied to another store that protects it less."""
-    stores = [e for e in graph.system.elements if e.is_store and e.kind != "backup"]
+    resting: dict[str, list[Element]] = defaultdict(list)
+    for element in graph.system.elements:
+        if element.is_store and element.kind != "backup":
+            for data_id in dict.fromkeys(element.stores):
+                resting[data_id].append(element)
     for data in graph.system.data:
         if data.sensitivity < 2:
             continue
-        places = [s for s in stores if data.id in s.stores]
+        places = resting.get(data.id, [])
         if len(places) < 2:
             continue
         strongest = max(places, key=lambda s: s.strength)  # first of the strongest
