@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.model import ENCRYPTED_PROTOCOLS, FORMAT, PROTOCOLS, STORE_KINDS
+from threatmodel.model import FORMAT, PROTOCOLS, STORE_KINDS
 
 __all__ = ["is_threat_dragon", "to_document"]
 
@@ -440,8 +440,10 @@ def _protocol(text: Any, encrypted: bool, *, to_store: bool = False) -> tuple[st
     if protocol is None and word.replace(" ", "-") in PROTOCOLS:
         protocol = word.replace(" ", "-")
     if protocol is not None:
-        if encrypted and protocol not in ENCRYPTED_PROTOCOLS:
-            protocol = _ENCRYPTED_VARIANT.get(protocol, protocol)
+        if encrypted and protocol in _ENCRYPTED_VARIANT:
+            upgraded = _ENCRYPTED_VARIANT[protocol]
+            note = f"Threat Dragon protocol '{raw}', marked encrypted: imported as '{upgraded}'."
+            return upgraded, note
         note = f"Threat Dragon protocol: '{raw}'." if protocol != word else ""
         return protocol, note
     secure, plain = ("tls", "tcp") if to_store else ("https", "http")
