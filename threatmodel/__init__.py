@@ -7,6 +7,7 @@ and the PDF report share one implementation.
 from __future__ import annotations
 
 from .analysis import Analysis, Finding, PlanItem, analyze
+from .document import dump, to_document
 from .load import ModelError, Problem, load
 from .model import (
     Boundary,
@@ -43,5 +44,7 @@ __all__ = [
     "Tls",
     "__version__",
     "analyze",
+    "dump",
     "load",
+    "to_document",
 ]
