@@ -195,6 +195,14 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
             )
 
 
+def contents_text(graph: SystemGraph, element_id: str) -> str:
+    """What a store exposes: what it holds, else (a broker) what passes through it."""
+    if graph.held_at_rest(element_id):
+        return f"holds {held_text(graph, element_id)}"
+    passing = dict.fromkeys(d for f in graph.flows_of(element_id) for d in f.data)
+    return "carries " + ", ".join(graph.label(d) for d in passing)
+
+
 @rule(
     "public-store",
     title="Publicly reachable store",
@@ -239,11 +247,7 @@ def public_stores(graph: SystemGraph) -> Iterator[Hit]:
         yield Hit(
             subject=(store.id,),
             steps=steps,
-            evidence=(
-                f"{store.label} holds {held_text(graph, store.id) or 'data'} and "
-                + " and ".join(reasons)
-                + "."
-            ),
+            evidence=f"{store.label} {contents_text(graph, store.id)} and {' and '.join(reasons)}.",
             target=store.id,
             path=(outside[0].source, store.id) if outside else (),
             flows=tuple(f.id for f in outside),

@@ -435,6 +435,18 @@ class TestPublicStore:
         )
         assert fired(doc, "public-store") == [("orders-backup",)]
 
+    def test_a_broker_counts_what_passes_through_it(self):
+        doc = document(
+            elements=[
+                {"id": "device", "kind": "client", "boundary": "internet"},
+                store("events", kind="broker", encryption="platform"),
+            ],
+            flows=[flow("publish", "device", "events", protocol="mqtts", data=["orders"])],
+        )
+        finding = only(doc, "public-store")
+        assert finding.subject == ("events",)
+        assert "events carries orders and is reached directly" in finding.evidence
+
     def test_its_plan_item_is_blocking_public_access(self):
         doc = document(
             elements=[store("bucket", kind="object-store", stores=["orders"], public_access=True)]
