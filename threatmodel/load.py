@@ -765,11 +765,8 @@ class _Validator:
             keys=tuple(built["keys"]),
             elements=tuple(built["elements"]),
             flows=tuple(built["flows"]),
-            lines={
-                path: line
-                for path, line in self.lines.items()
-                if re.match(r"\w+(\[\d+\])?\Z", path)
-            },
+            # Sections and items only ("flows", "flows[3]"): what SARIF and reports point at.
+            lines={path: line for path, line in self.lines.items() if "." not in path},
         )
 
     def _top_level(self, data: Mapping[str, Any]) -> None:
@@ -828,8 +825,9 @@ class _Validator:
                 continue
             kind = item["kind"]
             loc = f"elements[{index}]"
-            for field, allowed in KIND_FIELDS.items():
-                if item.get(field) is not None and kind not in allowed:
+            for field, value in item.items():
+                allowed = KIND_FIELDS.get(field)
+                if allowed is not None and value is not None and kind not in allowed:
                     self.report(
                         f"{loc}.{field}",
                         f"'{field}' does not apply to a {kind} (only to {', '.join(allowed)})",
