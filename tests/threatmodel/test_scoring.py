@@ -66,7 +66,7 @@ def test_it_clamps_at_info():
     steps = Steps("low").step(-1, "only public data").step(-1, "inside one boundary")
 
     assert steps.severity == "info"
-    assert steps.text.startswith("low, -1 only public data, -1 inside one boundary -> info")
+    assert steps.text == "low, -1 only public data, -1 inside one boundary -> info"
 
 
 def test_clamping_at_info_is_not_called_a_floor():
