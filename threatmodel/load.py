@@ -114,9 +114,12 @@ class ModelError(ValueError):
 class _Fatal(Exception):
     """Parsing cannot go on (syntax error, a safety limit): report this problem alone."""
 
-    def __init__(self, message: str, location: str = "", line: int | None = None) -> None:
+    def __init__(
+        self, message: str, location: str = "", line: int | None = None, *, limit: bool = False
+    ) -> None:
         super().__init__(message)
         self.problem = Problem(location, message, line)
+        self.limit = limit  # a safety limit, as opposed to a syntax error
 
 
 # --------------------------------------------------------------------------- parsing
@@ -159,7 +162,8 @@ def _read_text(source: str | bytes | Path, max_bytes: int) -> str:
     else:
         raw = bytes(source)
     if len(raw) > max_bytes:
-        raise _Fatal(f"the document is larger than the {max_bytes // 1024} KiB limit")
+        limit = f"{max_bytes // 1024} KiB" if max_bytes >= 1024 else f"{max_bytes} bytes"
+        raise _Fatal(f"the document is larger than the {limit} limit", limit=True)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -167,20 +171,29 @@ def _read_text(source: str | bytes | Path, max_bytes: int) -> str:
 
 
 def _parse_json(text: str, max_depth: int) -> Parsed:
+    """JSON values from the json module; lines, duplicate keys and depth from the YAML pass."""
     try:
         data = json.loads(text)
     except RecursionError:
-        raise _Fatal(f"the document is nested deeper than {max_depth} levels") from None
+        raise _Fatal(_too_deep(max_depth), limit=True) from None
     except json.JSONDecodeError as exc:
+        try:  # `{name: x}` is YAML's flow style, not broken JSON
+            return _parse_yaml(text, max_depth)
+        except _Fatal as fatal:
+            if fatal.limit:
+                raise
         raise _Fatal(f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
-    # JSON is YAML: the event parser gives lines, duplicate keys and the depth check.
     try:
         shadow = _parse_yaml(text, max_depth)
     except _Fatal as fatal:
-        if "deeper" in fatal.problem.message or "alias" in fatal.problem.message:
+        if fatal.limit:
             raise
         return Parsed(data, {}, [])
     return Parsed(data, shadow.lines, shadow.problems)
+
+
+def _too_deep(max_depth: int) -> str:
+    return f"the document is nested deeper than {max_depth} levels"
 
 
 _SCALAR_TAGS = {
@@ -265,9 +278,7 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                 if wants_key:
                     raise _Fatal("a mapping key must be plain text", path, line)
                 if len(stack) >= max_depth:
-                    raise _Fatal(
-                        f"the document is nested deeper than {max_depth} levels", line=line
-                    )
+                    raise _Fatal(_too_deep(max_depth), line=line, limit=True)
                 is_map = kind is yaml.MappingStartEvent
                 expected = "tag:yaml.org,2002:" + ("map" if is_map else "seq")
                 if event.tag not in (None, "!", expected):
@@ -292,6 +303,7 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                         f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
                         "(an alias bomb?); write the values out instead",
                         line=line,
+                        limit=True,
                     )
                 attach(value, size, line)
             elif kind is yaml.DocumentStartEvent:
@@ -752,7 +764,7 @@ class _Validator:
                 if values is not None:
                     built[section].append(cls(**values))
         self._check_elements(built["elements"], built["keys"], sections["elements"])
-        self._check_flows(sections["flows"], built["flows"])
+        self._check_flows(sections["flows"])
         self._check_cycles(built)
         if len(self.problems) != before or policy is None:
             return None
@@ -862,7 +874,7 @@ class _Validator:
                     f"'{source}' is a {kinds[source]}, not a store; a backup copies a store",
                 )
 
-    def _check_flows(self, raw: list[Any], flows: list[Flow]) -> None:
+    def _check_flows(self, raw: list[Any]) -> None:
         for index, item in enumerate(raw):
             if not isinstance(item, Mapping):
                 continue
