@@ -43,8 +43,18 @@ STORE_KINDS = {
     "backup",
 }
 ENCRYPTIONS = ["none", "platform", "sse-kms", "tde-cmk", "field", "envelope"]
+ENCRYPTION_WEIGHTS = [5, 25, 25, 20, 10, 15]
 PROTOCOLS_TLS = ["https", "grpcs", "postgres-tls", "kafka-sasl-ssl", "redis-tls"]
 PROTOCOLS_PLAIN = ["http", "grpc", "postgres", "kafka", "redis"]
+# Caller authentication as large estates use it: mostly mTLS or short-lived tokens.
+AUTH_MIX = [
+    {"auth": "mtls"},
+    {"auth": "oauth2", "token_ttl_minutes": 15},
+    {"auth": "jwt", "token_ttl_minutes": 60},
+    {"auth": "api-key"},
+    {"auth": "none"},
+]
+AUTH_WEIGHTS = [40, 30, 10, 5, 15]
 DATA = [
     ("public-site", "public", []),
     ("metrics", "internal", []),
@@ -74,7 +84,7 @@ def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
                 "id": f"vpc-{v}",
                 "kind": "internal",
                 "parent": "cloud",
-                "mesh": rng.choice(["strict", "permissive", "none"]),
+                "mesh": rng.choices(["strict", "permissive", "none"], [70, 20, 10])[0],
             }
         )
     data = [{"id": d, "classification": c, "tags": t} for d, c, t in DATA]
@@ -99,7 +109,7 @@ def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
             element["internet_facing"] = kind == "gateway"
             element["logs_payloads"] = rng.random() < 0.1
         if kind in STORE_KINDS:
-            element["encryption"] = rng.choice(ENCRYPTIONS)
+            element["encryption"] = rng.choices(ENCRYPTIONS, ENCRYPTION_WEIGHTS)[0]
             if kind == "backup":
                 element["backup_of"] = rng.choice(stores)
                 element["immutable"] = rng.random() < 0.5
@@ -159,22 +169,27 @@ def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
             target = rng.choice(targets)
             if target == element["id"]:
                 continue
-            encrypted = rng.random() < 0.8
+            encrypted = rng.random() < 0.9
             flow: dict[str, Any] = {
                 "id": f"f-{element['id']}-{j}",
                 "from": element["id"],
                 "to": target,
                 "protocol": rng.choice(PROTOCOLS_TLS if encrypted else PROTOCOLS_PLAIN),
                 "data": rng.sample([d for d, _, _ in DATA], rng.randint(0, 2)),
-                "auth": rng.choice(["none", "jwt", "mtls", "api-key", "oauth2"]),
             }
+            flow.update(rng.choices(AUTH_MIX, AUTH_WEIGHTS)[0])
             if encrypted:
                 flow["tls"] = {
-                    "min_version": rng.choice(["1.2", "1.3", "1.3", "1.1"]),
-                    "forward_secrecy": rng.random() < 0.9,
-                    "certificate": rng.choice(["public-ca", "private-ca", "self-signed"]),
-                    "cert_expires": rng.choice(["2026-12-10", "2027-06-01", "2026-10-01"]),
-                    "auto_renew": rng.random() < 0.7,
+                    "min_version": rng.choices(["1.3", "1.2", "1.1"], [38, 60, 2])[0],
+                    "forward_secrecy": rng.random() < 0.95,
+                    "certificate": rng.choices(
+                        ["private-ca", "public-ca", "self-signed"], [70, 28, 2]
+                    )[0],
+                    "cert_expires": rng.choices(
+                        ["2027-06-01", "2027-02-15", "2026-12-10", "2026-10-01"], [70, 24, 5, 1]
+                    )[0],
+                    "auto_renew": rng.random() < 0.9,
+                    "mutual": flow.get("auth") == "mtls",
                 }
             flows.append(flow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .graph import SystemGraph
@@ -108,6 +108,10 @@ def fingerprint(rule_id: str, identity: tuple[str, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def plan_item_id(fix: str, target: str) -> str:
+    return fingerprint("plan:" + fix, (target,))
+
+
 def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
     severity = hit.steps.severity
     effort = hit.effort or rule.effort
@@ -128,6 +132,7 @@ def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
         target=hit.target,
         blast_radius=hit.blast_radius,
         priority=priority(severity, hit.blast_radius, effort),
+        plan_item=plan_item_id(rule.fix, hit.target),
     )
 
 
@@ -136,27 +141,30 @@ def _sort_key(finding: Finding) -> tuple:
 
 
 def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
-    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    """One item per fix and target; the findings carry their item's ID already."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        groups[(REGISTRY[finding.rule].fix, finding.target)].append(finding)
+        groups[
+            finding.plan_item or plan_item_id(REGISTRY[finding.rule].fix, finding.target)
+        ].append(finding)
     items = []
-    for (fix, target), members in groups.items():
+    for item_id, members in groups.items():
+        members.sort(key=_sort_key)  # near-linear: callers pass findings in priority order
+        fix, target = REGISTRY[members[0].rule].fix, members[0].target
         effort = max(f.effort for f in members)
-        points = sum(weight(f.severity, f.blast_radius) for f in members)
-        worst = max((f.severity for f in members), key=rank)
         title = fix.replace("{target}", graph.label(target))
         count = len(members)
         items.append(
             PlanItem(
-                id=fingerprint("plan:" + fix, (target,)),
+                id=item_id,
                 title=title,
                 fix=fix,
                 target=target,
-                findings=tuple(f.fingerprint for f in sorted(members, key=_sort_key)),
+                findings=tuple(f.fingerprint for f in members),
                 rules=tuple(sorted({f.rule for f in members})),
                 effort=effort,
-                score=points / effort,
-                worst=worst,
+                score=sum(weight(f.severity, f.blast_radius) for f in members) / effort,
+                worst=members[0].severity,
                 summary=(
                     f"{title}: closes {count} finding{'s' if count != 1 else ''}, effort {effort}"
                 ),
@@ -169,14 +177,11 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
 def analyze(system: System, policy: Policy | None = None) -> Analysis:
     """Every rule of the catalog over the system; deterministic for a given policy.today."""
     graph = SystemGraph(system, policy or system.policy)
-    findings = [
-        _finding(rule, hit, graph) for rule in REGISTRY.values() for hit in rule.check(graph)
-    ]
-    plan = build_plan(findings, graph)
-    item_of = {fp: item.id for item in plan for fp in item.findings}
     findings = sorted(
-        (replace(f, plan_item=item_of[f.fingerprint]) for f in findings), key=_sort_key
+        (_finding(rule, hit, graph) for rule in REGISTRY.values() for hit in rule.check(graph)),
+        key=_sort_key,
     )
+    plan = build_plan(findings, graph)
     metrics = compute_metrics(graph, findings)
     return Analysis(findings=tuple(findings), plan=tuple(plan), metrics=metrics)
 

@@ -45,11 +45,16 @@ class SystemGraph:
 
     # -- elements and boundaries -------------------------------------------------------
 
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for table in (self.boundaries, self.data, self.keys, self.flows, self.elements):
+            labels.update((item_id, item.name or item_id) for item_id, item in table.items())
+        return labels
+
     def label(self, item_id: str) -> str:
-        for table in (self.elements, self.flows, self.keys, self.data, self.boundaries):
-            if item_id in table:
-                return getattr(table[item_id], "name", "") or item_id
-        return item_id
+        """The display name of any element, flow, key, data class or boundary."""
+        return self._labels.get(item_id, item_id)
 
     def describe(self, item_id: str) -> str:
         """A label a reader recognises; a flow without a name reads "source -> target"."""
@@ -115,8 +120,12 @@ class SystemGraph:
     def data_sensitivity(self, data_ids: Iterable[str]) -> int:
         return max((self.data[d].sensitivity for d in data_ids if d in self.data), default=0)
 
+    @cached_property
+    def _flow_sensitivity(self) -> dict[str, int]:
+        return {f.id: self.data_sensitivity(f.data) for f in self.system.flows}
+
     def flow_sensitivity(self, flow: Flow) -> int:
-        return self.data_sensitivity(flow.data)
+        return self._flow_sensitivity[flow.id]
 
     def held_at_rest(self, element_id: str) -> tuple[str, ...]:
         """Data classes at rest in an element; a backup holds what its source holds."""
@@ -152,13 +161,23 @@ class SystemGraph:
 
     # -- exposure X --------------------------------------------------------------------
 
+    @cached_property
+    def _flow_exposure(self) -> dict[str, int]:
+        exposure = {}
+        for flow in self.system.flows:
+            ends = (flow.source, flow.target)
+            if any(self.in_boundary_kind(e, "internet") for e in ends):
+                exposure[flow.id] = INTERNET
+            elif any(self.in_boundary_kind(e, "third-party") for e in ends):
+                exposure[flow.id] = THIRD_PARTY
+            elif self.crosses_boundary(flow):
+                exposure[flow.id] = CROSSES_INTERNAL
+            else:
+                exposure[flow.id] = SAME_BOUNDARY
+        return exposure
+
     def flow_exposure(self, flow: Flow) -> int:
-        ends = (flow.source, flow.target)
-        if any(self.in_boundary_kind(e, "internet") for e in ends):
-            return INTERNET
-        if any(self.in_boundary_kind(e, "third-party") for e in ends):
-            return THIRD_PARTY
-        return CROSSES_INTERNAL if self.crosses_boundary(flow) else SAME_BOUNDARY
+        return self._flow_exposure[flow.id]
 
     def store_exposure(self, element_id: str) -> int:
         if self.elements[element_id].public_access:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import SEVERITIES
 
@@ -58,8 +59,9 @@ class Steps:
             return self.step(+1, f"blast radius {radius} >= {threshold}")
         return self
 
-    @property
+    @cached_property
     def severity(self) -> str:
+        """Computed once: steps are all added before a finding reads it."""
         value = rank(self.base) + sum(delta for delta, _ in self.steps)
         value = max(rank(self.floor), min(value, len(SEVERITIES) - 1), 0)
         return SEVERITIES[value]
