@@ -707,3 +707,13 @@ def test_bytes_must_be_utf8():
 def test_a_missing_file_is_a_model_error(tmp_path):
     problem = only_problem(tmp_path / "absent.yaml")
     assert problem.message.startswith("cannot read absent.yaml")
+
+
+def test_a_yaml_flow_mapping_is_not_mistaken_for_broken_json():
+    system = load("{name: Tiny, elements: [{id: api, kind: service}]}")
+    assert [e.id for e in system.elements] == ["api"]
+
+
+def test_a_duplicate_key_in_json_is_reported_with_its_line():
+    text = '{\n  "name": "x",\n  "name": "y"\n}\n'
+    assert only_problem(text) == Problem("name", "duplicate key 'name'", 3)
