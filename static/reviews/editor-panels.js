@@ -26,10 +26,11 @@ export function fillPalette(container, editor) {
         type: "button",
         draggable: "true",
         "data-palette": value,
-        title: `Add ${label.toLowerCase()} (or drag it onto the diagram)`,
+        "aria-label": label,
+        title: `${label}: click to add, or drag onto the diagram`,
       },
     });
-    button.append(picture, make("span", { text: label }));
+    button.append(picture);
     button.addEventListener("click", () => editor.addFromPalette(value));
     button.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("application/x-ciphermap-kind", value);
@@ -37,13 +38,16 @@ export function fillPalette(container, editor) {
     });
     return button;
   };
-  const elements = make("div", { className: "palette-group" });
-  elements.append(make("h3", { text: "Elements" }));
+  const elements = make("div", { className: "palette-group", attrs: { role: "group", "aria-label": "Elements" } });
+  elements.append(make("span", { className: "palette-label", text: "Add" }));
   for (const { kind, label, group } of KINDS) {
     elements.append(addButton(`element:${kind}`, label, icon(kindIcon(kind)), group));
   }
-  const boundaries = make("div", { className: "palette-group" });
-  boundaries.append(make("h3", { text: "Trust boundaries" }));
+  const boundaries = make("div", {
+    className: "palette-group",
+    attrs: { role: "group", "aria-label": "Trust boundaries" },
+  });
+  boundaries.append(make("span", { className: "palette-label", text: "Boundary" }));
   for (const { kind, label } of BOUNDARY_KINDS) {
     const swatch = make("span", { className: `swatch swatch-boundary-${kind}` });
     boundaries.append(addButton(`boundary:${kind}`, label, swatch, "boundary"));

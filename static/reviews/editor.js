@@ -193,7 +193,9 @@ export class Editor {
     if (fresh && elements.length && !(doc.elements || []).some((e) => e.position)) {
       this.autoLayout();
     } else if (unplaced.length) {
-      this.place(unplaced.filter((n) => n.inside()));
+      // Boundaries with members sit around them; only empty ones need a place.
+      const lonely = cy.collection(unplaced).filter((n) => n.inside() && !n.isParent());
+      if (lonely.length) this.place(lonely);
     }
     this.updateBadges();
     if (fit) this.fit();
@@ -213,7 +215,7 @@ export class Editor {
     const options = window.cytoscapeFcose
       ? {
           name: "fcose",
-          quality: "default",
+          quality: "proof",
           randomize: true,
           animate: false,
           fit: false,
@@ -392,7 +394,7 @@ export class Editor {
       const next = ops.clone(this.doc);
       ops.setPositions(next, this.canvasPositions());
       const result = change(next);
-      if (result === false) return undefined;
+      if (result === false || JSON.stringify(next) === JSON.stringify(this.doc)) return undefined;
       const saved = await this.save(next, summary, { retry: { summary, change } });
       return saved ? result : undefined;
     });
@@ -663,7 +665,7 @@ export class Editor {
 
     cy.on("grab", "node.element, node.boundary", (event) => this.startDrag(event.target));
     cy.on("drag", "node.element, node.boundary", (event) => this.whileDragging(event.target));
-    cy.on("free", "node.element, node.boundary", (event) => this.endDrag(event.target));
+    cy.on("dragfree", "node.element, node.boundary", (event) => this.endDrag(event.target));
     cy.on("tapstart", "node.element", (event) => {
       if (this.connectMode || this.shiftHeld) this.startConnect(event.target);
     });
@@ -727,6 +729,7 @@ export class Editor {
 
   endDrag(node) {
     this.cy.nodes(".drop-target").removeClass("drop-target");
+    // Nodes dragged together each report the end of the drag: the first one saves.
     if (!this.dropZones) return;
     const zone = this.zoneAt(node.position());
     this.dropZones = null;
@@ -836,13 +839,25 @@ export class Editor {
         return created;
       });
       if (id) this.select(BOUNDARY + id);
+      if (id) this.reveal(BOUNDARY + id);
       return id;
     }
     const id = await this.commit(`added ${kind}`, (doc) =>
       ops.addElement(doc, { kind, position: at, boundary: zone }),
     );
     if (id) this.select(ELEMENT + id);
+    if (id) this.reveal(ELEMENT + id);
     return id;
+  }
+
+  /** Brings a new item into view when it landed outside it. */
+  reveal(canvasId) {
+    const ele = this.cy.getElementById(canvasId);
+    if (ele.empty()) return;
+    const view = this.cy.extent();
+    const box = ele.boundingBox({ includeLabels: true });
+    if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
+    this.fit();
   }
 
   /** A free spot in the visible part of the canvas, for items added with a click. */
@@ -926,11 +941,29 @@ export class Editor {
     return form ? form.getAttribute("action") : null;
   }
 
-  /** Loads a property form into the page's #properties panel (the panel is replaced). */
-  loadProperties(url) {
+  /**
+   * Loads a property form into the page's #properties panel (the panel is replaced).
+   * Fetched here rather than with htmx.ajax, so that of quick successive selections the
+   * last one wins instead of the first.
+   */
+  async loadProperties(url) {
+    if (!url || !window.htmx || !document.getElementById("properties")) return;
+    this.propertiesRequest = (this.propertiesRequest || 0) + 1;
+    const request = this.propertiesRequest;
+    let response;
+    try {
+      response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "HX-Target": "properties", Accept: "text/html" },
+      });
+    } catch {
+      return;
+    }
+    if (request !== this.propertiesRequest || !response.ok) return;
+    const html = await response.text();
     const panel = document.getElementById("properties");
-    if (!panel || !url || !window.htmx) return Promise.resolve();
-    return window.htmx.ajax("GET", url, { target: panel, swap: "outerHTML" });
+    if (request !== this.propertiesRequest || !panel) return;
+    window.htmx.swap(panel, html, { swapStyle: "outerHTML" });
   }
 
   /**
@@ -1212,6 +1245,10 @@ export class Editor {
         return;
       }
       if (mod) return;
+      if (key === "Escape") {
+        this.shortcut(key, false);
+        return;
+      }
       if (!this.keyboardScope(event.target)) return;
       const handled = this.shortcut(key, event.shiftKey);
       if (handled) event.preventDefault();
@@ -1387,8 +1424,9 @@ function start() {
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
   const editor = new Editor(root, data);
-  // A handle for debugging and for the browser tests.
+  // A handle for debugging and for the browser tests; the mark is for benchmarks/editor.py.
   window.ciphermapEditor = editor;
+  performance.mark("editor-ready");
 }
 
 start();

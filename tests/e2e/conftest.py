@@ -9,6 +9,8 @@ exceptions; a test that produced any fails at teardown.
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -60,11 +62,24 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 900}}
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
 class PageProblems:
     """CSP violations, console errors and page errors seen in one browser context."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.expected_statuses: set[int] = set()
+
+    def expect_status(self, status: int) -> None:
+        """A test that provokes an HTTP error: Chromium logs it, and that is no problem."""
+        self.expected_statuses.add(status)
 
     def watch(self, context) -> None:
         context.expose_function(
@@ -84,6 +99,9 @@ class PageProblems:
             return
         url = (message.location or {}).get("url", "")
         if url.endswith("/favicon.ico"):
+            return
+        status = re.search(r"status of (\d{3})", message.text)
+        if status and int(status.group(1)) in self.expected_statuses:
             return
         self.items.append(f"console: {message.text} ({url})")
 
@@ -106,8 +124,9 @@ def log_in(context, user, live_server) -> None:
 
 
 @pytest.fixture
-def open_context(browser, live_server, problems):
-    """open_context(user) -> a new logged-in, watched browser context."""
+def open_context(request, browser, live_server, problems):
+    """open_context(user) -> a new logged-in, watched browser context. When the test
+    fails, every page it left open is saved as a screenshot (path in the output)."""
     contexts = []
 
     def open_(user):
@@ -118,6 +137,13 @@ def open_context(browser, live_server, problems):
         return context
 
     yield open_
+    if getattr(request.node, "e2e_failed", False):
+        folder = Path(tempfile.gettempdir()) / "ciphermap-e2e-failures"
+        folder.mkdir(exist_ok=True)
+        for n, page in enumerate(p for c in contexts for p in c.pages):
+            path = folder / f"{request.node.name}-{n}.png"
+            page.screenshot(path=str(path))
+            print(f"screenshot of the failed test: {path}")
     for context in contexts:
         context.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import sys
 import tempfile
@@ -204,10 +205,13 @@ def main() -> None:
 
     document, analysis = SAMPLE, SAMPLE_ANALYSIS
     if len(sys.argv) > 1 and sys.argv[1].endswith((".json", ".yaml", ".yml")):
+        import yaml
+
         import threatmodel
 
-        document = threatmodel.to_document(threatmodel.load(Path(sys.argv[1])))
-        analysis = threatmodel.analyze(threatmodel.load(Path(sys.argv[1]))).to_dict()
+        text = Path(sys.argv[1]).read_text()
+        document = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        analysis = threatmodel.analyze(threatmodel.load(text)).to_dict()
     out = sys.argv[-1] if sys.argv[-1].endswith(".png") else "/tmp/editor-harness.png"
     server, url = serve(editor_page(document, analysis))
     with sync_playwright() as p:

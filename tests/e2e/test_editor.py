@@ -160,7 +160,9 @@ def test_a_system_drawn_from_scratch_shows_live_findings_and_is_kept(
     }
     assert all("position" in e for e in document["elements"])
     before = canvas_state(page)
-    page.reload()
+    # (The system page's address, not page.reload(): a form save pushes the item's own
+    # URL into the history.)
+    page.goto(f"{live_server.url}/systems/{system.pk}/")
     page.wait_for_selector("#editor.editor-ready")
     after = canvas_state(page)
     assert after["edges"] == before["edges"]
@@ -202,8 +204,9 @@ def test_clicking_a_finding_highlights_its_hop_and_hovering_the_hop_lists_it(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_second_editor_gets_a_conflict_and_no_change_is_lost(
-    open_context, live_server, owner, editor, system
+    open_context, live_server, owner, editor, system, problems
 ):
+    problems.expect_status(409)
     first = open_editor(open_context(owner), live_server, system)
     second = open_editor(open_context(editor), live_server, system)
 
@@ -234,8 +237,9 @@ def test_a_second_editor_gets_a_conflict_and_no_change_is_lost(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_save_shows_why_and_puts_the_canvas_back(
-    open_context, live_server, owner, system
+    open_context, live_server, owner, system, problems
 ):
+    problems.expect_status(400)
     page = open_editor(open_context(owner), live_server, system)
     before = canvas_state(page)
     # A change the server refuses: an element in a boundary that does not exist. The
@@ -335,9 +339,22 @@ def test_the_seed_example_shows_key_blast_radius_and_makes_the_readme_screenshot
     assert set(highlighted) == stores(widest)
     assert stores(widest)
     page.keyboard.press("Escape")
+    assert page.evaluate("window.ciphermapEditor.cy.$('.highlighted').length") == 0
 
-    page.wait_for_timeout(150)
+    # The README's picture: the page as it opens.
+    page = open_editor(page.context, live_server, system)
+    page.wait_for_timeout(300)  # background images decoded and drawn
     out = ROOT / "docs" / "editor.png"
     out.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(out))
+    head = page.locator(".editor-head").bounding_box()
+    canvas = page.locator("#editor-canvas").bounding_box()
+    region = page.locator("#editor").bounding_box()
+    top = head["y"] - 12
+    clip = {
+        "x": region["x"],
+        "y": top,
+        "width": 1440 - region["x"],
+        "height": canvas["y"] + canvas["height"] + 12 - top,
+    }
+    page.screenshot(path=str(out), full_page=True, clip=clip)
     assert out.stat().st_size > 20_000
