@@ -7,6 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threatmodel.formats import import_model
 from threatmodel.formats.threatdragon import is_threat_dragon, to_document
@@ -292,3 +294,50 @@ def test_the_threat_dragon_three_tier_model_imports():
     }
     assert len(system.flows) == 4  # one of the three is bidirectional
     assert "Store Sensitive Data" in by_id(system.elements)["postgressql"].description
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+CELL_KEYS = (
+    "id",
+    "shape",
+    "position",
+    "size",
+    "attrs",
+    "labels",
+    "data",
+    "source",
+    "target",
+    "vertices",
+)
+SHAPES = (
+    "process",
+    "store",
+    "actor",
+    "flow",
+    "trust-boundary-box",
+    "trust-boundary-curve",
+    "td-text-block",
+)
+
+
+@st.composite
+def damaged_cells(draw):
+    """Cells of the fixture with some values replaced by arbitrary JSON."""
+    cells = json.loads(SHOP.read_text())["detail"]["diagrams"][0]["cells"]
+    for cell in draw(st.lists(st.sampled_from(cells), max_size=4)):
+        cell[draw(st.sampled_from(CELL_KEYS))] = draw(JSON_VALUES | st.sampled_from(SHAPES))
+    return cells
+
+
+@settings(max_examples=80, deadline=None)
+@given(damaged_cells())
+def test_a_damaged_model_still_imports_into_a_valid_document(cells):
+    model = json.loads(SHOP.read_text())
+    model["detail"]["diagrams"][0]["cells"] = cells
+    load(to_document(model))

@@ -13,6 +13,7 @@ Nothing here reads files or fetches URLs.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -173,9 +174,10 @@ class _Import:
 
 def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> dict[str, Any]:
     """Map a Threat Dragon model onto a MODEL.md document dict."""
-    summary = model.get("summary") or {}
+    summary = model.get("summary") if isinstance(model.get("summary"), Mapping) else {}
+    detail = model.get("detail") if isinstance(model.get("detail"), Mapping) else {}
     result = _Import()
-    diagrams = [d for d in model["detail"]["diagrams"] if isinstance(d, Mapping)]
+    diagrams = [d for d in detail.get("diagrams") or [] if isinstance(d, Mapping)]
     offset = 0.0
     for diagram in diagrams:
         cells = _cells(diagram)
@@ -185,8 +187,8 @@ def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> di
     description = [_clean(summary.get("description"), keep_lines=True)]
     people = [
         ("Owner", summary.get("owner")),
-        ("Reviewer", model["detail"].get("reviewer")),
-        ("Contributors", ", ".join(_names(model["detail"].get("contributors")))),
+        ("Reviewer", detail.get("reviewer")),
+        ("Contributors", ", ".join(_names(detail.get("contributors")))),
     ]
     description += [f"{label}: {_clean(value)}" for label, value in people if _clean(value)]
     description += result.notes
@@ -206,16 +208,17 @@ def _cells(diagram: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The diagram's cells in the 2.x shape; 1.x cells are translated to it."""
     if isinstance(diagram.get("cells"), list):
         return [cell for cell in diagram["cells"] if isinstance(cell, Mapping)]
-    legacy = (diagram.get("diagramJson") or {}).get("cells") or []
+    legacy = _dig(diagram, "diagramJson", "cells")
     cells = []
-    for cell in legacy:
+    for cell in legacy if isinstance(legacy, list) else []:
         if not isinstance(cell, Mapping):
             continue
         shape = _V1_SHAPES.get(str(cell.get("type")), str(cell.get("type")))
         ends = {}
         for end in ("source", "target"):
-            point = cell.get(end) or {}
-            ends[end] = {"cell": point["id"]} if "id" in point else point
+            point = cell.get(end)
+            linked = isinstance(point, Mapping) and "id" in point
+            ends[end] = {"cell": point["id"]} if linked else point
         cells.append({**cell, "shape": shape, "data": cell, **ends})
     return cells
 
@@ -233,7 +236,7 @@ def _import_diagram(
             bottom = max(bottom, rect.y + rect.height)
         shape = cell.get("shape")
         if shape == "trust-boundary-box" and rect is not None:
-            boxes[cell["id"]] = (_boundary(result, cell, prefix), rect)
+            boxes[str(cell.get("id"))] = (_boundary(result, cell, prefix), rect)
     _nest_boundaries(result, boxes)
     for cell in cells:
         shape = cell.get("shape")
@@ -246,7 +249,7 @@ def _import_diagram(
             if text:
                 result.notes.append(f"Note on the Threat Dragon diagram: {text}")
         elif shape not in ("trust-boundary-box", "trust-boundary-curve", "flow"):
-            result.notes.append(f"Not imported: a Threat Dragon '{shape}' shape.")
+            result.notes.append(f"Not imported: a Threat Dragon '{_clean(shape) or '?'}' shape.")
     for cell in cells:
         if cell.get("shape") == "flow":
             _flow(result, cell, shapes, offset)
@@ -476,7 +479,8 @@ def _curve(
 ) -> None:
     """A boundary drawn as a line cannot contain anything: keep it, say which flows cross it."""
     line = [_point(cell.get("source"), offset)]
-    line += [_point(v, offset) for v in cell.get("vertices") or []]
+    vertices = cell.get("vertices")
+    line += [_point(v, offset) for v in (vertices if isinstance(vertices, list) else [])]
     line.append(_point(cell.get("target"), offset))
     points = [p for p in line if p is not None]
     centers = {eid: rect.center for eid, rect in shapes.values()}
@@ -542,17 +546,25 @@ def _data(cell: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _label(cell: Mapping[str, Any]) -> str:
     """The text drawn on a cell: shapes keep it in `attrs`, edges in `labels`."""
-    attrs = cell.get("attrs") if isinstance(cell.get("attrs"), Mapping) else {}
     for part in ("text", "label"):
-        value = attrs.get(part)
-        if isinstance(value, Mapping) and _clean(value.get("text")):
-            return _clean(value["text"])
-    for label in cell.get("labels") or []:
-        if isinstance(label, Mapping):
-            text = ((label.get("attrs") or {}).get("labelText") or {}).get("text")
-            if _clean(text):
-                return _clean(text)
+        text = _clean(_dig(cell, "attrs", part, "text"))
+        if text:
+            return text
+    labels = cell.get("labels")
+    for label in labels if isinstance(labels, list) else []:
+        text = _clean(_dig(label, "attrs", "labelText", "text"))
+        if text:
+            return text
     return ""
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    """value[k1][k2]... or None wherever the structure is not what Threat Dragon writes."""
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _rect(cell: Mapping[str, Any], offset: float) -> _Rect | None:
@@ -560,23 +572,28 @@ def _rect(cell: Mapping[str, Any], offset: float) -> _Rect | None:
     if not isinstance(position, Mapping) or not isinstance(size, Mapping):
         return None
     try:
-        return _Rect(
+        numbers = [
             float(position["x"]),
-            float(position["y"]) + offset,
+            float(position["y"]),
             float(size["width"]),
             float(size["height"]),
-        )
+        ]
     except (KeyError, TypeError, ValueError):
         return None
+    if not all(math.isfinite(n) for n in numbers):
+        return None
+    x, y, width, height = numbers
+    return _Rect(x, y + offset, abs(width), abs(height))
 
 
 def _point(value: Any, offset: float) -> tuple[float, float] | None:
     if not isinstance(value, Mapping):
         return None
     try:
-        return (float(value["x"]), float(value["y"]) + offset)
+        x, y = float(value["x"]), float(value["y"])
     except (KeyError, TypeError, ValueError):
         return None
+    return (x, y + offset) if math.isfinite(x) and math.isfinite(y) else None
 
 
 def _names(people: Any) -> list[str]:
