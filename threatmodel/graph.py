@@ -14,7 +14,17 @@ from functools import cached_property
 
 import networkx as nx
 
-from .model import CUSTODY_RANK, Boundary, DataClass, Element, Flow, Key, Policy, System
+from .model import (
+    CUSTODY_RANK,
+    REGULATED_TAGS,
+    Boundary,
+    DataClass,
+    Element,
+    Flow,
+    Key,
+    Policy,
+    System,
+)
 
 # Exposure X of MODEL.md.
 SAME_BOUNDARY, CROSSES_INTERNAL, THIRD_PARTY, INTERNET = 1, 2, 3, 4
@@ -143,8 +153,9 @@ class SystemGraph:
             at_rest = self.data_sensitivity(self.held_at_rest(element.id))
             passing = max((self.flow_sensitivity(f) for f in self.flows_of(element.id)), default=0)
             # MODEL.md: a store counts what it holds; a broker, like a service, what it
-            # carries (and what it retains, when it declares that).
-            if element.kind == "broker":
+            # carries (and what it retains, when it declares that). A log sink keeps what
+            # it is sent whether or not the model lists it in `stores`.
+            if element.kind in ("broker", "log-sink"):
                 result[element.id] = max(at_rest, passing)
             elif element.is_store:
                 result[element.id] = at_rest
@@ -154,6 +165,13 @@ class SystemGraph:
 
     def element_sensitivity(self, element_id: str) -> int:
         return self._element_sensitivity[element_id]
+
+    def regulated_tags(self, data_ids: Iterable[str]) -> tuple[str, ...]:
+        """The regulated tags of the most sensitive data classes: what a +1 step names."""
+        known = [d for d in data_ids if d in self.data]
+        top = self.data_sensitivity(known)
+        tags = (t for d in known if self.data[d].sensitivity == top for t in self.data[d].tags)
+        return tuple(dict.fromkeys(t for t in tags if t in REGULATED_TAGS))
 
     def data_with_tags(self, data_ids: Iterable[str], tags: Iterable[str]) -> list[str]:
         wanted = set(tags)
@@ -183,7 +201,7 @@ class SystemGraph:
         if self.elements[element_id].public_access:
             return INTERNET
         return max(
-            (self.flow_exposure(f) for f in self.flows_of(element_id)), default=SAME_BOUNDARY
+            (self.flow_exposure(f) for f in self.flows_in(element_id)), default=SAME_BOUNDARY
         )
 
     # -- keys --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ..graph import SystemGraph
 from ..model import Element, Flow
@@ -15,20 +15,10 @@ TOKEN_AUTH = frozenset({"jwt", "oauth2"})
 WEAK_BROKER_AUTH = frozenset({"none", "default-credentials"})
 
 
-def tags_of(graph: SystemGraph, data_ids: Iterable[str]) -> tuple[str, ...]:
-    """Tags of the regulated data (S = 4), which name the +1 sensitivity step."""
-    return tuple(
-        tag
-        for d in data_ids
-        if d in graph.data and graph.data[d].sensitivity == 4
-        for tag in graph.data[d].tags
-    )
-
-
 def flow_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") -> Steps:
     """Base, then the sensitivity step (no exposure step outside the in-transit family)."""
     steps = Steps(base, basis=basis)
-    return steps.sensitivity(graph.flow_sensitivity(flow), tags_of(graph, flow.data))
+    return steps.sensitivity(graph.flow_sensitivity(flow), graph.regulated_tags(flow.data))
 
 
 def data_around(graph: SystemGraph, element: Element) -> list[str]:
@@ -128,7 +118,9 @@ def no_rate_limit(graph: SystemGraph) -> Iterator[Hit]:
         if inbound and not unlimited:
             continue
         data = data_around(graph, element)
-        steps = Steps("medium").sensitivity(graph.data_sensitivity(data), tags_of(graph, data))
+        steps = Steps("medium").sensitivity(
+            graph.data_sensitivity(data), graph.regulated_tags(data)
+        )
         if unlimited:
             senders = list(dict.fromkeys(graph.label(f.source) for f in unlimited))
             reached = f"is reached from {listing(senders)} without a rate-limited gateway"

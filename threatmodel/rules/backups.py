@@ -8,7 +8,7 @@ from ..graph import SystemGraph
 from ..model import Element
 from ..scoring import Steps
 from .base import Hit, rule
-from .rest import STRENGTHEN_AT_REST, encryption_text, held_text, sensitivity_tags
+from .rest import STRENGTHEN_AT_REST, encryption_text, held_text
 
 
 def backups_with_source(graph: SystemGraph) -> Iterator[tuple[Element, Element]]:
@@ -22,7 +22,7 @@ def backup_steps(graph: SystemGraph, backup: Element, base: str, basis: str = ""
     """Base, then the sensitivity step on what the backup holds (its source's data)."""
     held = graph.held_at_rest(backup.id)
     steps = Steps(base, basis=basis)
-    return steps.sensitivity(graph.data_sensitivity(held), sensitivity_tags(graph, held))
+    return steps.sensitivity(graph.data_sensitivity(held), graph.regulated_tags(held))
 
 
 def custody_text(graph: SystemGraph, key_id: str) -> str:

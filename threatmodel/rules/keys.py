@@ -28,13 +28,7 @@ def key_steps(graph: SystemGraph, key: Key, steps: Steps) -> Steps:
     """
     s = graph.key_sensitivity(key.id)
     held = {d for store in graph.protected_set(key.id) for d in graph.held_at_rest(store)}
-    tags = tuple(
-        tag
-        for data_id in sorted(held)
-        if data_id in graph.data and graph.data[data_id].sensitivity == s
-        for tag in graph.data[data_id].tags
-    )
-    steps.sensitivity(s, tags)
+    steps.sensitivity(s, graph.regulated_tags(sorted(held)))
     return steps.blast(graph.blast_radius(key.id), graph.policy.blast_radius)
 
 

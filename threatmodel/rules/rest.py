@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ..graph import SystemGraph
-from ..model import REGULATED_TAGS, Element
+from ..model import Element
 from ..scoring import Steps
 from .base import Hit, rule
 
 # Shared by every rule whose fix is stronger at-rest encryption of one store, so a store
 # with several such findings gets one plan item (backups use it too).
 STRENGTHEN_AT_REST = "Strengthen encryption at rest of {target}"
-
-
-def sensitivity_tags(graph: SystemGraph, data_ids: Iterable[str]) -> tuple[str, ...]:
-    """The regulated tags of the most sensitive data classes: what a +1 step names."""
-    data_ids = [d for d in data_ids if d in graph.data]
-    top = graph.data_sensitivity(data_ids)
-    return tuple(
-        tag
-        for d in data_ids
-        if graph.data[d].sensitivity == top
-        for tag in graph.data[d].tags
-        if tag in REGULATED_TAGS
-    )
 
 
 def held_text(graph: SystemGraph, element_id: str) -> str:
@@ -70,7 +57,7 @@ def unencrypted_stores(graph: SystemGraph) -> Iterator[Hit]:
         sensitivity = graph.data_sensitivity(held)
         if sensitivity < 2:
             continue
-        steps = Steps("high").sensitivity(sensitivity, sensitivity_tags(graph, held))
+        steps = Steps("high").sensitivity(sensitivity, graph.regulated_tags(held))
         yield Hit(
             subject=(store.id,),
             steps=steps,
@@ -109,7 +96,7 @@ def transparent_encryption_only(graph: SystemGraph) -> Iterator[Hit]:
             # The base names the case (PAN), so no sensitivity step on top of it.
             steps = Steps("high", basis="PAN")
         else:
-            steps = Steps("medium").sensitivity(sensitivity, sensitivity_tags(graph, held))
+            steps = Steps("medium").sensitivity(sensitivity, graph.regulated_tags(held))
         evidence = (
             f"{store.label} holds {held_text(graph, store.id)} (restricted) with "
             f"{encryption_text(store)}: the provider's key decrypts it for anyone who can "
@@ -171,7 +158,7 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
                 steps = Steps("high", basis="the copy has no encryption")
             else:
                 steps = Steps("medium", basis="the copy is encrypted, but weaker")
-            steps.sensitivity(data.sensitivity, sensitivity_tags(graph, (data.id,)))
+            steps.sensitivity(data.sensitivity, graph.regulated_tags((data.id,)))
             if into:
                 how = "It reaches it over " + ", ".join(flow_text(graph, f) for f in into) + "."
             else:

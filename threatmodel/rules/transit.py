@@ -30,9 +30,8 @@ def hop_text(graph: SystemGraph, flow: Flow) -> str:
 
 def transit_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") -> Steps:
     """Base, then the sensitivity and exposure steps every in-transit rule takes."""
-    tags = tuple(t for d in flow.data if d in graph.data for t in graph.data[d].tags)
     steps = Steps(base, basis=basis)
-    steps.sensitivity(graph.flow_sensitivity(flow), tags)
+    steps.sensitivity(graph.flow_sensitivity(flow), graph.regulated_tags(flow.data))
     return steps.exposure(graph.flow_exposure(flow))
 
 
@@ -184,7 +183,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         path = (graph.flows[first[0]].source, *(graph.flows[f].target for f in first))
         all_flows = tuple(dict.fromkeys(f for journey in journeys for f in journey))
         worst_hop = max(breaks, key=graph.flow_exposure)
-        steps = Steps("high").sensitivity(data.sensitivity, data.tags)
+        steps = Steps("high").sensitivity(data.sensitivity, graph.regulated_tags([data.id]))
         steps.exposure(graph.flow_exposure(worst_hop))
         gateways = [
             graph.label(f.source)
