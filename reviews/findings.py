@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from .models import SEVERITIES
+
+PAGE_SIZE = 50
 
 SORTS = {
     "priority": "Priority",
@@ -23,32 +26,64 @@ class FindingFilter:
     severity: str = ""
     rule: str = ""
     element: str = ""
+    plan: str = ""
     sort: str = "priority"
+    page: int = 1
 
     @classmethod
     def from_query(cls, query) -> FindingFilter:
         sort = query.get("sort", "priority")
+        try:
+            page = max(1, int(query.get("page", 1)))
+        except ValueError:
+            page = 1
         return cls(
             severity=query.get("severity", "") if query.get("severity") in SEVERITIES else "",
             rule=query.get("rule", "")[:100],
             element=query.get("element", "")[:100],
+            plan=query.get("plan", "")[:100],
             sort=sort if sort in SORTS else "priority",
+            page=page,
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.severity or self.rule or self.element)
+        return bool(self.severity or self.rule or self.element or self.plan)
+
+    def query(self, page: int) -> str:
+        """The query string of this filter at another page."""
+        params = {
+            "severity": self.severity,
+            "rule": self.rule,
+            "element": self.element,
+            "plan": self.plan,
+            "sort": "" if self.sort == "priority" else self.sort,
+            "page": "" if page == 1 else str(page),
+        }
+        return urlencode({k: v for k, v in params.items() if v})
 
 
 @dataclass
 class FindingsView:
-    findings: list[dict]
+    findings: list[dict]  # the page shown, presented
+    matching: int  # findings that pass the filter
     total: int
     rules: list[str]
     elements: list[tuple[str, str]]
     counts: dict[str, int]
     filter: FindingFilter
+    page: int = 1
+    pages: int = 1
     plan: list[dict] = field(default_factory=list)
+    plan_total: int = 0
+
+    @property
+    def previous_query(self) -> str | None:
+        return self.filter.query(self.page - 1) if self.page > 1 else None
+
+    @property
+    def next_query(self) -> str | None:
+        return self.filter.query(self.page + 1) if self.page < self.pages else None
 
 
 def labels(document: dict) -> dict[str, str]:
@@ -64,15 +99,26 @@ def _elements_of(finding: dict) -> set[str]:
     return {*finding.get("subject", ()), *finding.get("path", ()), finding.get("target", "")}
 
 
-def findings_view(analysis: dict, document: dict, selected: FindingFilter) -> FindingsView:
+def findings_view(
+    analysis: dict,
+    document: dict,
+    selected: FindingFilter,
+    page_size: int = PAGE_SIZE,
+    plan_size: int | None = None,
+) -> FindingsView:
+    """One page of the findings that pass `selected`, with what the filters offer.
+
+    Only the page shown is prepared for display: a large model has thousands of
+    findings and the pages must stay fast.
+    """
     findings: list[dict[str, Any]] = analysis.get("findings", [])
-    element_ids = {item["id"] for item in document.get("elements", [])}
     names = labels(document)
     chosen = [
         finding
         for finding in findings
         if (not selected.severity or finding["severity"] == selected.severity)
         and (not selected.rule or finding["rule"] == selected.rule)
+        and (not selected.plan or finding.get("plan_item") == selected.plan)
         and (not selected.element or selected.element in _elements_of(finding))
     ]
     order = {severity: index for index, severity in enumerate(SEVERITIES)}
@@ -82,12 +128,19 @@ def findings_view(analysis: dict, document: dict, selected: FindingFilter) -> Fi
         chosen.sort(key=lambda f: (f["rule"], order.get(f["severity"], 9)))
     elif selected.sort == "element":
         chosen.sort(key=lambda f: (names.get(f.get("target", ""), f.get("target", "")), f["rule"]))
+    pages = max(1, -(-len(chosen) // page_size))
+    page = min(selected.page, pages)
+    shown = chosen[(page - 1) * page_size : page * page_size]
     counts = {severity: 0 for severity in SEVERITIES}
     for finding in findings:
         counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
-    mentioned = set().union(*(_elements_of(f) for f in findings)) if findings else set()
+    element_ids = {item["id"] for item in document.get("elements", [])}
+    mentioned = {finding.get("target", "") for finding in findings}
+    mentioned.update(i for f in findings for i in (*f.get("subject", ()), *f.get("path", ())))
+    plan = analysis.get("plan", [])
     return FindingsView(
-        findings=[_presented(finding, names) for finding in chosen],
+        findings=[_presented(finding, names) for finding in shown],
+        matching=len(chosen),
         total=len(findings),
         rules=sorted({finding["rule"] for finding in findings}),
         elements=sorted(
@@ -95,7 +148,10 @@ def findings_view(analysis: dict, document: dict, selected: FindingFilter) -> Fi
         ),
         counts=counts,
         filter=selected,
-        plan=[_presented_plan(item, names, findings) for item in analysis.get("plan", [])],
+        page=page,
+        pages=pages,
+        plan=[_presented_plan(item, names) for item in plan[:plan_size]],
+        plan_total=len(plan),
     )
 
 
@@ -108,12 +164,11 @@ def _presented(finding: dict, names: dict[str, str]) -> dict:
     }
 
 
-def _presented_plan(item: dict, names: dict[str, str], findings: list[dict]) -> dict:
-    by_fingerprint = {f["fingerprint"]: f for f in findings}
+def _presented_plan(item: dict, names: dict[str, str]) -> dict:
     return {
         **item,
         "target_label": names.get(item.get("target", ""), item.get("target", "")),
-        "closes": [by_fingerprint[fp] for fp in item.get("findings", ()) if fp in by_fingerprint],
+        "closes": len(item.get("findings", ())),
     }
 
 

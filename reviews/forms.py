@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from threatmodel import model as tm
 
 from .models import Membership, Workspace
+from .widgets import FastCheckboxSelectMultiple, FastSelect
 
 ID_HELP = "Lower-case letters, digits, - and _; unique in its section."
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -135,34 +136,36 @@ class ElementForm(ItemForm):
         "Third party": ("external",),
     }
 
-    kind = forms.ChoiceField(choices=_choices(tm.ELEMENT_KINDS, blank=None))
+    kind = forms.ChoiceField(choices=_choices(tm.ELEMENT_KINDS, blank=None), widget=FastSelect)
     technology = forms.CharField(max_length=200, required=False)
-    boundary = forms.ChoiceField(required=False)
+    boundary = forms.ChoiceField(required=False, widget=FastSelect)
     internet_facing = forms.BooleanField(required=False)
     rate_limited = forms.BooleanField(required=False)
     logs_payloads = forms.BooleanField(required=False, label="Logs request/response bodies")
     terminates_tls = forms.BooleanField(required=False, label="Terminates TLS")
     uses_keys = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Keys held in memory"
+        required=False, widget=FastCheckboxSelectMultiple, label="Keys held in memory"
     )
     stores = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Data stored"
+        required=False, widget=FastCheckboxSelectMultiple, label="Data stored"
     )
     encryption = forms.ChoiceField(
-        required=False, choices=_choices(tm.ENCRYPTION_STRENGTH, blank="— not stated —")
+        required=False,
+        choices=_choices(tm.ENCRYPTION_STRENGTH, blank="— not stated —"),
+        widget=FastSelect,
     )
-    key = forms.ChoiceField(required=False)
+    key = forms.ChoiceField(required=False, widget=FastSelect)
     public_access = forms.BooleanField(required=False)
-    auth = forms.ChoiceField(required=False, choices=_choices(tm.BROKER_AUTH))
+    auth = forms.ChoiceField(required=False, choices=_choices(tm.BROKER_AUTH), widget=FastSelect)
     acls = forms.BooleanField(required=False, label="ACLs")
     retention_days = forms.IntegerField(required=False, min_value=0)
     immutable = forms.BooleanField(required=False)
     redaction = forms.BooleanField(required=False)
-    backup_of = forms.ChoiceField(required=False, label="Backup of")
+    backup_of = forms.ChoiceField(required=False, label="Backup of", widget=FastSelect)
     offsite = forms.BooleanField(required=False)
     agreements = forms.MultipleChoiceField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         choices=_choices(tm.AGREEMENTS, blank=None),
     )
     vendor_assessed = forms.BooleanField(required=False)
@@ -205,23 +208,28 @@ class FlowForm(ItemForm):
     ]
     TLS_DEFAULTS = {"verify_peer": True}
 
-    source = forms.ChoiceField(label="From")
-    target = forms.ChoiceField(label="To")
+    source = forms.ChoiceField(label="From", widget=FastSelect)
+    target = forms.ChoiceField(label="To", widget=FastSelect)
     protocol = forms.ChoiceField(
-        required=False, choices=_choices(tm.PROTOCOLS, blank="— not stated —")
+        required=False, choices=_choices(tm.PROTOCOLS, blank="— not stated —"), widget=FastSelect
     )
     data = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Data carried"
+        required=False, widget=FastCheckboxSelectMultiple, label="Data carried"
     )
-    purpose = forms.ChoiceField(choices=_choices(tm.FLOW_PURPOSES, blank=None), initial="data")
-    auth = forms.ChoiceField(required=False, choices=_choices(tm.FLOW_AUTH))
+    purpose = forms.ChoiceField(
+        choices=_choices(tm.FLOW_PURPOSES, blank=None), initial="data", widget=FastSelect
+    )
+    auth = forms.ChoiceField(required=False, choices=_choices(tm.FLOW_AUTH), widget=FastSelect)
     token_ttl_minutes = forms.IntegerField(required=False, min_value=0, label="Token TTL (min)")
     signed = forms.BooleanField(required=False, label="Requests are signed")
     message_encryption = forms.BooleanField(required=False, label="Payload encrypted end to end")
     critical = forms.BooleanField(required=False, label="Critical operation")
     tls = forms.BooleanField(required=False, label="TLS details known")
     tls_min_version = forms.ChoiceField(
-        required=False, choices=_choices(tm.TLS_VERSIONS), label="Minimum TLS version"
+        required=False,
+        choices=_choices(tm.TLS_VERSIONS),
+        label="Minimum TLS version",
+        widget=FastSelect,
     )
     tls_forward_secrecy = forms.NullBooleanField(
         required=False,
@@ -232,7 +240,10 @@ class FlowForm(ItemForm):
     tls_mutual = forms.BooleanField(required=False, label="Mutual TLS")
     tls_verify_peer = forms.BooleanField(required=False, initial=True, label="Client verifies peer")
     tls_certificate = forms.ChoiceField(
-        required=False, choices=_choices(tm.CERTIFICATE_KINDS), label="Certificate"
+        required=False,
+        choices=_choices(tm.CERTIFICATE_KINDS),
+        label="Certificate",
+        widget=FastSelect,
     )
     tls_cert_expires = forms.DateField(
         required=False, label="Certificate expires", widget=forms.DateInput(attrs={"type": "date"})
@@ -286,10 +297,16 @@ class BoundaryForm(ItemForm):
     section = "boundaries"
     fieldsets = [("Trust boundary", ["id", "kind", "name", "parent", "env", "mesh", "description"])]
 
-    kind = forms.ChoiceField(choices=_choices(tm.BOUNDARY_KINDS, blank=None))
-    parent = forms.ChoiceField(required=False, help_text="The boundary this one sits in.")
-    env = forms.ChoiceField(required=False, choices=_choices(tm.ENVS), label="Environment")
-    mesh = forms.ChoiceField(required=False, choices=_choices(tm.MESH_MODES), label="Service mesh")
+    kind = forms.ChoiceField(choices=_choices(tm.BOUNDARY_KINDS, blank=None), widget=FastSelect)
+    parent = forms.ChoiceField(
+        required=False, help_text="The boundary this one sits in.", widget=FastSelect
+    )
+    env = forms.ChoiceField(
+        required=False, choices=_choices(tm.ENVS), label="Environment", widget=FastSelect
+    )
+    mesh = forms.ChoiceField(
+        required=False, choices=_choices(tm.MESH_MODES), label="Service mesh", widget=FastSelect
+    )
 
     field_order = fieldsets[0][1]
 
@@ -306,11 +323,11 @@ class DataClassForm(ItemForm):
     defaults = {"classification": "internal"}
 
     classification = forms.ChoiceField(
-        choices=_choices(tm.CLASSIFICATIONS, blank=None), initial="internal"
+        choices=_choices(tm.CLASSIFICATIONS, blank=None), initial="internal", widget=FastSelect
     )
     tags = forms.MultipleChoiceField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         choices=_choices(tm.DATA_TAGS, blank=None),
     )
 
@@ -324,11 +341,13 @@ class KeyForm(ItemForm):
         ("Lifecycle", ["rotation_days", "last_rotated", "compromised_on"]),
     ]
 
-    type = forms.ChoiceField(choices=_choices(tm.KEY_TYPES, blank=None))
-    custody = forms.ChoiceField(required=False, choices=_choices(tm.CUSTODY_RANK))
-    held_by = forms.ChoiceField(required=False, label="Held by (key store)")
+    type = forms.ChoiceField(choices=_choices(tm.KEY_TYPES, blank=None), widget=FastSelect)
+    custody = forms.ChoiceField(
+        required=False, choices=_choices(tm.CUSTODY_RANK), widget=FastSelect
+    )
+    held_by = forms.ChoiceField(required=False, label="Held by (key store)", widget=FastSelect)
     wraps = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Wraps (envelope encryption)"
+        required=False, widget=FastCheckboxSelectMultiple, label="Wraps (envelope encryption)"
     )
     rotation_days = forms.IntegerField(required=False, min_value=1, label="Rotation period (days)")
     last_rotated = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -390,7 +409,7 @@ def writable_workspaces(user):
 class NewSystemForm(forms.Form):
     workspace = forms.ModelChoiceField(queryset=Workspace.objects.none())
     name = forms.CharField(max_length=200)
-    template = forms.ChoiceField(required=False, label="Start from")
+    template = forms.ChoiceField(required=False, label="Start from", widget=FastSelect)
 
     def __init__(self, *args, user, examples: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -420,11 +439,12 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Upload a file or paste a document (one of the two).")
         return cleaned
 
-    def source(self) -> bytes:
+    def source(self) -> tuple[bytes, str | None]:
+        """The submitted text and its file name (None when pasted)."""
         upload = self.cleaned_data.get("file")
         if upload:
-            return upload.read(settings.MAX_MODEL_BYTES + 1)
-        return self.cleaned_data["text"].encode()
+            return upload.read(settings.MAX_MODEL_BYTES + 1), upload.name
+        return self.cleaned_data["text"].encode(), None
 
 
 class ImportNewForm(ImportForm):
@@ -446,7 +466,7 @@ class WorkspaceForm(forms.Form):
 
 class MemberForm(forms.Form):
     username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.VIEWER)
+    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.VIEWER, widget=FastSelect)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -457,4 +477,4 @@ class MemberForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Membership.ROLES)
+    role = forms.ChoiceField(choices=Membership.ROLES, widget=FastSelect)

@@ -8,7 +8,6 @@ current version, and each save records a revision.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,13 +51,20 @@ class StaleVersion(Exception):
 
 
 def validate(document: Any) -> tuple[dict, Any]:
-    """Load a document with the engine: (canonical document, model) or InvalidDocument."""
+    """Load a document with the engine: (document to store, model) or InvalidDocument.
+
+    A dict that loads is stored as given (it is already plain JSON, and the engine
+    accepted every key of it); text and files are stored as the engine's canonical
+    document, so YAML dates and the like become JSON.
+    """
     try:
         model = threatmodel.load(document)
     except threatmodel.ModelError as error:
         raise InvalidDocument(
             [Problem(p.location, p.message, getattr(p, "line", None)) for p in error.problems]
         ) from error
+    if isinstance(document, dict):
+        return document, model
     return threatmodel.to_document(model), model
 
 
@@ -79,9 +85,9 @@ def example_files() -> list[Path]:
     return sorted((settings.BASE_DIR / "examples").glob("*.yaml"))
 
 
-def read_upload(data: bytes | str) -> dict:
-    """A model document from uploaded or pasted text: ciphermap YAML/JSON, or any format
-    the engine's importers recognise. Raises InvalidDocument."""
+def read_upload(data: bytes | str, filename: str | None = None) -> dict:
+    """A model document from uploaded or pasted text: Ciphermap YAML/JSON, or any format
+    the engine's importers recognise (Threat Dragon). Raises InvalidDocument."""
     if isinstance(data, str):
         data = data.encode()
     if len(data) > settings.MAX_MODEL_BYTES:
@@ -92,27 +98,30 @@ def read_upload(data: bytes | str) -> dict:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidDocument([Problem("", "the file is not UTF-8 text")]) from None
-    source: Any = text
-    importer = _importer()
-    if importer is not None:
-        try:
-            source = importer(text)
-        except threatmodel.ModelError as error:
-            raise InvalidDocument(
-                [Problem(p.location, p.message, getattr(p, "line", None)) for p in error.problems]
-            ) from error
-        if not isinstance(source, dict | str | bytes):
-            source = threatmodel.to_document(source)
-    document, _model = validate(source)
-    return document
-
-
-def _importer():
     try:
-        formats = importlib.import_module("threatmodel.formats")
+        # Loading the text itself keeps line numbers in the problems.
+        return validate(text)[0]
+    except InvalidDocument as error:
+        converted = _convert(text, filename)
+        if converted is None:
+            raise
+        try:
+            _document, model = validate(converted)
+        except InvalidDocument:
+            raise error from None
+        return threatmodel.to_document(model)
+
+
+def _convert(text: str, filename: str | None) -> dict | None:
+    """The document an engine importer makes of another tool's format, if any."""
+    try:
+        from threatmodel.formats import import_model
     except ImportError:
         return None
-    return getattr(formats, "import_model", None)
+    try:
+        return import_model(text, filename)
+    except threatmodel.ModelError:
+        return None
 
 
 @transaction.atomic
@@ -159,6 +168,7 @@ def save_document(
     with transaction.atomic():
         # The WHERE version = base makes concurrent saves safe without locking: exactly
         # one of two saves based on the same version can match.
+        system.updated = timezone.now()
         updated = System.objects.filter(pk=system.pk, version=base_version).update(
             name=canonical["name"],
             document=canonical,
@@ -166,14 +176,15 @@ def save_document(
             analysis=analysis,
             analyzed_on=timezone.localdate(),
             counts=counts,
-            updated=timezone.now(),
+            updated=system.updated,
         )
         if not updated:
             raise StaleVersion(System.objects.get(pk=system.pk))
         _record_revision(
             system, system.document, canonical, new_version, author, counts, summary_prefix
         )
-    system.refresh_from_db()
+    system.name, system.document, system.version = canonical["name"], canonical, new_version
+    system.analysis, system.analyzed_on, system.counts = analysis, timezone.localdate(), counts
     return system
 
 

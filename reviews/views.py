@@ -67,8 +67,11 @@ def _get_system_for_user(
 ) -> System:
     """The system if the user is a member of its workspace (404 otherwise); `role` is
     set on it. A viewer asking to write gets 403."""
-    systems = System.objects.select_related("workspace").annotate(
-        role=_role_subquery(request, "workspace")
+    # The cached analysis can be large; it is loaded only where a page shows it.
+    systems = (
+        System.objects.select_related("workspace")
+        .defer("analysis")
+        .annotate(role=_role_subquery(request, "workspace"))
     )
     system = get_object_or_404(systems.exclude(role=None), pk=pk)
     _check_role(system.role, write, owner)
@@ -125,14 +128,22 @@ def _document_payload(system: System) -> dict:
     }
 
 
-def _system_context(request: HttpRequest, system: System, **extra) -> dict:
+# The findings panel beside the diagram lists the most urgent ones; the findings page
+# has them all, a page at a time.
+PANEL_SIZE = 50
+
+
+def _system_context(
+    request: HttpRequest, system: System, page_size: int = PANEL_SIZE, **extra
+) -> dict:
     analysis = services.current_analysis(system)
+    selected = FindingFilter.from_query(request.GET)
     return {
         "system": system,
         "document": system.document,
         "can_edit": _can_write(system),
         "analysis": analysis,
-        "view": findings_view(analysis, system.document, FindingFilter.from_query(request.GET)),
+        "view": findings_view(analysis, system.document, selected, page_size=page_size),
         "sections": _inventory(system.document),
         **extra,
     }
@@ -158,11 +169,12 @@ def _inventory(document: dict) -> list[dict]:
 
 
 def _saved_response(request: HttpRequest, system: System, html: str) -> HttpResponse:
-    """An htmx save answer: the re-rendered form plus the findings and inventory
-    panels swapped out of band, and a `modelChanged` event for the canvas."""
-    context = _system_context(request, system, oob=True)
+    """An htmx save answer: the re-rendered form plus the findings panel swapped out
+    of band, and a `modelChanged` event (the canvas and the model tables reload)."""
+    analysis = services.current_analysis(system)
+    view = findings_view(analysis, system.document, FindingFilter(), page_size=PANEL_SIZE)
+    context = {"system": system, "view": view, "oob": True}
     html += render_to_string("reviews/system_detail.html#findings", context, request)
-    html += render_to_string("reviews/system_detail.html#inventory", context, request)
     response = HttpResponse(html)
     return trigger_client_event(response, "modelChanged", {"version": system.version})
 
@@ -367,7 +379,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
     problems: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.read_upload(form.source())
+            document = services.read_upload(*form.source())
             system = services.create_system(form.cleaned_data["workspace"], document, request.user)
         except services.InvalidDocument as error:
             problems = error.problems
@@ -391,7 +403,7 @@ def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.read_upload(form.source())
+            document = services.read_upload(*form.source())
             services.save_document(
                 system,
                 document,
@@ -731,12 +743,24 @@ def system_policy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def system_findings(request: HttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
-    context = _system_context(request, system)
     if request.htmx:
+        context = _system_context(request, system)
         return render(request, "reviews/system_detail.html#findings", context)
-    context["metrics"] = metric_rows(context["analysis"].get("metrics", {}))
-    context["sorts"] = SORTS
+    analysis = services.current_analysis(system)
+    plan_size = None if request.GET.get("plan_all") else PLAN_SIZE
+    context = {
+        "system": system,
+        "can_edit": _can_write(system),
+        "view": findings_view(
+            analysis, system.document, FindingFilter.from_query(request.GET), plan_size=plan_size
+        ),
+        "metrics": metric_rows(analysis.get("metrics", {})),
+        "sorts": SORTS,
+    }
     return render(request, "reviews/findings.html", context)
+
+
+PLAN_SIZE = 25
 
 
 @require_GET

@@ -20,10 +20,20 @@ def htmx_headers(context) -> str:
     return json.dumps({"X-CSRFToken": get_token(context["request"])})
 
 
-@register.inclusion_tag("reviews/_severity.html")
-def severity(name: str, count: int | None = None) -> dict:
-    """A severity badge that reads without colour: icon, text and a border pattern."""
-    return {"name": name, "icon": SEVERITY_ICONS.get(name, "•"), "count": count}
+@register.simple_tag
+def severity(name: str, count: int | None = None) -> str:
+    """A severity badge that reads without colour: icon, text and a border pattern.
+    (A simple tag, not an included template: pages show it hundreds of times.)"""
+    label = str(name).capitalize()
+    return format_html(
+        '<span class="sev sev-{}" title="{}"><span class="sev-icon" aria-hidden="true">{}</span>'
+        " {}{}</span>",
+        name,
+        label,
+        SEVERITY_ICONS.get(name, "•"),
+        label,
+        format_html(" <strong>{}</strong>", count) if count is not None else "",
+    )
 
 
 @register.simple_tag

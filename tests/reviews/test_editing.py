@@ -80,8 +80,15 @@ def test_an_htmx_save_returns_the_form_the_panels_and_a_model_changed_event(syst
         'id="findings" class="panel findings-panel" aria-label="Findings" hx-swap-oob="true"'
         in html
     )
-    assert 'id="inventory"' in html
     assert "<html" not in html
+
+
+def test_the_model_tables_reload_when_the_model_changes(system, owner):
+    client = client_for(owner)
+    page = client.get(f"/systems/{system.pk}/").content.decode()
+    assert 'hx-trigger="modelChanged from:body, modelSaved from:body"' in page
+    fragment = client.get(f"/systems/{system.pk}/?fragment=inventory", headers=HTMX)
+    assert fragment.content.decode().lstrip().startswith('<section id="inventory"')
 
 
 def test_an_engine_problem_is_shown_at_its_field_and_nothing_is_saved(system, editor):

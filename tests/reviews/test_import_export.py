@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -128,3 +129,31 @@ def test_deleting_a_system_removes_it_and_its_history(system, owner):
     response = client_for(owner).post(f"/systems/{system.pk}/delete/")
     assert response["Location"] == f"/workspaces/{system.workspace.pk}/"
     assert not System.objects.exists()
+
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/samples is not beside the repository")
+def test_importing_a_threat_dragon_model(workspace, editor):
+    upload = SimpleUploadedFile(
+        "three-tier.json",
+        (SAMPLES / "threatdragon-three-tier.json").read_bytes(),
+        "application/json",
+    )
+    response = client_for(editor).post(
+        "/systems/import/", {"workspace": workspace.pk, "file": upload}
+    )
+    assert response.status_code == 302, response.content[:2000]
+    system = System.objects.get()
+    assert system.document["elements"]
+    assert system.revisions.get().summary.startswith("created")
+
+
+def test_problems_in_pasted_yaml_carry_line_numbers(workspace, editor):
+    text = "format: ciphermap/1\nname: Lines\nelements:\n  - id: a\n    kind: servce\n"
+    response = client_for(editor).post(
+        "/systems/import/", {"workspace": workspace.pk, "text": text}
+    )
+    assert response.status_code == 400
+    assert "line 5" in response.content.decode()
