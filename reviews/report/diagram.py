@@ -25,6 +25,8 @@ NODE_W, NODE_H = 150.0, 58.0
 GAP_X, GAP_Y = 46.0, 46.0
 PAD, HEADER = 16.0, 24.0
 MAX_ROW_WIDTH = 1500.0
+GRID_SHAPE = 1.2  # columns^2 / elements: a grid somewhat wider than tall
+ASPECT = 1.6  # width / height the automatic layout aims for (A4 landscape is 1.41)
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 
 ENCRYPTED_COLOR = "#2563a8"
@@ -148,6 +150,14 @@ def _pack(items: list[tuple[float, float]], max_width: float) -> tuple[list, flo
     return offsets, width, y + row_h
 
 
+def _row_width(sizes: list[tuple[float, float]]) -> float:
+    """A row width that packs the boxes into roughly a landscape page's proportions."""
+    if not sizes:
+        return 0.0
+    area = sum((w + GAP_X) * (h + GAP_Y) for w, h in sizes)
+    return max(max(w for w, _ in sizes), math.sqrt(area * ASPECT))
+
+
 def auto_layout(system: System) -> Layout:
     """Nested boundary boxes, elements in a grid inside each, in flow order."""
     order = _flow_order(system)
@@ -172,12 +182,12 @@ def auto_layout(system: System) -> Layout:
 
     def _size(box: Box) -> None:
         n = len(box.elements)
-        cols = max(1, min(n, math.ceil(math.sqrt(n * 2.2)))) if n else 0
+        cols = max(1, min(n, math.ceil(math.sqrt(n * GRID_SHAPE)))) if n else 0
         rows = math.ceil(n / cols) if n else 0
         grid_w = cols * NODE_W + max(cols - 1, 0) * GAP_X
         grid_h = rows * NODE_H + max(rows - 1, 0) * GAP_Y
         sizes = [(c.w, c.h) for c in box.children]
-        offsets, kids_w, kids_h = _pack(sizes, max(grid_w, MAX_ROW_WIDTH * 0.6**box.depth))
+        offsets, kids_w, kids_h = _pack(sizes, max(grid_w, _row_width(sizes)))
         box.w = max(grid_w, kids_w, 140.0) + 2 * PAD
         box.h = HEADER + grid_h + (GAP_Y if n and sizes else 0) + kids_h + 2 * PAD
         box._grid = (cols, grid_h)  # type: ignore[attr-defined]
@@ -211,7 +221,8 @@ def auto_layout(system: System) -> Layout:
         for child, (dx, dy) in zip(box.children, box._offsets, strict=True):  # type: ignore[attr-defined]
             place(child, x + PAD + dx, top + dy)
 
-    offsets, width, height = _pack([(r.w, r.h) for r in roots], MAX_ROW_WIDTH)
+    sizes = [(r.w, r.h) for r in roots]
+    offsets, width, height = _pack(sizes, max(MAX_ROW_WIDTH, _row_width(sizes)))
     for root, (dx, dy) in zip(roots, offsets, strict=True):
         place(root, dx, dy)
     flat = [b for b in flat if b.id]  # the "no boundary" group is drawn without a frame
@@ -491,7 +502,8 @@ def render_diagram_svg(system: System, analysis=None, *, flow_labels: bool | Non
     _draw_key_halos(svg, layout, marks)
     _draw_flows(svg, system, layout, flow_labels)
     for element_id, (cx, cy) in layout.nodes.items():
-        _draw_element(svg, elements[element_id], cx, cy, marks)
+        # SVG text is laid out glyph by glyph: large diagrams keep only the names.
+        _draw_element(svg, elements[element_id], cx, cy, marks, detail=len(elements) <= 80)
     _draw_legend(svg, marks, layout.height + 24)
     return ET.tostring(svg, encoding="unicode")
 
@@ -584,7 +596,9 @@ def _draw_flow(svg: ET.Element, flow: Flow, layout: Layout, index: int, label: b
         _text(svg, mx + 9, my - 6, "protocol?", 8.5, fill=color)
 
 
-def _draw_element(svg: ET.Element, element: Element, cx: float, cy: float, marks: Marks) -> None:
+def _draw_element(
+    svg: ET.Element, element: Element, cx: float, cy: float, marks: Marks, detail: bool = True
+) -> None:
     weak = element.id in marks.weak
     stroke, width = (WEAK_COLOR, 2.8) if weak else ("#374151", 1.3)
     _shape(svg, element.kind, cx, cy, stroke, width)
@@ -598,8 +612,9 @@ def _draw_element(svg: ET.Element, element: Element, cx: float, cy: float, marks
         font_weight="bold",
         fill="#111827",
     )
-    detail = element.kind + (f" · {clean(element.technology)}" if element.technology else "")
-    _text(svg, cx, cy + 12, clean(detail, 28), 8.5, text_anchor="middle", fill="#4b5563")
+    if detail:
+        kind = element.kind + (f" · {clean(element.technology)}" if element.technology else "")
+        _text(svg, cx, cy + 12, clean(kind, 28), 8.5, text_anchor="middle", fill="#4b5563")
     if weak:
         _sub(svg, "circle", cx=cx - NODE_W / 2 + 4, cy=cy - NODE_H / 2 + 4, r=8.0, fill=WEAK_COLOR)
         _text(

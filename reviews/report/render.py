@@ -29,8 +29,11 @@ from .fetcher import StaticOnlyFetcher, static_base_url
 Progress = Callable[[str], None]
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 EFFORT_WORDS = {1: "configuration change", 2: "change to one component", 3: "architecture change"}
+EFFORT_SHORT = {1: "config", 2: "component", 3: "architecture"}
 TOP_RISKS = 5
 FINDING_LIST_LIMIT = 12
+NONE = "\u2013"  # an en dash for an empty cell
+COMPACT_INVENTORY = 200  # elements + flows above which the inventory is listed, not tabled
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,7 @@ def build_plan(report: Report) -> dict[str, Any] | None:
                 "rules": list(item.rules),
                 "effort": item.effort,
                 "effort_words": EFFORT_WORDS.get(item.effort, ""),
+                "effort_short": EFFORT_SHORT.get(item.effort, ""),
                 "worst": item.worst,
                 "score": round(item.score, 1),
             }
@@ -269,42 +273,102 @@ def build_compliance(report: Report) -> dict[str, Any]:
     return {"frameworks": frameworks}
 
 
+def _named(item) -> str:
+    """ "Name [id]", or the bare ID when the item has no name of its own."""
+    return f"{item.name} [{item.id}]" if item.name and item.name != item.id else item.id
+
+
 def build_inventory(report: Report) -> dict[str, Any]:
+    """Plain strings per cell: fewer boxes per row keeps large inventories fast to lay out."""
     system = report.system
     graph = report.graph
     boundary_names = {b.id: b.name or b.id for b in system.boundaries}
-    return {
-        "boundaries": system.boundaries,
-        "elements": [
+    elements = []
+    for e in system.elements:
+        at_rest = NONE
+        if e.is_store:
+            at_rest = e.encryption or "not stated"
+            if e.key:
+                at_rest += f", key {report.label(e.key)}"
+            held = graph.held_at_rest(e.id)
+            if held:
+                at_rest += "; holds " + ", ".join(report.label(d) for d in held)
+        elements.append(
             {
-                "e": e,
-                "boundary": boundary_names.get(e.boundary or "", ""),
-                "stores": ", ".join(report.label(d) for d in e.stores),
-                "sensitivity": graph.element_sensitivity(e.id),
+                "label": _named(e),
+                "kind": e.kind + (f" · {e.technology}" if e.technology else ""),
+                "boundary": boundary_names.get(e.boundary or "", "none"),
+                "at_rest": at_rest,
+                "is_store": e.is_store,
+                "notes": e.description,
             }
-            for e in system.elements
-        ],
-        "flows": [
+        )
+    flows = []
+    for f in system.flows:
+        protocol = f.protocol or "not stated"
+        if f.tls and f.tls.min_version:
+            protocol += f", TLS {f.tls.min_version}+"
+        flows.append(
             {
-                "f": f,
-                "source": report.label(f.source),
-                "target": report.label(f.target),
-                "data": ", ".join(report.label(d) for d in f.data),
-                "tls": f.tls,
+                "label": _named(f),
+                "ends": f"{report.label(f.source)} → {report.label(f.target)}",
+                "protocol": protocol,
+                "css": "enc" if f.encrypted else "plain",
+                "data": ", ".join(report.label(d) for d in f.data) or NONE,
+                "auth": f.auth or NONE,
+                "notes": f.description,
             }
-            for f in system.flows
-        ],
-        "data": [
-            {"d": d, "sensitivity": d.sensitivity, "tags": ", ".join(d.tags)} for d in system.data
-        ],
-        "keys": [
+        )
+    keys = []
+    for k in system.keys:
+        rotation = f"every {k.rotation_days} d" if k.rotation_days else "never"
+        if k.last_rotated:
+            rotation += f", last {k.last_rotated.isoformat()}"
+        if k.compromised_on:
+            rotation += f"; compromised {k.compromised_on.isoformat()}"
+        custody = k.custody or "not stated"
+        if k.held_by:
+            custody += f", in {report.label(k.held_by)}"
+        keys.append(
             {
-                "k": k,
-                "holder": report.label(k.held_by) if k.held_by else "",
-                "wraps": ", ".join(report.label(w) for w in k.wraps),
+                "label": _named(k),
+                "type": k.type,
+                "custody": custody,
+                "rotation": rotation,
+                "css": "plain" if k.compromised_on else "",
+                "wraps": ", ".join(report.label(w) for w in k.wraps) or NONE,
                 "blast_radius": graph.blast_radius(k.id),
+                "notes": k.description,
             }
-            for k in system.keys
+        )
+    return {
+        # Tables cost about 1 ms per cell to lay out; large inventories use one line each.
+        "compact": len(elements) + len(flows) > COMPACT_INVENTORY,
+        "elements": elements,
+        "element_notes": any(e.description for e in system.elements),
+        "flows": flows,
+        "flow_notes": any(f.description for f in system.flows),
+        "data": [
+            {
+                "label": _named(d),
+                "classification": d.classification,
+                "tags": ", ".join(d.tags) or NONE,
+                "sensitivity": d.sensitivity,
+                "notes": d.description,
+            }
+            for d in system.data
+        ],
+        "keys": keys,
+        "boundaries": [
+            {
+                "label": _named(b),
+                "kind": b.kind,
+                "parent": boundary_names.get(b.parent, b.parent) if b.parent else NONE,
+                "env": b.env or NONE,
+                "mesh": b.mesh or NONE,
+                "notes": b.description,
+            }
+            for b in system.boundaries
         ],
     }
 
