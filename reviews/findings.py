@@ -178,6 +178,8 @@ def metric_rows(metrics: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if not isinstance(metrics, dict):
         return rows
     for key, value in metrics.items():
+        if key == "severity_counts":  # shown as badges above the findings
+            continue
         label = f"{prefix}{key}".replace("_", " ")
         if isinstance(value, dict):
             rows.extend(metric_rows(value, f"{prefix}{key} / "))
@@ -186,7 +188,7 @@ def metric_rows(metrics: Any, prefix: str = "") -> list[tuple[str, Any]]:
         elif value is None:
             rows.append((label, "—"))
         elif isinstance(value, float):
-            rows.append((label, f"{value:.2%}" if 0 <= value <= 1 else f"{value:g}"))
+            rows.append((label, f"{value:.0%}" if 0 <= value <= 1 else f"{value:g}"))
         else:
             rows.append((label, value))
     return rows

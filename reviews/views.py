@@ -226,6 +226,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {
                 "system": system,
                 "counts": [(s, system.counts.get(s, 0)) for s in SEVERITIES],
+                "total": sum(system.counts.values()),
                 "changes": [
                     (s, system.counts.get(s, 0) - first.get(s, 0))
                     for s in SEVERITIES
