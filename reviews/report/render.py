@@ -7,7 +7,6 @@ with `extra_sections`, placed after a named section, without touching this modul
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -89,25 +88,9 @@ class RenderedSection:
 # -- model helpers --------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v not in (None, (), [], "", False)}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def canonical_json(system: System) -> str:
     """The model as canonical JSON: sorted keys, no whitespace, UTF-8."""
-    to_document = getattr(threatmodel, "to_document", None)
-    if to_document is not None:
-        document = to_document(system)
-    else:  # an engine without the exporter: the dataclasses' own fields, stated ones only
-        fields = dataclasses.asdict(system)
-        fields.pop("lines", None)
-        document = _plain(fields)
+    document = threatmodel.to_document(system)
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
