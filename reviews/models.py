@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")  # worst first
+from threatmodel import model as tm
+
+SEVERITIES = tuple(reversed(tm.SEVERITIES))  # worst first
 
 
 class Workspace(models.Model):

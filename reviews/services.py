@@ -9,7 +9,6 @@ current version, and each save records a revision.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,10 @@ import threatmodel
 from .history import apply_patch, is_move_only, make_patch, summarize
 from .models import SEVERITIES, Revision, System, Workspace
 
+Problem = threatmodel.Problem
+
 # Consecutive position-only saves by one author within this time become one revision.
 MOVE_COALESCE_WINDOW = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class Problem:
-    location: str
-    message: str
-    line: int | None = None
 
 
 class InvalidDocument(Exception):
@@ -39,7 +33,7 @@ class InvalidDocument(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{p.location}: {p.message}" for p in problems))
+        super().__init__("; ".join(str(p) for p in problems))
 
 
 class StaleVersion(Exception):
@@ -60,9 +54,7 @@ def validate(document: Any) -> tuple[dict, Any]:
     try:
         model = threatmodel.load(document)
     except threatmodel.ModelError as error:
-        raise InvalidDocument(
-            [Problem(p.location, p.message, getattr(p, "line", None)) for p in error.problems]
-        ) from error
+        raise InvalidDocument(list(error.problems)) from error
     if isinstance(document, dict):
         return document, model
     return threatmodel.to_document(model), model

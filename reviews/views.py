@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 import threatmodel
+from threatmodel.scoring import POINTS
 
 from . import services
 from .findings import SORTS, FindingFilter, findings_view, metric_rows
@@ -245,8 +246,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _weight(counts: dict) -> int:
-    points = {"critical": 10, "high": 5, "medium": 2, "low": 1, "info": 0}
-    return sum(points[s] * counts.get(s, 0) for s in points)
+    """Findings weighted as the engine's plan weighs them (critical 10 ... info 0)."""
+    return sum(POINTS[s] * counts.get(s, 0) for s in POINTS)
 
 
 def _my_workspaces(request: HttpRequest):
@@ -448,7 +449,7 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
     if request.method == "GET":
         return JsonResponse(_document_payload(system))
     if len(request.body) > settings.MAX_MODEL_BYTES:
-        return _json_errors([("", "the document is too large")], status=413)
+        return _json_errors([services.Problem("", "the document is too large")], status=413)
     try:
         payload = json.loads(request.body)
         base_version = payload["base_version"]
@@ -456,13 +457,14 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
         if not isinstance(base_version, int) or not isinstance(document, dict):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        return _json_errors([("", "expected JSON {base_version: int, document: {...}}")])
+        message = "expected JSON {base_version: int, document: {...}}"
+        return _json_errors([services.Problem("", message)])
     try:
         system = services.save_document(
             system, document, base_version=base_version, author=request.user
         )
     except services.InvalidDocument as error:
-        return _json_errors([(p.location, p.message, p.line) for p in error.problems])
+        return _json_errors(error.problems)
     except services.StaleVersion as error:
         current = error.system
         return JsonResponse(
@@ -471,11 +473,8 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_document_payload(system))
 
 
-def _json_errors(problems: list[tuple], status: int = 400) -> JsonResponse:
-    errors = [
-        {"location": p[0], "message": p[1], "line": p[2] if len(p) > 2 else None} for p in problems
-    ]
-    return JsonResponse({"errors": errors}, status=status)
+def _json_errors(problems: list, status: int = 400) -> JsonResponse:
+    return JsonResponse({"errors": [p.to_dict() for p in problems]}, status=status)
 
 
 @require_GET
