@@ -588,10 +588,7 @@ def _save_from_form(
         **extra,
     }
     html = render_to_string("reviews/properties.html#form", context, request)
-    response = _saved_response(request, saved, html)
-    if redirect_to:
-        response["HX-Push-Url"] = redirect_to
-    return response
+    return _saved_response(request, saved, html)
 
 
 def _form_kwargs(form, system: System) -> dict:
