@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Revision, System, Workspace
+from .models import Membership, Report, Revision, System, Workspace
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,6 +50,30 @@ class RevisionAdmin(admin.ModelAdmin):
         "reverse_patch",
         "snapshot",
         "counts",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["system", "version", "status", "created_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["system__name", "model_hash"]
+    list_select_related = ["system", "created_by"]
+    # Reports are made by the background task from a revision; the admin only looks.
+    readonly_fields = [
+        "system",
+        "version",
+        "status",
+        "progress",
+        "file",
+        "model_hash",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "error",
     ]
 
     def has_add_permission(self, request) -> bool:

@@ -8,6 +8,8 @@ revision also stores the whole document so rebuilding an old version stays cheap
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -105,3 +107,38 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} v{self.version}: {self.summary}"
+
+
+def report_upload_to(instance: Report, filename: str) -> str:
+    """A random name: report files are served only through the access-checked view."""
+    return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    """A PDF report of one revision, rendered in the background (reviews/tasks.py)."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+
+    system = models.ForeignKey(System, models.CASCADE, related_name="reports")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=report_upload_to, blank=True)
+    model_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["system", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Report of {self.system} v{self.version} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)

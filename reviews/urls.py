@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 from .history import SECTIONS
@@ -67,4 +67,5 @@ urlpatterns = [
         views.item_delete,
         name="item_delete",
     ),
+    path("", include("reviews.report.urls")),
 ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("systems/<int:pk>/reports/", views.report_start, name="report_start"),
+    path("systems/<int:pk>/reports/<int:report_pk>/", views.report_status, name="report_status"),
+    path(
+        "systems/<int:pk>/reports/<int:report_pk>/download/",
+        views.report_download,
+        name="report_download",
+    ),
+]

@@ -1,0 +1,203 @@
+"""Starting, polling and downloading reports from the system page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reviews.models import Report
+from reviews.services import save_document
+from tests.conftest import client_for, csrf_client_for, sample_document
+from tests.reviews.report_fixtures import pdf_pages_text
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _start(client, system, captured, **data):
+    with captured(execute=True):
+        return client.post(reverse("report_start", args=[system.pk]), data)
+
+
+def _queued(system, user, version=1, status=Report.QUEUED) -> Report:
+    return Report.objects.create(system=system, version=version, created_by=user, status=status)
+
+
+def test_an_editor_starts_a_report_and_downloads_it(
+    system, editor, django_capture_on_commit_callbacks
+):
+    client = client_for(editor)
+    response = _start(client, system, django_capture_on_commit_callbacks)
+    report = Report.objects.get(system=system)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("report_status", args=[system.pk, report.pk])
+    assert report.status == Report.DONE, report.error
+    assert report.version == system.version
+    assert report.created_by == editor
+    assert len(report.model_hash) == 64
+    download = client.get(reverse("report_download", args=[system.pk, report.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert 'attachment; filename="web-shop-v1-report.pdf"' in download["Content-Disposition"]
+    pdf = b"".join(download.streaming_content)
+    assert "Web shop" in pdf_pages_text(pdf)[0]
+
+
+def test_the_file_has_a_random_name_under_media_root(
+    system, owner, settings, django_capture_on_commit_callbacks
+):
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get(system=system)
+    assert report.file.name.startswith("reports/")
+    assert report.file.name.removeprefix("reports/").removesuffix(".pdf").isalnum()
+    assert (settings.MEDIA_ROOT / report.file.name).read_bytes().startswith(b"%PDF-")
+
+
+def test_a_report_of_an_older_version_can_be_asked_for(
+    system, owner, django_capture_on_commit_callbacks
+):
+    save_document(system, sample_document(name="Renamed shop"), base_version=1, author=owner)
+    client = client_for(owner)
+    _start(client, system, django_capture_on_commit_callbacks, version="1")
+    report = Report.objects.get(system=system)
+    assert report.version == 1
+    download = client.get(reverse("report_download", args=[system.pk, report.pk]))
+    cover = pdf_pages_text(b"".join(download.streaming_content))[0]
+    assert "Web shop" in cover
+    assert "Renamed shop" not in cover
+
+
+@pytest.mark.parametrize("version", ["0", "3", "abc", "-1"])
+def test_a_version_the_system_does_not_have_is_refused(system, owner, version):
+    response = client_for(owner).post(
+        reverse("report_start", args=[system.pk]), {"version": version}
+    )
+    assert response.status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_a_viewer_cannot_start_a_report(system, viewer):
+    response = client_for(viewer).post(reverse("report_start", args=[system.pk]))
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_a_viewer_can_see_and_download_a_finished_report(
+    system, owner, viewer, django_capture_on_commit_callbacks
+):
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    client = client_for(viewer)
+    assert client.get(reverse("report_status", args=[system.pk, report.pk])).status_code == 200
+    download = client.get(reverse("report_download", args=[system.pk, report.pk]))
+    assert download.status_code == 200
+
+
+def test_an_outsider_gets_404_everywhere(system, owner, outsider):
+    report = _queued(system, owner, status=Report.DONE)
+    client = client_for(outsider)
+    assert client.post(reverse("report_start", args=[system.pk])).status_code == 404
+    for name in ("report_status", "report_download"):
+        assert client.get(reverse(name, args=[system.pk, report.pk])).status_code == 404
+    assert Report.objects.count() == 1
+
+
+def test_a_report_is_only_reachable_through_its_own_system(workspace, system, owner):
+    from tests.conftest import make_system
+
+    other = make_system(workspace, author=owner, name="Other system")
+    report = _queued(other, owner, status=Report.DONE)
+    client = client_for(owner)
+    response = client.get(reverse("report_status", args=[system.pk, report.pk]))
+    assert response.status_code == 404
+
+
+def test_starting_a_report_needs_a_csrf_token(system, editor):
+    response = csrf_client_for(editor).post(reverse("report_start", args=[system.pk]))
+    assert response.status_code == 403
+
+
+def test_an_unfinished_report_is_not_downloadable(system, owner):
+    report = _queued(system, owner)
+    response = client_for(owner).get(reverse("report_download", args=[system.pk, report.pk]))
+    assert response.status_code == 404
+
+
+def test_the_status_fragment_polls_every_second_until_the_report_is_done(system, owner):
+    report = _queued(system, owner)
+    client = client_for(owner)
+    url = reverse("report_status", args=[system.pk, report.pk])
+    polling = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in polling
+    assert f'hx-get="{url}"' in polling
+    assert "<html" not in polling
+    Report.objects.filter(pk=report.pk).update(status=Report.FAILED, error="ValueError: <b>x</b>")
+    failed = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in failed
+    assert "ValueError: &lt;b&gt;x&lt;/b&gt;" in failed
+
+
+def test_the_plain_status_page_refreshes_itself_without_javascript(system, owner):
+    report = _queued(system, owner)
+    page = client_for(owner).get(reverse("report_status", args=[system.pk, report.pk]))
+    assert '<meta http-equiv="refresh" content="2">' in page.content.decode()
+
+
+def test_an_htmx_start_returns_the_panel_that_polls_for_the_report(
+    system, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(editor).post(
+            reverse("report_start", args=[system.pk]), headers={"HX-Request": "true"}
+        )
+    report = Report.objects.get()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="report-panel"' in html
+    # Rendered before the task ran (tests keep the request's transaction open), so the
+    # panel polls; the next poll finds the finished report.
+    status_url = reverse("report_status", args=[system.pk, report.pk])
+    assert f'hx-get="{status_url}"' in html
+    poll = client_for(editor).get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert reverse("report_download", args=[system.pk, report.pk]) in poll
+    assert "hx-trigger" not in poll
+
+
+def test_the_system_page_shows_the_report_panel(system, editor, viewer):
+    editor_page = client_for(editor).get(reverse("system_detail", args=[system.pk])).content
+    viewer_page = client_for(viewer).get(reverse("system_detail", args=[system.pk])).content
+    assert b'id="report-panel"' in editor_page
+    assert b"Generate PDF" in editor_page
+    assert b'id="report-panel"' in viewer_page
+    assert b"Generate PDF" not in viewer_page
+
+
+def test_a_failing_render_is_recorded_with_its_reason(
+    system, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("reviews.report.source.render_system_report", broken)
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert report.status == Report.FAILED
+    assert report.error == "RuntimeError: no fonts"
+    assert report.finished_at is not None
+    assert not report.file
+
+
+def test_with_the_database_queue_the_worker_renders_the_report(
+    system, owner, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert report.status == Report.QUEUED
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    report.refresh_from_db()
+    assert report.status == Report.DONE, report.error
+    assert report.file
