@@ -312,6 +312,9 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                     raise _Fatal("expected one document, found several", line=line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in str(exc.problem):
+            # libyaml 0.2.5+ stops at its own depth limit before ours is reached.
+            raise _Fatal(_too_deep(max_depth), line=mark and mark.line + 1, limit=True) from None
         raise _Fatal(
             f"YAML syntax error: {exc.problem or exc.context}",
             line=mark.line + 1 if mark else None,
