@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,8 +177,30 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
     return items
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an analysis allocates.
+
+    An analysis makes tens of thousands of short-lived, acyclic objects; each allocation
+    burst triggers a full scan of an ever larger heap, which made time grow faster than
+    the model (3x slower at 10,000 elements). Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyze(system: System, policy: Policy | None = None) -> Analysis:
     """Every rule of the catalog over the system; deterministic for a given policy.today."""
+    with _without_cycle_collection():
+        return _analyze(system, policy)
+
+
+def _analyze(system: System, policy: Policy | None) -> Analysis:
     graph = SystemGraph(system, policy or system.policy)
     findings = sorted(
         (_finding(rule, hit, graph) for rule in REGISTRY.values() for hit in rule.check(graph)),
