@@ -528,15 +528,45 @@ export class Editor {
    * next save is based on this version.
    */
   announceChange(before) {
+    // A panel that htmx is swapping at this very moment has no listener yet and misses
+    // the event: whichever panel did not start a request is refreshed here instead.
+    const started = new Set();
+    const spy = (event) => started.add(event.detail.elt && event.detail.elt.id);
+    document.body.addEventListener("htmx:beforeRequest", spy);
     const detail = { version: this.version, source: "editor" };
     document.body.dispatchEvent(new CustomEvent("modelSaved", { detail, bubbles: true }));
-    const findings = document.getElementById("findings");
-    const listens = document.querySelector("[hx-trigger*='modelSaved']");
-    if (findings && !listens && this.urls.findings && window.htmx) {
-      window.htmx.ajax("GET", this.urls.findings, { target: findings, swap: "outerHTML" });
+    document.body.removeEventListener("htmx:beforeRequest", spy);
+    const panels = {
+      findings: this.urls.findings,
+      inventory: this.urls.system && `${this.urls.system}?fragment=inventory`,
+    };
+    for (const [id, url] of Object.entries(panels)) {
+      if (url && !started.has(id) && document.getElementById(id)) this.refreshPanel(id, url);
     }
     this.showVersion();
     if (before) this.syncProperties(before);
+  }
+
+  /** Replaces a page panel (#findings, #inventory) with its current partial. */
+  async refreshPanel(id, url) {
+    if (!window.htmx) return;
+    this.panelRequests = this.panelRequests || {};
+    const request = (this.panelRequests[id] || 0) + 1;
+    this.panelRequests[id] = request;
+    try {
+      const response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "HX-Target": id, Accept: "text/html" },
+      });
+      if (!response.ok || this.panelRequests[id] !== request) return;
+      const html = await response.text();
+      const panel = document.getElementById(id);
+      if (panel && this.panelRequests[id] === request) {
+        window.htmx.swap(panel, html, { swapStyle: "outerHTML" });
+      }
+    } catch {
+      // the next change refreshes it again
+    }
   }
 
   showVersion() {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -46,6 +47,37 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+class SerialWSGIServer(WSGIServer):
+    """Django's development WSGI server without threads: the live server thread itself
+    answers, with the test's database connections (LiveServerThread sets them up)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time.
+
+    With SQLite in memory the server threads share the test's one connection, and the
+    editor's save, the panels' refreshes and a form save in parallel then fail with
+    "database table is locked". One request at a time is how a browser test should see
+    the app anyway: deterministic.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.server_class = SerialWSGIServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
