@@ -27,6 +27,7 @@ PAD, HEADER = 16.0, 24.0
 MAX_ROW_WIDTH = 1500.0
 GRID_SHAPE = 1.2  # columns^2 / elements: a grid somewhat wider than tall
 ASPECT = 1.6  # width / height the automatic layout aims for (A4 landscape is 1.41)
+LOCK_LIMIT = 150  # flows above which the padlocks are left out
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 
 ENCRYPTED_COLOR = "#2563a8"
@@ -539,10 +540,13 @@ def _draw_flows(svg: ET.Element, system: System, layout: Layout, labels: bool) -
         pair = tuple(sorted((flow.source, flow.target)))
         index = pair_count[pair]
         pair_count[pair] += 1
-        _draw_flow(svg, flow, layout, index, labels)
+        # Hundreds of padlocks are unreadable at page scale; colour and dash still tell.
+        _draw_flow(svg, flow, layout, index, labels, lock=len(system.flows) <= LOCK_LIMIT)
 
 
-def _draw_flow(svg: ET.Element, flow: Flow, layout: Layout, index: int, label: bool) -> None:
+def _draw_flow(
+    svg: ET.Element, flow: Flow, layout: Layout, index: int, label: bool, lock: bool = True
+) -> None:
     (sx, sy), (tx, ty) = layout.nodes[flow.source], layout.nodes[flow.target]
     if flow.source == flow.target:
         return
@@ -581,7 +585,7 @@ def _draw_flow(svg: ET.Element, flow: Flow, layout: Layout, index: int, label: b
     ]
     _sub(svg, "polygon", points=_points(head), fill=color)
     mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-    if flow.encrypted and flow.protocol != "in-process":
+    if lock and flow.encrypted and flow.protocol != "in-process":
         _lock(svg, mx, my, color)
     if label and flow.protocol:
         _text(

@@ -24,13 +24,14 @@ from threatmodel.model import System
 from .charts import coverage_donut, severity_bars
 from .compliance import compliance_matrix, framework_notes
 from .diagram import render_diagram_svg
-from .fetcher import StaticOnlyFetcher, static_base_url
+from .fetcher import StaticOnlyFetcher, generated_url, static_base_url
 
 Progress = Callable[[str], None]
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 EFFORT_WORDS = {1: "configuration change", 2: "change to one component", 3: "architecture change"}
 EFFORT_SHORT = {1: "config", 2: "component", 3: "architecture"}
 TOP_RISKS = 5
+DIAGRAM = "diagram.svg"
 FINDING_LIST_LIMIT = 12
 NONE = "\u2013"  # an en dash for an empty cell
 COMPACT_INVENTORY = 200  # elements + flows above which the inventory is listed, not tabled
@@ -68,6 +69,7 @@ class Report:
     rules: list[dict[str, Any]]
     graph: SystemGraph = field(repr=False)
     numbers: dict[str, int] = field(default_factory=dict)  # fingerprint -> F number
+    generated: dict[str, bytes] = field(default_factory=dict)  # images made for this report
 
     def label(self, item_id: str) -> str:
         return self.graph.label(item_id)
@@ -201,10 +203,12 @@ def build_summary(report: Report) -> dict[str, Any]:
 
 
 def build_diagram(report: Report) -> dict[str, Any]:
+    """The diagram goes in as an image served from memory by the fetcher (see fetcher.py)."""
     svg = render_diagram_svg(report.system, report.analysis)
+    report.generated[DIAGRAM] = svg.encode()
     positioned = bool(report.system.elements) and all(e.position for e in report.system.elements)
     return {
-        "svg": mark_safe(svg),  # noqa: S308 - ElementTree escaped every user string
+        "src": generated_url(DIAGRAM),
         "layout": "the editor's layout" if positioned else "an automatic layout by boundary",
         "empty": not report.system.elements,
     }
@@ -480,10 +484,8 @@ def render_report_pdf(
     note("Drawing the diagram and tables")
     html = render_report_html(report, extra_sections)
     note("Laying out the pages")
-    document = HTML(
-        string=html,
-        base_url=static_base_url(),
-        url_fetcher=url_fetcher or StaticOnlyFetcher(),
-    ).render()
+    fetcher = url_fetcher or StaticOnlyFetcher()
+    fetcher.generated.update(report.generated)
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render()
     note(f"Writing {len(document.pages)} pages")
     return document.write_pdf()

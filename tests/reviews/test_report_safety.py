@@ -74,6 +74,7 @@ def test_only_the_reports_own_static_files_are_fetched(hostile_pdf):
     assert fetcher.asked, "the stylesheet at least is fetched through the fetcher"
     assert fetcher.asked == fetcher.served
     assert sorted(set(fetcher.asked)) == [
+        f"{STATIC_ORIGIN}/generated/diagram.svg",  # the diagram this render drew
         f"{STATIC_ORIGIN}/static/report/mark.svg",
         f"{STATIC_ORIGIN}/static/report/report.css",
     ]
@@ -141,6 +142,8 @@ def test_control_characters_in_names_do_not_break_the_svg():
         "https://user:pw@ciphermap-static.invalid/static/report/report.css",
         f"{STATIC_ORIGIN}/static/report/missing.css",
         f"{STATIC_ORIGIN}/static/reviews/editor-icons.js",
+        f"{STATIC_ORIGIN}/generated/diagram.svg",  # nothing generated for this fetcher
+        f"{STATIC_ORIGIN}/generated/../static/report/report.css",
     ],
 )
 def test_the_fetcher_refuses_anything_but_a_static_file(url):
