@@ -134,9 +134,7 @@ def _document_payload(system: System) -> dict:
 PANEL_SIZE = 50
 
 
-def _system_context(
-    request: HttpRequest, system: System, page_size: int = PANEL_SIZE, **extra
-) -> dict:
+def _system_context(request: HttpRequest, system: System) -> dict:
     analysis = services.current_analysis(system)
     selected = FindingFilter.from_query(request.GET)
     return {
@@ -144,9 +142,8 @@ def _system_context(
         "document": system.document,
         "can_edit": _can_write(system),
         "analysis": analysis,
-        "view": findings_view(analysis, system.document, selected, page_size=page_size),
+        "view": findings_view(analysis, system.document, selected, page_size=PANEL_SIZE),
         "sections": _inventory(system.document),
-        **extra,
     }
 
 
@@ -576,8 +573,11 @@ def _save_from_form(
     # A fresh form based on the new version, so the next save is not stale.
     data = form.data.copy()
     data["base_version"] = saved.version
-    fresh = type(form)(data, **_form_kwargs(form, saved))
+    kwargs = _form_kwargs(form, saved)
+    fresh = type(form)(data, **kwargs)
     fresh.is_valid()
+    if kwargs:  # an item form: the item as saved (its delete button needs it)
+        extra = {**extra, "section": form.section, "item": kwargs["item"]}
     context = {
         "system": saved,
         "form": fresh,

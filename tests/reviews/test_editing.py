@@ -243,3 +243,16 @@ def test_renaming_the_system(system, editor):
     system.refresh_from_db()
     assert system.name == system.document["name"] == "Checkout"
     assert "description" not in system.document
+
+
+def test_an_item_added_through_htmx_comes_back_as_its_edit_form(system, editor):
+    response = _post(
+        editor,
+        system,
+        "data/new/",
+        {"base_version": 1, "id": "emails", "classification": "confidential"},
+        htmx=True,
+    )
+    html = response.content.decode()
+    assert f'action="/systems/{system.pk}/data/emails/"' in html
+    assert f'action="/systems/{system.pk}/data/emails/delete/"' in html
