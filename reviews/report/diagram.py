@@ -27,6 +27,7 @@ PAD, HEADER = 16.0, 24.0
 MAX_ROW_WIDTH = 1500.0
 GRID_SHAPE = 1.2  # columns^2 / elements: a grid somewhat wider than tall
 ASPECT = 1.6  # width / height the automatic layout aims for (A4 landscape is 1.41)
+LABEL_CHARS = 22  # characters per label line at 10.5 px in a NODE_W box
 LOCK_LIMIT = 150  # flows above which the padlocks are left out
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 
@@ -74,6 +75,23 @@ def clean(text: object, limit: int | None = None) -> str:
     if limit and len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return value
+
+
+def label_lines(text: str, width: int = LABEL_CHARS, lines: int = 2) -> list[str]:
+    """A label wrapped at word boundaries into at most `lines` lines, the last shortened."""
+    words = clean(text).split(" ")
+    result: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            result.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    result.append(current)
+    if len(result) > lines:
+        result = [*result[: lines - 1], " ".join(result[lines - 1 :])]
+    return [clean(line, width) for line in result]
 
 
 @dataclass
@@ -606,19 +624,23 @@ def _draw_element(
     weak = element.id in marks.weak
     stroke, width = (WEAK_COLOR, 2.8) if weak else ("#374151", 1.3)
     _shape(svg, element.kind, cx, cy, stroke, width)
-    _text(
-        svg,
-        cx,
-        cy - 3,
-        clean(element.label, 22),
-        11.0,
-        text_anchor="middle",
-        font_weight="bold",
-        fill="#111827",
-    )
+    lines = label_lines(element.label)
+    top = cy - 3 - 6 * (len(lines) - 1) - (0 if detail else -3)
+    for number, line in enumerate(lines):
+        _text(
+            svg,
+            cx,
+            top + 12 * number,
+            line,
+            10.5,
+            text_anchor="middle",
+            font_weight="bold",
+            fill="#111827",
+        )
     if detail:
         kind = element.kind + (f" · {clean(element.technology)}" if element.technology else "")
-        _text(svg, cx, cy + 12, clean(kind, 28), 8.5, text_anchor="middle", fill="#4b5563")
+        y = top + 12 * (len(lines) - 1) + 14
+        _text(svg, cx, y, clean(kind, 28), 8.5, text_anchor="middle", fill="#4b5563")
     if weak:
         _sub(svg, "circle", cx=cx - NODE_W / 2 + 4, cy=cy - NODE_H / 2 + 4, r=8.0, fill=WEAK_COLOR)
         _text(
