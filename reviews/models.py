@@ -12,7 +12,9 @@ import uuid
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from threatmodel import model as tm
 
@@ -142,3 +144,11 @@ class Report(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.DONE, self.FAILED)
+
+
+@receiver(post_delete, sender=Report)
+def _delete_report_file(sender, instance: Report, **kwargs) -> None:
+    """A deleted report (or system) takes its PDF with it: no architecture left on disk."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))

@@ -32,6 +32,7 @@ EFFORT_WORDS = {1: "configuration change", 2: "change to one component", 3: "arc
 EFFORT_SHORT = {1: "config", 2: "component", 3: "architecture"}
 TOP_RISKS = 5
 DIAGRAM = "diagram.svg"
+COVER_DIAGRAM_LIMIT = 60  # elements; a larger diagram is a texture at thumbnail size
 FINDING_LIST_LIMIT = 12
 NONE = "\u2013"  # an en dash for an empty cell
 COMPACT_INVENTORY = 200  # elements + flows above which the inventory is listed, not tabled
@@ -73,6 +74,18 @@ class Report:
 
     def label(self, item_id: str) -> str:
         return self.graph.label(item_id)
+
+    @property
+    def cover_diagram(self) -> str:
+        """The diagram's URL for a thumbnail on the cover, for systems small enough to read."""
+        if DIAGRAM in self.generated and len(self.system.elements) <= COVER_DIAGRAM_LIMIT:
+            return generated_url(DIAGRAM)
+        return ""
+
+    @property
+    def severity_counts(self) -> list[tuple[str, int]]:
+        counts = self.analysis.metrics["severity_counts"]
+        return [(severity, counts.get(severity, 0)) for severity in SEVERITY_ORDER]
 
     def describe(self, item_id: str) -> str:
         return self.graph.describe(item_id)

@@ -201,3 +201,15 @@ def test_with_the_database_queue_the_worker_renders_the_report(
     report.refresh_from_db()
     assert report.status == Report.DONE, report.error
     assert report.file
+
+
+def test_deleting_the_system_deletes_its_report_files(
+    system, owner, settings, django_capture_on_commit_callbacks
+):
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    path = settings.MEDIA_ROOT / Report.objects.get().file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        system.delete()
+    assert not Report.objects.exists()
+    assert not path.exists()
