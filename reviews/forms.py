@@ -34,6 +34,7 @@ class VersionedForm(forms.Form):
     """Carries the version the user started from, for the stale-save check."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    label_suffix = ""
     fieldsets: list[tuple[str, list[str]]] = []
     # Fieldset title -> the element kinds it applies to (app.js hides the others).
     fieldset_kinds: dict[str, tuple[str, ...]] = {}

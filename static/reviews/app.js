@@ -11,41 +11,68 @@
     }
   });
 
-  // Element forms: show the field groups that apply to the chosen kind. Groups with an
-  // error or a value set stay visible, so nothing is hidden that matters.
-  function groupHasContent(group) {
-    if (group.querySelector(".has-error")) return true;
-    return Array.prototype.some.call(group.querySelectorAll("input, select, textarea"), function (input) {
+  // A field group with an error or a value stays visible, so nothing that matters hides.
+  function hasContent(container) {
+    if (container.querySelector(".has-error") || container.classList.contains("has-error")) {
+      return true;
+    }
+    return Array.prototype.some.call(container.querySelectorAll("input, select, textarea"), function (input) {
       if (input.type === "checkbox") return input.checked;
-      return input.value !== "";
+      return input.type !== "hidden" && input.value !== "";
     });
   }
-  function syncKindGroups(root) {
+
+  // Element forms: show the field groups that apply to the chosen kind.
+  function syncKindGroups(form) {
+    var kind = form.querySelector("select[name=kind]");
+    if (!kind) return;
+    form.querySelectorAll("fieldset[data-kinds]").forEach(function (group) {
+      var applies = group.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
+      group.hidden = !applies && !hasContent(group);
+    });
+  }
+
+  // Flow forms: the TLS details show once "TLS details known" is ticked.
+  function syncTls(form) {
+    var known = form.querySelector("input[name=tls]");
+    if (!known) return;
+    form.querySelectorAll("[name^=tls_]").forEach(function (input) {
+      var field = input.closest(".field");
+      if (field) field.hidden = !known.checked && !field.classList.contains("has-error");
+    });
+  }
+
+  function enhance(root) {
     root.querySelectorAll("form.props-form").forEach(function (form) {
-      var kind = form.querySelector("select[name=kind]");
-      var groups = form.querySelectorAll("fieldset[data-kinds]");
-      if (!kind || !groups.length) return;
-      groups.forEach(function (group) {
-        var applies = group.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
-        group.hidden = !applies && !groupHasContent(group);
-      });
+      syncKindGroups(form);
+      syncTls(form);
     });
   }
+
   document.addEventListener("change", function (event) {
-    if (event.target.name === "kind") syncKindGroups(event.target.form);
+    var form = event.target.form;
+    if (form && form.classList.contains("props-form") && (event.target.name === "kind" || event.target.name === "tls")) {
+      enhance(form.parentNode);
+    }
   });
 
-  // Focus the first field with an error after a form comes back from the server.
+  // Property forms arrive through htmx or the editor's own fetches: enhance whatever
+  // lands in the page, and put the cursor on the first field with an error.
   function focusFirstError(root) {
     var field = root.querySelector(".has-error input, .has-error select, .has-error textarea");
     if (field) field.focus();
   }
-
-  document.addEventListener("DOMContentLoaded", function () { syncKindGroups(document); });
-  document.addEventListener("htmx:afterSwap", function () {
-    syncKindGroups(document);
-    var properties = document.getElementById("properties");
-    if (properties) focusFirstError(properties);
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    new MutationObserver(function (mutations) {
+      mutations.forEach(function (mutation) {
+        mutation.addedNodes.forEach(function (node) {
+          if (node.nodeType === 1 && node.querySelector && node.querySelector("form.props-form")) {
+            enhance(node);
+            if (node.id === "properties") focusFirstError(node);
+          }
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
   });
-  document.addEventListener("htmx:oobAfterSwap", function () { syncKindGroups(document); });
 })();
