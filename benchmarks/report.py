@@ -89,7 +89,11 @@ def measure(label: str, model, out: Path) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
     pdf = render_report_pdf(
-        system_name=system.name, revision=1, model=system, analysis=analysis, authors=["Bench"]
+        system_name=system.name,
+        revision=1,
+        model=system,
+        analysis=analysis,
+        authors=["Paperfold platform team"],
     )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
