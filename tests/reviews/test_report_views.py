@@ -190,6 +190,9 @@ def test_a_failing_render_is_recorded_with_its_reason(
     assert not report.file
 
 
+# The worker closes its database connection between tasks, which a test wrapped in a
+# transaction cannot survive on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_the_worker_renders_the_report(
     system, owner, settings, django_capture_on_commit_callbacks
 ):
