@@ -289,9 +289,15 @@ export function protectedSet(doc, keyId) {
   return { keys: [...covered], stores, holders };
 }
 
-export function stylesheet() {
+/**
+ * The canvas style. For a large model, `view.labels` switches the labels off while
+ * zoomed out (they are unreadable there, and measuring them is most of the cost of
+ * opening), and hops are drawn straight (no curve fitting for parallel hops).
+ */
+export function stylesheet({ large = false, view = { labels: true } } = {}) {
   const encrypted = "#2e7d32";
   const plaintext = "#c62828";
+  const label = large ? (ele) => (view.labels ? ele.data("label") : "") : "data(label)";
   return [
     {
       selector: "node",
@@ -315,7 +321,7 @@ export function stylesheet() {
         "background-clip": "none",
         "border-width": 1.5,
         "border-color": "#546e7a",
-        label: "data(label)",
+        label,
         "text-valign": "bottom",
         "text-halign": "center",
         "text-margin-y": 5,
@@ -384,7 +390,7 @@ export function stylesheet() {
         "background-opacity": 0.35,
         "border-width": 1.5,
         "border-style": "dashed",
-        label: "data(label)",
+        label,
         "text-valign": "top",
         "text-halign": "center",
         "text-margin-y": -3,
@@ -415,10 +421,10 @@ export function stylesheet() {
       selector: "edge.flow",
       style: {
         width: 2,
-        "curve-style": "bezier",
+        "curve-style": large ? "straight" : "bezier",
         "target-arrow-shape": "triangle",
         "arrow-scale": 1.1,
-        label: "data(label)",
+        label,
         "font-family": "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif",
         "font-size": 10,
         "text-rotation": "autorotate",

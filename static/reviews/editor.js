@@ -21,6 +21,7 @@ const MAX_FOCUS_ZOOM = 1.3;
 // Up to this many elements the force-directed layout is quick and reads well; above it
 // the tidy grid layout keeps opening a large import instant.
 const FORCE_LAYOUT_LIMIT = 120;
+const BADGE_MIN_ZOOM = 0.45;
 const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
 // Canvas item types -> the document sections of the web app's property form URLs.
 const SECTIONS = { element: "elements", flow: "flows", boundary: "boundaries", key: "keys" };
@@ -113,6 +114,9 @@ export class Editor {
     };
     const properties = document.getElementById("properties");
     this.initialProperties = properties ? properties.outerHTML : null;
+    this.large = (this.doc.elements || []).length > FORCE_LAYOUT_LIMIT;
+    // Zoomed out on a large model, labels and padlocks are left out until zoomed in.
+    this.view = { labels: !this.large };
     this.cy = this.createCytoscape();
     this.render(this.doc, { fit: true });
     this.bindCanvas();
@@ -136,7 +140,7 @@ export class Editor {
     }
     return cytoscape({
       container: this.el.canvas,
-      style: stylesheet(),
+      style: stylesheet({ large: this.large, view: this.view }),
       minZoom: 0.08,
       maxZoom: 3,
       boxSelectionEnabled: this.canEdit,
@@ -147,12 +151,33 @@ export class Editor {
 
   /** Makes the canvas show `doc`: adds, updates, reparents and removes in place. */
   render(doc, { fit = false } = {}) {
+    this.rendering = true;
+    try {
+      this.sync(doc, { fit });
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  sync(doc, { fit }) {
     const cy = this.cy;
-    const definitions = toCytoscape(doc, this.analysis);
+    if (fit) this.badgesVisible = false; // the fitted zoom decides, below
+    const definitions = toCytoscape(doc, this.analysis).filter(
+      (d) => this.badgesVisible !== false || d.data.type !== "badge",
+    );
     const wanted = new Map(definitions.map((d) => [d.data.id, d]));
     const unplaced = [];
     const fresh = !cy.nodes(".element").length;
-    cy.batch(() => {
+    if (cy.elements().empty()) {
+      // Opening: everything at once, which is much cheaper than one by one.
+      const added = cy.add(definitions);
+      added.nodes().forEach((node) => {
+        const definition = wanted.get(node.id());
+        if (!definition.position && node.data("type") !== "badge") unplaced.push(node);
+        node.scratch("_classes", definition.classes);
+      });
+      added.edges().forEach((edge) => edge.scratch("_classes", wanted.get(edge.id()).classes));
+    } else cy.batch(() => {
       for (const definition of definitions) {
         if (definition.group !== "nodes") continue;
         const { id, parent, ...data } = definition.data;
@@ -197,8 +222,18 @@ export class Editor {
       const lonely = cy.collection(unplaced).filter((n) => n.inside() && !n.isParent());
       if (lonely.length) this.place(lonely);
     }
+    if (fit) {
+      this.fit();
+      if (cy.zoom() >= BADGE_MIN_ZOOM) {
+        this.badgesVisible = true;
+        cy.add(toCytoscape(doc, this.analysis).filter((d) => d.data.type === "badge"));
+        if (this.large) {
+          this.view.labels = true;
+          cy.style().update();
+        }
+      }
+    }
     this.updateBadges();
-    if (fit) this.fit();
     this.reapplyHighlight();
   }
 
@@ -302,6 +337,22 @@ export class Editor {
     return near;
   }
 
+  /**
+   * Below this zoom the padlocks are too small to see, and they are left out: one node
+   * per hop is half of what Cytoscape styles and measures on a large model.
+   */
+  showBadges() {
+    const visible = this.cy.zoom() >= BADGE_MIN_ZOOM;
+    if (this.large && visible !== this.view.labels) {
+      this.view.labels = visible;
+      this.cy.style().update();
+    }
+    if (visible === this.badgesVisible) return;
+    this.badgesVisible = visible;
+    if (this.rendering) return;
+    this.render(this.doc);
+  }
+
   /** The padlock badges sit in the middle of their hops. */
   updateBadges(edges) {
     const cy = this.cy;
@@ -333,15 +384,44 @@ export class Editor {
     });
   }
 
-  fit(eles) {
+  /**
+   * Shows the whole diagram (at most 1.2x). The box comes from the element centres, not
+   * from Cytoscape's label-exact bounding boxes: on a large model those cost more than
+   * everything else the editor does on opening.
+   */
+  fit() {
     const cy = this.cy;
-    const targets = eles || cy.elements().filter((e) => e.data("type") !== "badge");
-    if (!targets.length) return;
-    cy.fit(targets, 40);
-    if (cy.zoom() > 1.2) {
-      cy.zoom(1.2);
-      cy.center(targets);
-    }
+    const nodes = cy.nodes(".element, .boundary:childless");
+    if (!nodes.length) return;
+    let x1 = Infinity;
+    let y1 = Infinity;
+    let x2 = -Infinity;
+    let y2 = -Infinity;
+    nodes.forEach((node) => {
+      const p = node.position();
+      x1 = Math.min(x1, p.x);
+      y1 = Math.min(y1, p.y);
+      x2 = Math.max(x2, p.x);
+      y2 = Math.max(y2, p.y);
+    });
+    // Half a node plus its label below, and the boundaries drawn around their members.
+    const depth = Math.min(4, cy.nodes(".boundary").length);
+    const margin = 40 + 34 * depth;
+    x1 -= margin;
+    x2 += margin;
+    y1 -= margin;
+    y2 += margin + 20;
+    const zoom = Math.max(
+      cy.minZoom(),
+      Math.min(1.2, cy.width() / (x2 - x1), cy.height() / (y2 - y1)),
+    );
+    cy.viewport({
+      zoom,
+      pan: {
+        x: cy.width() / 2 - ((x1 + x2) / 2) * zoom,
+        y: cy.height() / 2 - ((y1 + y2) / 2) * zoom,
+      },
+    });
   }
 
   /** Centres `eles` at a zoom that shows them all, never closer than MAX_FOCUS_ZOOM. */
@@ -691,6 +771,7 @@ export class Editor {
     cy.on("mouseover", "edge.flow, node.element", (event) => this.showTooltip(event.target));
     cy.on("mouseout", "edge.flow, node.element", () => this.hideTooltip());
     cy.on("pan zoom", () => this.hideTooltip());
+    cy.on("zoom", () => this.showBadges());
     if (!this.canEdit) return;
 
     cy.on("grab", "node.element, node.boundary", (event) => this.startDrag(event.target));

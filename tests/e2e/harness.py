@@ -226,7 +226,7 @@ def main() -> None:
             " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
         )
         page.goto(url)
-        page.wait_for_function("window.ciphermapEditor !== undefined", timeout=10000)
+        page.wait_for_function("() => window.ciphermapEditor !== undefined", timeout=10000)
         page.wait_for_timeout(300)
         page.screenshot(path=out, full_page=True)
         if os.environ.get("HARNESS_ZOOM"):

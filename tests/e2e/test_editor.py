@@ -160,9 +160,7 @@ def test_a_system_drawn_from_scratch_shows_live_findings_and_is_kept(
     }
     assert all("position" in e for e in document["elements"])
     before = canvas_state(page)
-    # (The system page's address, not page.reload(): a form save pushes the item's own
-    # URL into the history.)
-    page.goto(f"{live_server.url}/systems/{system.pk}/")
+    page.reload()
     page.wait_for_selector("#editor.editor-ready")
     after = canvas_state(page)
     assert after["edges"] == before["edges"]
