@@ -69,7 +69,7 @@ def _arc(cx: float, cy: float, r: float, start: float, end: float) -> str:
 def coverage_donut(label: str, protected: int, total: int) -> str:
     """A donut: the share of `total` items that are protected, with the figure inside."""
     size, r, stroke = 120.0, 42.0, 16.0
-    svg = _svg(size, size + 18, f"{label}: {protected} of {total} protected")
+    svg = _svg(size, size + 20, f"{label}: {protected} of {total} protected")
     cx = cy = size / 2
     if total == 0:
         _sub(svg, "circle", cx=cx, cy=cy, r=r, fill="none", stroke=EMPTY_COLOR, stroke_width=stroke)
@@ -95,11 +95,11 @@ def coverage_donut(label: str, protected: int, total: int) -> str:
             cx,
             cy + 6,
             f"{round(share * 100)}%",
-            17.0,
+            20.0,
             text_anchor="middle",
             fill="#111827",
             font_weight="bold",
         )
-    _text(svg, cx, size + 12, f"{protected} of {total}", 11.0, text_anchor="middle", fill="#374151")
+    _text(svg, cx, size + 14, f"{protected} of {total}", 16.0, text_anchor="middle", fill="#374151")
     svg.set("font-family", FONT)
     return ET.tostring(svg, encoding="unicode")
