@@ -291,6 +291,12 @@ def test_the_canvas_forms_and_findings_work_with_the_keyboard(
     system.refresh_from_db()
     assert "api" in {e["id"] for e in system.document["elements"]}
     assert {f["id"] for f in system.document["flows"]} == {"checkout", "orders"}
+    page.keyboard.press("Control+Shift+z")
+    settled(page, 5)
+    assert page.evaluate("window.ciphermapEditor.cy.getElementById('e:api').empty()")
+    page.keyboard.press("Control+z")
+    settled(page, 6)
+    assert not page.evaluate("window.ciphermapEditor.cy.getElementById('e:api').empty()")
 
     # A finding, reached with Tab and opened with Enter, shows on the canvas.
     link = finding_rows(page, "unencrypted-hop", "orders").locator(".finding-title")
@@ -356,3 +362,58 @@ def test_the_seed_example_shows_key_blast_radius_and_makes_the_readme_screenshot
     }
     page.screenshot(path=str(out), full_page=True, clip=clip)
     assert out.stat().st_size > 20_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_palette_items_dragged_onto_a_boundary_land_inside_it_and_boundaries_nest(
+    open_context, live_server, owner, system
+):
+    page = open_editor(open_context(owner), live_server, system)
+    vpc = box(page, "b:vpc")
+    spot = {"x": vpc["x1"] + 20, "y": vpc["y2"] - 20}
+    canvas = page.locator("#editor-canvas")
+    origin = canvas.bounding_box()
+    target = {"x": spot["x"] - origin["x"], "y": spot["y"] - origin["y"]}
+
+    page.locator('#editor-palette [data-palette="element:cache"]').drag_to(
+        canvas, target_position=target
+    )
+    settled(page, 2)
+    page.locator('#editor-palette [data-palette="boundary:dmz"]').drag_to(
+        canvas, target_position=target
+    )
+    settled(page, 3)
+
+    system.refresh_from_db()
+    cache = next(e for e in system.document["elements"] if e["id"] == "cache")
+    assert cache["boundary"] == "vpc"
+    dmz = next(b for b in system.document["boundaries"] if b["id"] == "dmz")
+    assert dmz["parent"] == "vpc"
+    assert canvas_state(page)["nodes"]["b:dmz"]["parent"] == "b:vpc"
+
+    # Dragged out again, onto empty canvas.
+    outside = {"x": origin["x"] + 30, "y": origin["y"] + origin["height"] - 30}
+    drag(page, point(page, "e:cache"), outside)
+    settled(page, 4)
+    system.refresh_from_db()
+    cache = next(e for e in system.document["elements"] if e["id"] == "cache")
+    assert "boundary" not in cache
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_viewer_sees_the_diagram_and_findings_but_cannot_change_them(
+    open_context, live_server, viewer, system
+):
+    page = open_editor(open_context(viewer), live_server, system)
+    expect(page.locator("#editor-palette")).to_have_count(0)
+    expect(page.get_by_role("button", name="Connect")).to_have_count(0)
+
+    start = point(page, "e:api")
+    drag(page, start, {"x": start["x"] + 120, "y": start["y"] + 60})
+    assert point(page, "e:api") == start
+    page.mouse.click(**start)
+    page.keyboard.press("Delete")
+    finding_rows(page, "unencrypted-hop", "orders").locator(".finding-title").click()
+    assert "highlighted" in classes(page, "f:orders")
+    system.refresh_from_db()
+    assert system.version == 1
