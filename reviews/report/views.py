@@ -6,15 +6,21 @@ Every view goes through the system's access helper, so a user outside the worksp
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Report, System
 from ..tasks import start_report
 from ..views import _can_write, _get_system_for_user
+
+# A report queued or running for longer than this is taken to be lost (a worker died).
+STALE_AFTER = timedelta(minutes=10)
 
 
 def _get_report_for_user(request: HttpRequest, pk: int, report_pk: int) -> tuple[System, Report]:
@@ -35,7 +41,10 @@ def _requested_version(request: HttpRequest, system: System) -> int:
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=True)
-    report = start_report(system, _requested_version(request, system), request.user)
+    version = _requested_version(request, system)
+    # One render at a time per system: a second click (or a script) joins the running
+    # one instead of queueing more CPU-heavy work.
+    report = _report_in_progress(system) or start_report(system, version, request.user)
     if request.htmx:
         # With the in-process backend the report is already done here; otherwise the
         # fragment polls until it is.
@@ -59,8 +68,23 @@ def report_download(request: HttpRequest, pk: int, report_pk: int) -> FileRespon
     if report.status != Report.DONE or not report.file:
         raise Http404("This report is not ready.")
     name = f"{slugify(system.name) or 'system'}-v{report.version}-report.pdf"
-    return FileResponse(
+    response = FileResponse(
         report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    # The PDF describes the system's weaknesses: no shared caches, no copy on disk.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_in_progress(system: System) -> Report | None:
+    """A queued or running report of the system, unless it looks abandoned."""
+    recent = timezone.now() - STALE_AFTER
+    return (
+        Report.objects.filter(
+            system=system, status__in=[Report.QUEUED, Report.RUNNING], created_at__gte=recent
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 

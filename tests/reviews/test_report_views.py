@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Report
 from reviews.services import save_document
@@ -216,3 +219,24 @@ def test_deleting_the_system_deletes_its_report_files(
         system.delete()
     assert not Report.objects.exists()
     assert not path.exists()
+
+
+def test_a_second_start_joins_the_report_in_progress(system, owner, editor):
+    running = _queued(system, owner, status=Report.RUNNING)
+    response = client_for(editor).post(reverse("report_start", args=[system.pk]))
+    assert response["Location"] == reverse("report_status", args=[system.pk, running.pk])
+    assert Report.objects.count() == 1
+
+
+def test_an_abandoned_report_does_not_block_a_new_one(system, owner, editor):
+    stuck = _queued(system, owner, status=Report.RUNNING)
+    Report.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    client_for(editor).post(reverse("report_start", args=[system.pk]))
+    assert Report.objects.count() == 2
+
+
+def test_the_download_is_not_cached(system, owner, django_capture_on_commit_callbacks):
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    response = client_for(owner).get(reverse("report_download", args=[system.pk, report.pk]))
+    assert response["Cache-Control"] == "private, no-store"
