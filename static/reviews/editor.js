@@ -405,7 +405,11 @@ export class Editor {
       y2 = Math.max(y2, p.y);
     });
     // Half a node plus its label below, and the boundaries drawn around their members.
-    const depth = Math.min(4, cy.nodes(".boundary").length);
+    let depth = 0;
+    cy.nodes(".boundary").forEach((b) => {
+      depth = Math.max(depth, b.ancestors().length + 1);
+    });
+    depth = Math.min(4, depth);
     const margin = 40 + 34 * depth;
     x1 -= margin;
     x2 += margin;
