@@ -1220,6 +1220,18 @@ export class Editor {
 
   refreshKeys() {
     if (!this.el.keys) return;
+    // The buttons are rebuilt: keep the keyboard focus on the same key.
+    const focused = this.el.keys.contains(document.activeElement)
+      ? document.activeElement.dataset.key
+      : null;
+    this.renderKeyButtons();
+    if (focused) {
+      const button = this.el.keys.querySelector(`button[data-key="${CSS.escape(focused)}"]`);
+      if (button) button.focus();
+    }
+  }
+
+  renderKeyButtons() {
     renderKeys(this.el.keys, this.doc, this.activeKey, {
       toggle: (keyId) => {
         if (this.activeKey === keyId) this.clearHighlight();

@@ -336,7 +336,11 @@ def test_the_seed_example_shows_key_blast_radius_and_makes_the_readme_screenshot
         return {e["id"] for e in document["elements"] if e.get("key") in covered(key_id)}
 
     widest = max(keys, key=lambda k: len(stores(k)))
-    page.locator(f'#editor-keys button[data-key="{widest}"]').click()
+    key_button = page.locator(f'#editor-keys button[data-key="{widest}"]')
+    key_button.focus()
+    page.keyboard.press("Enter")
+    expect(key_button).to_have_attribute("aria-pressed", "true")
+    expect(key_button).to_be_focused()
     highlighted = page.evaluate(
         "window.ciphermapEditor.cy.nodes('.element.highlighted').map(n => n.data('ref'))"
     )
