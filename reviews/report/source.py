@@ -7,6 +7,7 @@ same revision the same way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,7 +16,7 @@ import threatmodel
 
 from ..models import Revision, System
 from ..services import document_at
-from .render import Progress, model_hash, render_report_pdf
+from .render import Progress, Section, model_hash, render_report_pdf
 
 
 class UnknownRevision(LookupError):
@@ -58,7 +59,9 @@ def render_system_report(
     *,
     date: dt.date | None = None,
     progress: Progress | None = None,
+    extra_sections: Sequence[Section] = (),
 ) -> RenderedReport:
+    """The PDF of one revision; `extra_sections` adds parts such as a review's decisions."""
     version, document = revision_document(system, version)
     model = threatmodel.load(document)
     pdf = render_report_pdf(
@@ -68,5 +71,6 @@ def render_system_report(
         authors=revision_authors(system, version),
         date=date or timezone.localdate(),
         progress=progress,
+        extra_sections=extra_sections,
     )
     return RenderedReport(pdf=pdf, version=version, model_hash=model_hash(model))
