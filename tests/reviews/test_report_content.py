@@ -149,3 +149,16 @@ def test_an_extra_section_renders_with_its_data_and_a_toc_entry():
     assert (
         html.index('id="findings"') < html.index('id="rules-again"') < html.index('id="compliance"')
     )
+
+
+def test_an_empty_model_says_there_is_nothing_to_check():
+    html = render_report_html(
+        build_report(
+            system_name="Empty",
+            revision=1,
+            model={"format": "ciphermap/1", "name": "Empty"},
+        )
+    )
+    assert "The model has no elements yet: there is nothing for the rules to check." in html
+    assert "What a clean result means" not in html
+    assert "The model has no elements yet." in html  # the diagram section
