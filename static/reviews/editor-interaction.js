@@ -1,0 +1,492 @@
+// Editing on the canvas: dragging into and out of boundaries, drawing flows, adding from
+// the palette, deleting, the toolbar and the keyboard. Methods of the Editor (editor.js).
+
+import { BOUNDARY, ELEMENT, FLOW } from "./editor-graph.js";
+import * as ops from "./editor-ops.js";
+
+function isTyping(target) {
+  if (!target || !target.closest) return false;
+  return Boolean(
+    target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]"),
+  );
+}
+
+export const interactionMethods = {
+
+  bindCanvas() {
+    const cy = this.cy;
+    let dirty = null;
+    cy.on("position", "node.element", (event) => {
+      if (!dirty) {
+        dirty = new Set();
+        requestAnimationFrame(() => {
+          const nodes = cy.collection([...dirty].filter((n) => n.inside()));
+          dirty = null;
+          this.updateBadges(nodes.connectedEdges(".flow"));
+        });
+      }
+      dirty.add(event.target[0]);
+    });
+    cy.on("select unselect", () => this.scheduleSelection());
+    cy.on("tap", (event) => {
+      if (event.target === cy) this.clearHighlight();
+    });
+    cy.on("mouseover", "edge.flow, node.element", (event) => this.showTooltip(event.target));
+    cy.on("mouseout", "edge.flow, node.element", () => this.hideTooltip());
+    cy.on("pan zoom", () => this.hideTooltip());
+    cy.on("zoom", () => this.showBadges());
+    if (!this.canEdit) return;
+
+    cy.on("grab", "node.element, node.boundary", (event) => this.startDrag(event.target));
+    cy.on("drag", "node.element, node.boundary", (event) => this.whileDragging(event.target));
+    cy.on("dragfree", "node.element, node.boundary", (event) => this.endDrag(event.target));
+    cy.on("tapstart", "node.element", (event) => {
+      if (this.connectMode || this.shiftHeld) this.startConnect(event.target);
+    });
+    cy.on("tapdrag", (event) => this.whileConnecting(event.position));
+    cy.on("tapend", (event) => this.endConnect(event.position));
+
+    const canvas = this.el.canvas;
+    canvas.addEventListener("dragover", (event) => {
+      if (event.dataTransfer.types.includes("application/x-ciphermap-kind")) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+      }
+    });
+    canvas.addEventListener("drop", (event) => {
+      const value = event.dataTransfer.getData("application/x-ciphermap-kind");
+      if (!value) return;
+      event.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      const pan = cy.pan();
+      const zoom = cy.zoom();
+      const position = {
+        x: (event.clientX - rect.left - pan.x) / zoom,
+        y: (event.clientY - rect.top - pan.y) / zoom,
+      };
+      this.addFromPalette(value, position);
+    });
+  },
+
+  /** Boundaries an item can be dropped into, with their boxes as they were at the grab. */
+  startDrag(node) {
+    const moving = node.union(node.descendants());
+    this.dropZones = this.cy
+      .nodes(".boundary")
+      .filter((b) => !moving.contains(b))
+      .map((b) => {
+        const box = b.boundingBox({ includeLabels: false });
+        return { id: b.data("ref"), node: b, box, area: box.w * box.h };
+      })
+      .sort((a, b) => a.area - b.area);
+    this.dragTarget = undefined;
+  },
+
+  zoneAt(position) {
+    const zone = (this.dropZones || []).find(
+      (z) =>
+        position.x >= z.box.x1 &&
+        position.x <= z.box.x2 &&
+        position.y >= z.box.y1 &&
+        position.y <= z.box.y2,
+    );
+    return zone || null;
+  },
+
+  whileDragging(node) {
+    const zone = this.zoneAt(node.position());
+    if (zone === this.dragTarget) return;
+    this.cy.nodes(".drop-target").removeClass("drop-target");
+    if (zone) zone.node.addClass("drop-target");
+    this.dragTarget = zone;
+  },
+
+  endDrag(node) {
+    this.cy.nodes(".drop-target").removeClass("drop-target");
+    // Nodes dragged together each report the end of the drag: the first one saves.
+    if (!this.dropZones) return;
+    const zone = this.zoneAt(node.position());
+    this.dropZones = null;
+    const ref = node.data("ref");
+    const isBoundary = node.data("type") === "boundary";
+    const current = node.parent().nonempty() ? node.parent().data("ref") : null;
+    const target = zone ? zone.id : null;
+    const positions = this.canvasPositions();
+    let summary = `moved ${ref}`;
+    if (target !== current) {
+      summary = target ? `moved ${ref} into ${target}` : `moved ${ref} out of ${current}`;
+    }
+    this.commit(summary, (doc) => {
+      ops.setPositions(doc, positions);
+      if (target === current) return;
+      if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });
+      else ops.setBoundary(doc, { element: ref, boundary: target });
+    });
+  },
+
+  startConnect(node) {
+    const cy = this.cy;
+    this.connecting = { source: node, target: null };
+    node.addClass("connect-source");
+    cy.userPanningEnabled(false);
+    cy.boxSelectionEnabled(false);
+    cy.add([
+      { group: "nodes", data: { id: "ghost" }, position: { ...node.position() }, classes: "ghost" },
+      {
+        group: "edges",
+        data: { id: "ghost-edge", source: node.id(), target: "ghost" },
+        classes: "ghost",
+      },
+    ]);
+  },
+
+  nodeAt(position) {
+    const hits = this.cy.nodes(".element").filter((n) => {
+      const box = n.boundingBox({ includeLabels: false });
+      return (
+        position.x >= box.x1 && position.x <= box.x2 && position.y >= box.y1 && position.y <= box.y2
+      );
+    });
+    return hits.length ? hits[hits.length - 1] : null;
+  },
+
+  whileConnecting(position) {
+    if (!this.connecting) return;
+    this.cy.getElementById("ghost").position(position);
+    const hit = this.nodeAt(position);
+    const target = hit && hit !== this.connecting.source ? hit : null;
+    if (target === this.connecting.target) return;
+    if (this.connecting.target) this.connecting.target.removeClass("connect-target");
+    if (target) target.addClass("connect-target");
+    this.connecting.target = target;
+  },
+
+  async endConnect(position) {
+    if (!this.connecting) return;
+    const { source } = this.connecting;
+    const hit = this.nodeAt(position);
+    this.cancelConnect();
+    if (!hit || hit.same(source)) return;
+    const from = source.data("ref");
+    const to = hit.data("ref");
+    const id = await this.commit(`added flow ${from} \u2192 ${to}`, (doc) =>
+      ops.addFlow(doc, { from, to }),
+    );
+    if (id) this.select(FLOW + id);
+  },
+
+  cancelConnect() {
+    const cy = this.cy;
+    if (!this.connecting) return;
+    cy.remove("#ghost, #ghost-edge");
+    cy.nodes(".connect-source, .connect-target").removeClass("connect-source connect-target");
+    this.connecting = null;
+    cy.userPanningEnabled(true);
+    cy.boxSelectionEnabled(true);
+  },
+
+  setConnectMode(on) {
+    this.connectMode = on;
+    this.cy.autoungrabify(on || this.shiftHeld || !this.canEdit);
+    this.root.classList.toggle("editor-connecting", on);
+    const button = this.root.querySelector("[data-editor-action=connect]");
+    if (button) button.setAttribute("aria-pressed", String(on));
+    this.setStatus(
+      on
+        ? "Connect mode: drag from one element to another to draw a flow (Esc to stop)."
+        : `Version ${this.version}`,
+    );
+  },
+
+  /**
+   * Adds an element or a boundary: where it was dropped (inside the boundary there, if
+   * any), or, from a click or the keyboard, on a free spot in view outside boundaries.
+   */
+  async addFromPalette(value, position = null) {
+    const [group, kind] = value.split(":");
+    const at = position || this.viewportSpot();
+    const zone = position ? this.boundaryAt(at) : null;
+    if (group === "boundary") {
+      const id = await this.commit(`added boundary ${kind}`, (doc) => {
+        const created = ops.addBoundary(doc, { kind, parent: zone });
+        this.placements.set(BOUNDARY + created, at);
+        return created;
+      });
+      if (id) this.select(BOUNDARY + id);
+      if (id) this.reveal(BOUNDARY + id);
+      return id;
+    }
+    const id = await this.commit(`added ${kind}`, (doc) =>
+      ops.addElement(doc, { kind, position: at, boundary: zone }),
+    );
+    if (id) this.select(ELEMENT + id);
+    if (id) this.reveal(ELEMENT + id);
+    return id;
+  },
+
+  /** Brings a new item into view when it landed outside it. */
+  reveal(canvasId) {
+    const ele = this.cy.getElementById(canvasId);
+    if (ele.empty()) return;
+    const view = this.cy.extent();
+    const box = ele.boundingBox({ includeLabels: true });
+    if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
+    this.fit();
+  },
+
+  /** A free spot in the visible part of the canvas, for items added with a click. */
+  viewportSpot() {
+    const cy = this.cy;
+    const extent = cy.extent();
+    const near = { x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2 };
+    const taken = cy
+      .nodes(".element, .boundary")
+      .map((n) => n.boundingBox({ includeLabels: true }));
+    return this.freeSpot(near, taken);
+  },
+
+  boundaryAt(position) {
+    const zones = this.cy
+      .nodes(".boundary")
+      .map((b) => ({ id: b.data("ref"), box: b.boundingBox({ includeLabels: false }) }))
+      .filter(
+        ({ box }) =>
+          position.x >= box.x1 &&
+          position.x <= box.x2 &&
+          position.y >= box.y1 &&
+          position.y <= box.y2,
+      )
+      .sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h);
+    return zones.length ? zones[0].id : null;
+  },
+
+  deleteSelected() {
+    const selected = this.cy.$(":selected");
+    const items = { elements: [], flows: [], boundaries: [] };
+    selected.forEach((ele) => {
+      const type = ele.data("type");
+      if (type === "element") items.elements.push(ele.data("ref"));
+      if (type === "flow") items.flows.push(ele.data("ref"));
+      if (type === "boundary") items.boundaries.push(ele.data("ref"));
+    });
+    const names = [...items.elements, ...items.flows, ...items.boundaries];
+    if (!names.length) return Promise.resolve();
+    this.clearProperties();
+    return this.commit(`deleted ${names.join(", ")}`, (doc) => ops.deleteItems(doc, items));
+  },
+
+  select(canvasId) {
+    const ele = this.cy.getElementById(canvasId);
+    if (ele.empty()) return;
+    this.cy.$(":selected").unselect();
+    ele.select();
+  },
+
+  scheduleSelection() {
+    if (this.selectionTimer) return;
+    this.selectionTimer = setTimeout(() => {
+      this.selectionTimer = null;
+      const selected = this.cy.$(":selected");
+      if (selected.length === 1) this.showProperties(selected[0]);
+      this.updateButtons();
+    }, 0);
+  },
+
+
+  bindToolbar() {
+    this.root.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-editor-action]");
+      if (!button || !this.root.contains(button)) return;
+      this.run(button.dataset.editorAction);
+    });
+  },
+
+  run(action) {
+    const cy = this.cy;
+    const center = { x: cy.width() / 2, y: cy.height() / 2 };
+    switch (action) {
+      case "zoom-in":
+        cy.zoom({ level: Math.min(cy.maxZoom(), cy.zoom() * 1.25), renderedPosition: center });
+        break;
+      case "zoom-out":
+        cy.zoom({ level: Math.max(cy.minZoom(), cy.zoom() / 1.25), renderedPosition: center });
+        break;
+      case "fit":
+        this.fit();
+        break;
+      case "connect":
+        this.setConnectMode(!this.connectMode);
+        break;
+      case "delete":
+        return this.deleteSelected();
+      case "undo":
+        return this.undo();
+      case "redo":
+        return this.redo();
+      case "layout":
+        if (!this.canEdit) {
+          this.autoLayout();
+          this.fit();
+          return undefined;
+        }
+        return this.commit("arranged the diagram automatically", (doc) => {
+          this.autoLayout();
+          ops.setPositions(doc, this.canvasPositions());
+          this.fit();
+        });
+      default:
+        break;
+    }
+    return undefined;
+  },
+
+  updateButtons() {
+    const set = (action, enabled) => {
+      const button = this.root.querySelector(`[data-editor-action=${action}]`);
+      if (button) button.disabled = !enabled;
+    };
+    set("undo", this.canEdit && this.undoStack.length > 0);
+    set("redo", this.canEdit && this.redoStack.length > 0);
+    set("delete", this.canEdit && this.cy && this.cy.$(":selected").length > 0);
+    this.root.classList.toggle("editor-saving", this.pending > 0);
+  },
+
+  bindKeyboard() {
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Shift" && this.canEdit) {
+        this.shiftHeld = true;
+        this.cy.autoungrabify(true);
+        return;
+      }
+      if (isTyping(event.target) || event.target.closest?.("#properties")) return;
+      if (event.altKey) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key;
+      if (mod && key.toLowerCase() === "z") {
+        event.preventDefault();
+        if (event.shiftKey) this.redo();
+        else this.undo();
+        return;
+      }
+      if (mod && key.toLowerCase() === "y") {
+        event.preventDefault();
+        this.redo();
+        return;
+      }
+      if (mod) return;
+      if (key === "Escape") {
+        this.shortcut(key, false);
+        return;
+      }
+      if (!this.keyboardScope(event.target)) return;
+      const handled = this.shortcut(key, event.shiftKey);
+      if (handled) event.preventDefault();
+    });
+    document.addEventListener("keyup", (event) => {
+      if (event.key === "Shift") this.releaseShift();
+    });
+    window.addEventListener("blur", () => this.releaseShift());
+  },
+
+  releaseShift() {
+    if (!this.shiftHeld) return;
+    this.shiftHeld = false;
+    this.cy.autoungrabify(this.connectMode || !this.canEdit);
+  },
+
+  /** Shortcuts act when the focus is on the editor or on nothing in particular. */
+  keyboardScope(target) {
+    return target === document.body || this.root.contains(target);
+  },
+
+  shortcut(key, shift) {
+    const cy = this.cy;
+    const step = shift ? 60 : 15;
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (arrows[key]) {
+      const [dx, dy] = arrows[key];
+      const nodes = cy.$("node.element:selected, node.boundary:selected");
+      if (nodes.length && this.canEdit) {
+        const moving = nodes.union(nodes.descendants()).filter(".element");
+        moving.shift({ x: dx * step, y: dy * step });
+        clearTimeout(this.nudgeTimer);
+        this.nudgeTimer = setTimeout(() => {
+          const positions = this.canvasPositions();
+          const names = nodes.map((n) => n.data("ref")).join(", ");
+          this.commit(`moved ${names}`, (doc) => ops.setPositions(doc, positions));
+        }, 450);
+      } else {
+        cy.panBy({ x: -dx * step * 3, y: -dy * step * 3 });
+      }
+      return true;
+    }
+    switch (key) {
+      case "Delete":
+      case "Backspace":
+        if (!this.canEdit) return false;
+        this.deleteSelected();
+        return true;
+      case "+":
+      case "=":
+        this.run("zoom-in");
+        return true;
+      case "-":
+      case "_":
+        this.run("zoom-out");
+        return true;
+      case "f":
+      case "F":
+        this.run("fit");
+        return true;
+      case "c":
+      case "C":
+        if (!this.canEdit) return false;
+        this.run("connect");
+        return true;
+      case "l":
+      case "L":
+        this.run("layout");
+        return true;
+      case "[":
+      case "]":
+        this.cycleSelection(key === "]" ? 1 : -1);
+        return true;
+      case "Enter": {
+        const field = document.querySelector(
+          "#properties input:not([type=hidden]), #properties select, #properties textarea",
+        );
+        if (!field) return false;
+        field.focus();
+        return true;
+      }
+      case "Escape":
+        this.cancelConnect();
+        if (this.connectMode) this.setConnectMode(false);
+        this.clearHighlight();
+        cy.$(":selected").unselect();
+        this.hideTooltip();
+        return true;
+      default:
+        return false;
+    }
+  },
+
+  /** Keyboard access to the canvas: `]` and `[` walk through elements, flows, boundaries. */
+  cycleSelection(direction) {
+    const cy = this.cy;
+    const order = [
+      ...(this.doc.elements || []).map((e) => ELEMENT + e.id),
+      ...(this.doc.flows || []).map((f) => FLOW + f.id),
+      ...(this.doc.boundaries || []).map((b) => BOUNDARY + b.id),
+    ];
+    if (!order.length) return;
+    const current = cy.$(":selected");
+    const index = current.length ? order.indexOf(current[0].id()) : -1;
+    const next = order[(index + direction + order.length) % order.length];
+    this.select(next);
+    const ele = cy.getElementById(next);
+    this.setStatus(`Selected ${ele.data("type")} ${ele.data("ref")}`);
+    cy.stop();
+    cy.animate({ center: { eles: ele } }, { duration: 150 });
+  },
+};

@@ -1,0 +1,469 @@
+// The editor and the page around the canvas: the properties panel (the web app's htmx
+// forms), the findings and inventory panels, highlights of findings and key blast radius,
+// the hover list of a hop's findings, messages and conflicts. Methods of the Editor.
+
+import { BADGE, BOUNDARY, ELEMENT, FLOW, protectedSet } from "./editor-graph.js";
+import { renderKeys } from "./editor-panels.js";
+
+// Canvas item types -> the document sections of the web app's property form URLs.
+const SECTIONS = { element: "elements", flow: "flows", boundary: "boundaries", key: "keys" };
+
+function splitIds(value) {
+  return (value || "").split(/[\s,]+/).filter(Boolean);
+}
+
+export const pageMethods = {
+  /**
+   * Tells the page that the canvas saved a new version: the htmx panels listening for
+   * `modelSaved` (findings, inventory) refresh, and the open form is reloaded so its
+   * next save is based on this version.
+   */
+  announceChange(before) {
+    // A panel that htmx is swapping at this very moment has no listener yet and misses
+    // the event: whichever panel did not start a request is refreshed here instead.
+    const started = new Set();
+    const spy = (event) => started.add(event.detail.elt && event.detail.elt.id);
+    document.body.addEventListener("htmx:beforeRequest", spy);
+    const detail = { version: this.version, source: "editor" };
+    document.body.dispatchEvent(new CustomEvent("modelSaved", { detail, bubbles: true }));
+    document.body.removeEventListener("htmx:beforeRequest", spy);
+    const panels = {
+      findings: this.urls.findings,
+      inventory: this.urls.system && `${this.urls.system}?fragment=inventory`,
+    };
+    for (const [id, url] of Object.entries(panels)) {
+      if (url && !started.has(id) && document.getElementById(id)) this.refreshPanel(id, url);
+    }
+    this.showVersion();
+    if (before) this.syncProperties(before);
+  },
+
+  /** Replaces a page panel (#findings, #inventory) with its current partial. */
+  async refreshPanel(id, url) {
+    if (!window.htmx) return;
+    this.panelRequests = this.panelRequests || {};
+    const request = (this.panelRequests[id] || 0) + 1;
+    this.panelRequests[id] = request;
+    try {
+      const response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "HX-Target": id, Accept: "text/html" },
+      });
+      if (!response.ok || this.panelRequests[id] !== request) return;
+      const html = await response.text();
+      const panel = document.getElementById(id);
+      if (panel && this.panelRequests[id] === request) {
+        window.htmx.swap(panel, html, { swapStyle: "outerHTML" });
+      }
+    } catch {
+      // the next change refreshes it again
+    }
+  },
+
+  showVersion() {
+    const label = document.getElementById("system-version");
+    if (label) label.textContent = String(this.version);
+  },
+
+
+  setStatus(text) {
+    if (this.el.status) this.el.status.textContent = text;
+  },
+
+  clearAlert() {
+    if (!this.el.alert) return;
+    this.el.alert.hidden = true;
+    this.el.alert.replaceChildren();
+    this.el.alert.classList.remove("editor-alert-conflict");
+  },
+
+  showAlert(message, details = [], actions = []) {
+    const box = this.el.alert;
+    if (!box) return;
+    box.replaceChildren();
+    const text = document.createElement("p");
+    text.textContent = message;
+    box.append(text);
+    if (details.length) {
+      const list = document.createElement("ul");
+      for (const detail of details) {
+        const item = document.createElement("li");
+        item.textContent = detail;
+        list.append(item);
+      }
+      box.append(list);
+    }
+    const row = document.createElement("p");
+    row.className = "editor-alert-actions";
+    for (const [label, handler] of [...actions, ["Dismiss", () => this.clearAlert()]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", handler);
+      row.append(button);
+    }
+    box.append(row);
+    box.hidden = false;
+  },
+
+  /**
+   * A save against a stale version: nothing was saved and nothing is lost. The user
+   * loads the newer version, and can apply the same change again on top of it.
+   */
+  showConflict(body, summary, retry) {
+    const actions = [];
+    if (retry) {
+      actions.push([
+        "Load their version and redo my change",
+        async () => {
+          this.clearAlert();
+          this.takeServerVersion(body);
+          await this.commit(retry.summary, retry.change);
+        },
+      ]);
+    }
+    actions.push([
+      "Load their version",
+      () => {
+        this.clearAlert();
+        this.takeServerVersion(body);
+      },
+    ]);
+    this.showAlert(
+      `Not saved: someone else changed this system (now version ${body.version}) ` +
+        `after you opened it. Your change \u201c${summary}\u201d is kept here until you choose.`,
+      [],
+      actions,
+    );
+    this.el.alert.classList.add("editor-alert-conflict");
+  },
+
+  takeServerVersion(body) {
+    const before = this.doc;
+    this.undoStack = [];
+    this.redoStack = [];
+    this.accept(body);
+    this.setStatus(`Loaded version ${this.version}`);
+    this.announceChange(before);
+    this.updateButtons();
+  },
+
+  updateCounts() {
+    const counts = {};
+    for (const finding of this.analysis.findings || []) {
+      counts[finding.severity] = (counts[finding.severity] || 0) + 1;
+    }
+    document.querySelectorAll("[data-severity-count]").forEach((node) => {
+      node.textContent = String(counts[node.dataset.severityCount] || 0);
+    });
+  },
+
+
+  propertiesUrl(type, ref) {
+    const template = this.urls.edit && this.urls.edit[SECTIONS[type]];
+    if (!template) return null;
+    return template.replace("__id__", encodeURIComponent(ref));
+  },
+
+  showProperties(ele) {
+    const type = ele.data("type");
+    if (!SECTIONS[type]) return;
+    const url = this.propertiesUrl(type, ele.data("ref"));
+    this.propertiesFor = ele.id();
+    if (this.propertiesShown() === url) return;
+    this.loadProperties(url);
+  },
+
+  /** The URL of the item form the properties panel shows, if any. */
+  propertiesShown() {
+    const form = document.querySelector("#properties form.props-form");
+    return form ? form.getAttribute("action") : null;
+  },
+
+  /**
+   * Loads a property form into the page's #properties panel (the panel is replaced).
+   * Fetched here rather than with htmx.ajax, so that of quick successive selections the
+   * last one wins instead of the first.
+   */
+  async loadProperties(url) {
+    if (!url || !window.htmx || !document.getElementById("properties")) return;
+    this.propertiesRequest = (this.propertiesRequest || 0) + 1;
+    const request = this.propertiesRequest;
+    let response;
+    try {
+      response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "HX-Target": "properties", Accept: "text/html" },
+      });
+    } catch {
+      return;
+    }
+    if (request !== this.propertiesRequest || !response.ok) return;
+    const html = await response.text();
+    const panel = document.getElementById("properties");
+    if (request !== this.propertiesRequest || !panel) return;
+    window.htmx.swap(panel, html, { swapStyle: "outerHTML" });
+  },
+
+  /**
+   * After a save from the canvas, the open form must not be stale: when its item did not
+   * change (positions aside) it is simply based on the new version, so nothing typed is
+   * lost; when it changed it is reloaded; when it is gone the panel is reset.
+   */
+  syncProperties(before) {
+    const panel = document.getElementById("properties");
+    if (!panel) return;
+    const shown = this.shownItem();
+    const bump = () =>
+      panel.querySelectorAll("input[name=base_version]").forEach((field) => {
+        field.value = String(this.version);
+      });
+    if (!shown) {
+      bump();
+      return;
+    }
+    const find = (doc) => (doc[shown.section] || []).find((item) => item.id === shown.id);
+    const withoutPosition = (item) => JSON.stringify({ ...item, position: null });
+    const now = find(this.doc);
+    if (!now) this.clearProperties();
+    else if (withoutPosition(find(before) || {}) === withoutPosition(now)) bump();
+    else this.loadProperties(shown.url);
+  },
+
+  /** The item whose form the properties panel shows: {section, id, url}, or null. */
+  shownItem() {
+    const action = this.propertiesShown();
+    if (!action) return null;
+    for (const [section, template] of Object.entries(this.urls.edit || {})) {
+      const [prefix, suffix] = template.split("__id__");
+      if (action.length > prefix.length + suffix.length && action.startsWith(prefix) && action.endsWith(suffix)) {
+        const id = decodeURIComponent(action.slice(prefix.length, action.length - suffix.length));
+        if (!id.includes("/")) return { section, id, url: action };
+      }
+    }
+    return null;
+  },
+
+  /** Puts back the panel the page started with. */
+  clearProperties() {
+    this.propertiesFor = null;
+    const panel = document.getElementById("properties");
+    if (!panel || !this.initialProperties) return;
+    const template = document.createElement("template");
+    template.innerHTML = this.initialProperties;
+    const fresh = template.content.firstElementChild;
+    panel.replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh);
+  },
+
+
+  /** Highlights a finding's subject, path and flows, and centres them. */
+  highlightFinding({ subject = [], flows = [], path = [] }) {
+    const cy = this.cy;
+    let eles = cy.collection();
+    for (const id of [...subject, ...path]) {
+      eles = eles.union(cy.getElementById(ELEMENT + id));
+      eles = eles.union(cy.getElementById(BOUNDARY + id));
+      eles = eles.union(cy.getElementById(FLOW + id));
+      if ((this.doc.keys || []).some((k) => k.id === id)) {
+        const set = protectedSet(this.doc, id);
+        for (const store of set.stores) eles = eles.union(cy.getElementById(ELEMENT + store));
+      }
+    }
+    for (const id of flows) {
+      const edge = cy.getElementById(FLOW + id);
+      eles = eles.union(edge).union(edge.connectedNodes());
+    }
+    this.applyHighlight({ type: "finding", subject, flows, path }, eles);
+    if (eles.length) this.focus(eles);
+    return eles;
+  },
+
+  highlightKey(keyId) {
+    const cy = this.cy;
+    const set = protectedSet(this.doc, keyId);
+    let stores = cy.collection();
+    for (const id of set.stores) stores = stores.union(cy.getElementById(ELEMENT + id));
+    let holders = cy.collection();
+    for (const id of set.holders) holders = holders.union(cy.getElementById(ELEMENT + id));
+    this.applyHighlight({ type: "key", key: keyId }, stores, holders);
+    this.activeKey = keyId;
+    this.refreshKeys();
+    if (stores.length || holders.length) this.focus(stores.union(holders));
+    return set;
+  },
+
+  applyHighlight(spec, eles, secondary = null) {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements().removeClass("highlighted dimmed key-holder");
+      if (!eles.length && !(secondary && secondary.length)) return;
+      const all = secondary ? eles.union(secondary) : eles;
+      const badges = all
+        .edges()
+        .map((e) => cy.getElementById(BADGE + e.data("ref")))
+        .reduce((acc, b) => acc.union(b), cy.collection());
+      const keep = all.union(all.ancestors()).union(badges);
+      cy.elements()
+        .not(keep)
+        .filter((e) => !e.hasClass("ghost"))
+        .addClass("dimmed");
+      eles.addClass("highlighted");
+      if (secondary) secondary.not(eles).addClass("key-holder");
+    });
+    this.highlight = spec;
+  },
+
+  reapplyHighlight() {
+    const spec = this.highlight;
+    if (!spec) return;
+    if (spec.type === "key") {
+      if ((this.doc.keys || []).some((k) => k.id === spec.key)) {
+        const set = protectedSet(this.doc, spec.key);
+        const pick = (ids) =>
+          ids.reduce((acc, id) => acc.union(this.cy.getElementById(ELEMENT + id)), this.cy.collection());
+        this.applyHighlight(spec, pick(set.stores), pick(set.holders));
+      } else {
+        this.clearHighlight();
+      }
+    }
+  },
+
+  clearHighlight() {
+    this.cy.elements().removeClass("highlighted dimmed key-holder");
+    this.highlight = null;
+    if (this.activeKey) {
+      this.activeKey = null;
+      this.refreshKeys();
+    }
+    document
+      .querySelectorAll("[data-editor-active-finding]")
+      .forEach((node) => node.removeAttribute("data-editor-active-finding"));
+  },
+
+  refreshKeys() {
+    if (!this.el.keys) return;
+    // The buttons are rebuilt: keep the keyboard focus on the same key.
+    const focused = this.el.keys.contains(document.activeElement)
+      ? document.activeElement.dataset.key
+      : null;
+    this.renderKeyButtons();
+    if (focused) {
+      const button = this.el.keys.querySelector(`button[data-key="${CSS.escape(focused)}"]`);
+      if (button) button.focus();
+    }
+  },
+
+  renderKeyButtons() {
+    renderKeys(this.el.keys, this.doc, this.activeKey, {
+      toggle: (keyId) => {
+        if (this.activeKey === keyId) this.clearHighlight();
+        else {
+          this.highlightKey(keyId);
+          this.loadProperties(this.propertiesUrl("key", keyId));
+        }
+      },
+    });
+  },
+
+
+  showTooltip(ele) {
+    const tip = this.el.tooltip;
+    if (!tip || this.connecting) return;
+    const findings = this.findings.get(ele.id()) || [];
+    tip.replaceChildren();
+    const title = document.createElement("strong");
+    const ref = ele.data("ref");
+    if (ele.isEdge()) {
+      const flow = (this.doc.flows || []).find((f) => f.id === ref) || {};
+      title.textContent = `${ref}: ${flow.from} \u2192 ${flow.to}, ${flow.protocol || "no protocol"}`;
+    } else {
+      title.textContent = ref;
+    }
+    tip.append(title);
+    const list = document.createElement("ul");
+    for (const finding of findings.slice(0, 8)) {
+      const item = document.createElement("li");
+      const severity = document.createElement("span");
+      severity.className = `severity severity-${finding.severity}`;
+      severity.textContent = finding.severity;
+      item.append(severity, ` ${finding.title || finding.rule}`);
+      list.append(item);
+    }
+    if (findings.length > 8) {
+      const more = document.createElement("li");
+      more.textContent = `and ${findings.length - 8} more`;
+      list.append(more);
+    }
+    if (!findings.length) {
+      const none = document.createElement("li");
+      none.textContent = "No findings.";
+      list.append(none);
+    }
+    tip.append(list);
+    const point = ele.isEdge() ? ele.renderedMidpoint() : ele.renderedPosition();
+    tip.style.left = `${Math.round(point.x + 14)}px`;
+    tip.style.top = `${Math.round(point.y + 14)}px`;
+    tip.hidden = false;
+  },
+
+  hideTooltip() {
+    if (this.el.tooltip) this.el.tooltip.hidden = true;
+  },
+
+  bindPage() {
+    // Property forms save through htmx and announce the new version: show it.
+    document.body.addEventListener("modelChanged", (event) => {
+      const detail = event.detail || {};
+      if (detail.source === "editor") return;
+      if (detail.version && detail.version === this.version) return;
+      this.enqueue(() => this.reload({ rememberAs: "edited properties" }));
+    });
+    // Findings carry the IDs of what they are about: clicking one shows it.
+    // The finding's own link still opens it on the findings page with a modifier key
+    // (new tab); a plain click or Enter shows it here.
+    document.addEventListener("click", (event) => {
+      const item = event.target.closest("[data-subject], [data-flows]");
+      if (!item || this.root.contains(item)) return;
+      const control = event.target.closest("a[href], button, input, select, textarea, summary");
+      if (control && !control.matches(".finding-title, [data-subject], [data-flows]")) return;
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      this.activateFinding(item);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      const item = event.target.closest?.("[data-subject], [data-flows]");
+      if (!item || event.target !== item || this.root.contains(item)) return;
+      event.preventDefault();
+      this.activateFinding(item);
+    });
+    // Rows without a link of their own become focusable buttons.
+    const enhance = () => {
+      document.querySelectorAll("[data-subject], [data-flows]").forEach((item) => {
+        if (this.root.contains(item) || item.matches("a, button") || item.querySelector("a[href]")) {
+          return;
+        }
+        if (!item.hasAttribute("tabindex")) item.setAttribute("tabindex", "0");
+        if (!item.hasAttribute("role")) item.setAttribute("role", "button");
+      });
+    };
+    enhance();
+    document.body.addEventListener("htmx:afterSettle", enhance);
+  },
+
+  activateFinding(item) {
+    document
+      .querySelectorAll("[data-editor-active-finding]")
+      .forEach((node) => node.removeAttribute("data-editor-active-finding"));
+    item.setAttribute("data-editor-active-finding", "");
+    this.activeKey = null;
+    this.refreshKeys();
+    this.highlightFinding({
+      subject: splitIds(item.dataset.subject),
+      flows: splitIds(item.dataset.flows),
+      path: splitIds(item.dataset.path),
+    });
+    this.setStatus(`Showing ${item.dataset.rule || "finding"} on the diagram (Esc clears).`);
+  },
+};
