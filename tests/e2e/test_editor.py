@@ -403,6 +403,14 @@ def test_palette_items_dragged_onto_a_boundary_land_inside_it_and_boundaries_nes
     cache = next(e for e in system.document["elements"] if e["id"] == "cache")
     assert "boundary" not in cache
 
+    # Holding Shift draws a flow without entering connect mode.
+    page.keyboard.down("Shift")
+    drag(page, point(page, "e:api"), point(page, "e:cache"))
+    page.keyboard.up("Shift")
+    settled(page, 5)
+    system.refresh_from_db()
+    assert {"id": "api-to-cache", "from": "api", "to": "cache"} in system.document["flows"]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_viewer_sees_the_diagram_and_findings_but_cannot_change_them(
