@@ -111,11 +111,15 @@ class ControlRow:
     findings: list[int] = field(default_factory=list)  # 1-based numbers in the report
     severities: Counter = field(default_factory=Counter)
     worst: str = ""
+    in_scope: bool = True  # False: the framework's regulated data is absent from the model
 
     @property
     def status(self) -> str:
         if not self.findings:
             return NO_FINDING
+        if not self.in_scope:
+            tag = FRAMEWORK_TAGS[self.control.framework]
+            return f"Out of scope: the model holds no {tag} data"
         if self.control.framework == "HIPAA":
             return ADDRESSABLE_GAP if self.control.addressable else REQUIRED_GAP
         return GAP
@@ -172,9 +176,13 @@ def _rule_fields(rule) -> tuple[str, tuple[str, ...]]:
     return rule.id, tuple(rule.references)
 
 
-def compliance_matrix(findings: Iterable, rules: Iterable) -> dict[str, list[ControlRow]]:
+def compliance_matrix(
+    findings: Iterable, rules: Iterable, out_of_scope: Iterable[str] = ()
+) -> dict[str, list[ControlRow]]:
     """Per framework, one row per control: the findings against it, numbered as in the
-    report (the position in `findings`, from 1)."""
+    report (the position in `findings`, from 1). Frameworks in `out_of_scope` keep their
+    findings for reference but claim no gap (HIPAA without PHI, PCI DSS without PAN)."""
+    out_of_scope = set(out_of_scope)
     rows = {
         control: ControlRow(control, rules=list(rule_ids))
         for control, rule_ids in catalog_controls(rules).items()
@@ -189,6 +197,7 @@ def compliance_matrix(findings: Iterable, rules: Iterable) -> dict[str, list[Con
     for row in rows.values():
         present = [s for s in SEVERITIES if row.severities[s]]
         row.worst = present[-1] if present else ""
+        row.in_scope = row.control.framework not in out_of_scope
     matrix: dict[str, list[ControlRow]] = {framework: [] for framework in FRAMEWORKS}
     for control in sorted(rows, key=Control.sort_key):
         matrix[control.framework].append(rows[control])
@@ -202,6 +211,7 @@ def framework_notes(system) -> dict[str, str]:
     for framework, tag in FRAMEWORK_TAGS.items():
         if tag not in tags:
             notes[framework] = (
-                f"The model holds no data tagged {tag}; these rows are shown for reference."
+                f"The model holds no data tagged {tag}, so {framework} does not apply to it "
+                "as drawn; the rows show what the findings would touch if it did."
             )
     return notes

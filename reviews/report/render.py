@@ -263,8 +263,8 @@ def build_findings(report: Report) -> dict[str, Any] | None:
 
 
 def build_compliance(report: Report) -> dict[str, Any]:
-    matrix = compliance_matrix(report.analysis.findings, report.rules)
     notes = framework_notes(report.system)
+    matrix = compliance_matrix(report.analysis.findings, report.rules, out_of_scope=notes)
     frameworks = []
     for name, rows in matrix.items():
         frameworks.append(
@@ -279,7 +279,7 @@ def build_compliance(report: Report) -> dict[str, Any]:
                         "findings": _numbers_text(row.findings),
                         "count": len(row.findings),
                         "severities": row.severity_summary,
-                        "worst": row.worst,
+                        "worst": row.worst if row.in_scope else "",
                         "status": row.status,
                         "rules": row.rules,
                     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 import threatmodel
@@ -11,6 +13,7 @@ from reviews.report.compliance import (
     REQUIRED_GAP,
     Control,
     compliance_matrix,
+    framework_notes,
     parse_reference,
 )
 from reviews.report.render import (
@@ -162,3 +165,25 @@ def test_an_empty_model_says_there_is_nothing_to_check():
     assert "The model has no elements yet: there is nothing for the rules to check." in html
     assert "What a clean result means" not in html
     assert "The model has no elements yet." in html  # the diagram section
+
+
+def test_a_framework_without_its_regulated_data_claims_no_gap():
+    system = threatmodel.load(SMALL_DOCUMENT)  # card (pan) and profile (pii), no phi
+    analysis = threatmodel.analyze(system)
+    notes = framework_notes(system)
+    assert set(notes) == {"HIPAA"}
+    matrix = compliance_matrix(analysis.findings, threatmodel.RULES, out_of_scope=notes)
+    hipaa = {row.control.control: row for row in matrix["HIPAA"]}
+    assert hipaa["164.312(e)(2)(ii)"].findings
+    assert hipaa["164.312(e)(2)(ii)"].status == "Out of scope: the model holds no phi data"
+    pci = {row.control.control: row for row in matrix["PCI DSS"]}
+    assert pci["4.2.1"].status == "Gap: see findings"
+
+
+def test_the_report_words_hipaa_encryption_gaps_of_phi_as_addressable():
+    doc = copy.deepcopy(SMALL_DOCUMENT)
+    doc["data"].append({"id": "health", "classification": "restricted", "tags": ["phi"]})
+    doc["flows"][1]["data"] = ["card", "health"]
+    html = render_report_html(build_report(system_name="Clinic", revision=1, model=doc))
+    assert "Addressable: not implemented, and no documented equivalent in the model" in html
+    assert "Out of scope" not in html.split('id="compliance-hipaa"')[1].split("</table>")[0]
