@@ -224,6 +224,8 @@ def build_diagram(report: Report) -> dict[str, Any]:
         "src": generated_url(DIAGRAM),
         "layout": "the editor's layout" if positioned else "an automatic layout by boundary",
         "empty": not report.system.elements,
+        "elements": len(report.system.elements),
+        "large": len(report.system.elements) > COVER_DIAGRAM_LIMIT,
     }
 
 
