@@ -240,3 +240,38 @@ def test_the_download_is_not_cached(system, owner, django_capture_on_commit_call
     report = Report.objects.get()
     response = client_for(owner).get(reverse("report_download", args=[system.pk, report.pk]))
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_task_reports_its_progress_while_rendering(system, owner, monkeypatch):
+    from reviews import tasks
+
+    report = _queued(system, owner)
+    seen: list[str] = []
+    update = tasks._update
+
+    def recording(report_id, **fields):
+        if "progress" in fields:
+            seen.append(fields["progress"])
+        update(report_id, **fields)
+
+    monkeypatch.setattr(tasks, "_update", recording)
+    tasks.render_report.call(report.pk)
+    assert seen[:4] == [
+        "Starting",
+        "Analysing the model",
+        "Drawing the diagram and tables",
+        "Laying out the pages",
+    ]
+    assert seen[4].startswith("Writing ") and seen[4].endswith(" pages")
+    report.refresh_from_db()
+    assert (report.status, report.progress) == (Report.DONE, "Done")
+
+
+def test_a_finished_report_is_not_rendered_again(system, owner, monkeypatch):
+    from reviews import tasks
+
+    report = _queued(system, owner, status=Report.DONE)
+    monkeypatch.setattr("reviews.report.source.render_system_report", None)
+    tasks.render_report.call(report.pk)  # would fail if it tried to render
+    report.refresh_from_db()
+    assert report.status == Report.DONE
