@@ -108,6 +108,10 @@ class Box:
     depth: int = 0
     children: list[Box] = field(default_factory=list)
     elements: list[str] = field(default_factory=list)
+    # automatic layout: the element grid's columns and height, the children's offsets
+    cols: int = 0
+    grid_h: float = 0.0
+    offsets: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -209,8 +213,7 @@ def auto_layout(system: System) -> Layout:
         offsets, kids_w, kids_h = _pack(sizes, max(grid_w, _row_width(sizes)))
         box.w = max(grid_w, kids_w, 140.0) + 2 * PAD
         box.h = HEADER + grid_h + (GAP_Y if n and sizes else 0) + kids_h + 2 * PAD
-        box._grid = (cols, grid_h)  # type: ignore[attr-defined]
-        box._offsets = offsets  # type: ignore[attr-defined]
+        box.cols, box.grid_h, box.offsets = cols, grid_h, offsets
 
     roots = [
         build(b, 0, frozenset({b}))
@@ -229,7 +232,7 @@ def auto_layout(system: System) -> Layout:
     def place(box: Box, x: float, y: float) -> None:
         box.x, box.y = x, y
         flat.append(box)
-        cols, grid_h = box._grid  # type: ignore[attr-defined]
+        cols, grid_h = box.cols, box.grid_h
         for i, element_id in enumerate(box.elements):
             col, row = i % cols, i // cols
             nodes[element_id] = (
@@ -237,7 +240,7 @@ def auto_layout(system: System) -> Layout:
                 y + HEADER + PAD + row * (NODE_H + GAP_Y) + NODE_H / 2,
             )
         top = y + HEADER + PAD + grid_h + (GAP_Y if box.elements and box.children else 0)
-        for child, (dx, dy) in zip(box.children, box._offsets, strict=True):  # type: ignore[attr-defined]
+        for child, (dx, dy) in zip(box.children, box.offsets, strict=True):
             place(child, x + PAD + dx, top + dy)
 
     sizes = [(r.w, r.h) for r in roots]
