@@ -50,13 +50,13 @@ class Section:
     id: str
     title: str
     template: str
-    build: Callable[[Report], Any] | None = None
+    build: Callable[[ReportContext], Any] | None = None
     after: str | None = None
     page: str = ""  # a named @page, e.g. "landscape"
 
 
 @dataclass
-class Report:
+class ReportContext:
     """Everything the sections read, computed once."""
 
     system_name: str
@@ -133,7 +133,7 @@ def _rule_rows() -> list[dict[str, Any]]:
 # -- section data ---------------------------------------------------------------------
 
 
-def _finding_row(report: Report, number: int, finding) -> dict[str, Any]:
+def _finding_row(report: ReportContext, number: int, finding) -> dict[str, Any]:
     return {
         "number": number,
         "anchor": f"finding-{finding.fingerprint}",
@@ -161,7 +161,7 @@ def _numbers_text(numbers: Iterable[int], limit: int = FINDING_LIST_LIMIT) -> st
     return shown
 
 
-def build_summary(report: Report) -> dict[str, Any]:
+def build_summary(report: ReportContext) -> dict[str, Any]:
     metrics = report.analysis.metrics
     counts = {s: metrics["severity_counts"].get(s, 0) for s in SEVERITY_ORDER}
 
@@ -215,7 +215,7 @@ def build_summary(report: Report) -> dict[str, Any]:
     }
 
 
-def build_diagram(report: Report) -> dict[str, Any]:
+def build_diagram(report: ReportContext) -> dict[str, Any]:
     """The diagram goes in as an image served from memory by the fetcher (see fetcher.py)."""
     svg = render_diagram_svg(report.system, report.analysis)
     report.generated[DIAGRAM] = svg.encode()
@@ -229,7 +229,7 @@ def build_diagram(report: Report) -> dict[str, Any]:
     }
 
 
-def build_plan(report: Report) -> dict[str, Any] | None:
+def build_plan(report: ReportContext) -> dict[str, Any] | None:
     if not report.analysis.plan:
         return None
     items = []
@@ -254,7 +254,7 @@ def build_plan(report: Report) -> dict[str, Any] | None:
     return {"items": items}
 
 
-def build_findings(report: Report) -> dict[str, Any] | None:
+def build_findings(report: ReportContext) -> dict[str, Any] | None:
     if not report.analysis.findings:
         return None
     rows = [
@@ -264,7 +264,7 @@ def build_findings(report: Report) -> dict[str, Any] | None:
     return {"findings": rows}
 
 
-def build_compliance(report: Report) -> dict[str, Any]:
+def build_compliance(report: ReportContext) -> dict[str, Any]:
     notes = framework_notes(report.system)
     matrix = compliance_matrix(report.analysis.findings, report.rules, out_of_scope=notes)
     frameworks = []
@@ -297,7 +297,7 @@ def _named(item) -> str:
     return f"{item.name} [{item.id}]" if item.name and item.name != item.id else item.id
 
 
-def build_inventory(report: Report) -> dict[str, Any]:
+def build_inventory(report: ReportContext) -> dict[str, Any]:
     """Plain strings per cell: fewer boxes per row keeps large inventories fast to lay out."""
     system = report.system
     graph = report.graph
@@ -395,7 +395,7 @@ def build_inventory(report: Report) -> dict[str, Any]:
     }
 
 
-def build_rules(report: Report) -> dict[str, Any]:
+def build_rules(report: ReportContext) -> dict[str, Any]:
     return {"rules": report.rules, "version": report.engine_version}
 
 
@@ -439,11 +439,11 @@ def build_report(
     analysis=None,
     authors: Sequence[str] = (),
     date: dt.date | None = None,
-) -> Report:
+) -> ReportContext:
     system = model if isinstance(model, System) else threatmodel.load(model)
     if analysis is None:
         analysis = threatmodel.analyze(system)
-    report = Report(
+    report = ReportContext(
         system_name=system_name or system.name,
         revision=revision,
         system=system,
@@ -459,7 +459,7 @@ def build_report(
     return report
 
 
-def render_report_html(report: Report, extra_sections: Sequence[Section] = ()) -> str:
+def render_report_html(report: ReportContext, extra_sections: Sequence[Section] = ()) -> str:
     sections = []
     for section in arrange_sections(extra_sections):
         data = section.build(report) if section.build else None
