@@ -163,10 +163,13 @@ def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
             key.pop("wraps", None)
 
     targets = [e["id"] for e in elements if e["kind"] not in ("client", "user")]
+    # People and outside callers come in through the front door, not straight to a store.
+    front_doors = [e["id"] for e in elements if e["kind"] in ("gateway", "service")] or targets
     flows: list[dict[str, Any]] = []
     for element in elements:
+        outside = element["kind"] in ("client", "user", "external")
         for j in range(2):
-            target = rng.choice(targets)
+            target = rng.choice(front_doors if outside else targets)
             if target == element["id"]:
                 continue
             encrypted = rng.random() < 0.9
@@ -175,7 +178,7 @@ def generate_system(n_elements: int, seed: int = 1) -> dict[str, Any]:
                 "from": element["id"],
                 "to": target,
                 "protocol": rng.choice(PROTOCOLS_TLS if encrypted else PROTOCOLS_PLAIN),
-                "data": rng.sample([d for d, _, _ in DATA], rng.randint(0, 2)),
+                "data": rng.sample([d for d, _, _ in DATA], rng.randint(1, 2)),
             }
             flow.update(rng.choices(AUTH_MIX, AUTH_WEIGHTS)[0])
             if encrypted:

@@ -8,16 +8,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .graph import SystemGraph
 from .metrics import compute_metrics
 from .model import SEVERITIES, Policy, System
 from .rules import REGISTRY, Hit, Rule
-from .scoring import priority, rank, weight
+from .scoring import RANKS, priority, rank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     severity: str
@@ -57,7 +58,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     """One fix on one target, closing every finding that shares it."""
 
@@ -87,7 +88,7 @@ class PlanItem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     findings: tuple[Finding, ...]
     plan: tuple[PlanItem, ...]
@@ -111,14 +112,16 @@ def fingerprint(rule_id: str, identity: tuple[str, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@lru_cache(maxsize=65536)
 def plan_item_id(fix: str, target: str) -> str:
+    """Many findings share an item: hash each fix and target once."""
     return fingerprint("plan:" + fix, (target,))
 
 
 def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
     severity = hit.steps.severity
     effort = hit.effort or rule.effort
-    subject_labels = ", ".join(graph.describe(s) for s in hit.subject[:3])
+    title = hit.title or f"{rule.title}: " + ", ".join(map(graph.describe, hit.subject[:3]))
     return Finding(
         rule=rule.id,
         severity=severity,
@@ -126,7 +129,7 @@ def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
         subject=hit.subject,
         path=hit.path,
         flows=hit.flows,
-        title=hit.title or f"{rule.title}: {subject_labels}",
+        title=title,
         evidence=hit.evidence,
         remediation=rule.remediation,
         references=rule.references,
@@ -140,7 +143,7 @@ def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
 
 
 def _sort_key(finding: Finding) -> tuple:
-    return (-rank(finding.severity), -finding.priority, finding.rule, finding.subject)
+    return (-RANKS[finding.severity], -finding.priority, finding.rule, finding.subject)
 
 
 def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
@@ -166,7 +169,8 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
                 findings=tuple(f.fingerprint for f in members),
                 rules=tuple(sorted({f.rule for f in members})),
                 effort=effort,
-                score=sum(weight(f.severity, f.blast_radius) for f in members) / effort,
+                # priority x effort is the finding's weight: points x (1 + log2 B)
+                score=sum(f.priority * f.effort for f in members) / effort,
                 worst=members[0].severity,
                 summary=(
                     f"{title}: closes {count} finding{'s' if count != 1 else ''}, effort {effort}"

@@ -44,14 +44,24 @@ class SystemGraph:
         self.data: dict[str, DataClass] = {d.id: d for d in system.data}
         self.boundaries: dict[str, Boundary] = {b.id: b for b in system.boundaries}
 
-        self.g = nx.MultiDiGraph()
-        self.g.add_nodes_from(self.elements)
-        self.g.add_edges_from((f.source, f.target, f.id) for f in system.flows)
+        self._tags_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._flows_in: dict[str, list[Flow]] = defaultdict(list)
         self._flows_out: dict[str, list[Flow]] = defaultdict(list)
         for flow in system.flows:
             self._flows_out[flow.source].append(flow)
             self._flows_in[flow.target].append(flow)
+
+    @cached_property
+    def g(self) -> nx.MultiDiGraph:
+        """Elements and flows as a networkx MultiDiGraph (edge key = flow ID).
+
+        Built on first use: the rules read the adjacency lists above, which answer their
+        questions several times faster than networkx views at 20,000 flows.
+        """
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(self.elements)
+        graph.add_edges_from((f.source, f.target, f.id) for f in self.system.flows)
+        return graph
 
     # -- elements and boundaries -------------------------------------------------------
 
@@ -168,6 +178,12 @@ class SystemGraph:
 
     def regulated_tags(self, data_ids: Iterable[str]) -> tuple[str, ...]:
         """The regulated tags of the most sensitive data classes: what a +1 step names."""
+        data_ids = tuple(data_ids)
+        if data_ids not in self._tags_cache:
+            self._tags_cache[data_ids] = self._regulated_tags(data_ids)
+        return self._tags_cache[data_ids]
+
+    def _regulated_tags(self, data_ids: tuple[str, ...]) -> tuple[str, ...]:
         known = [d for d in data_ids if d in self.data]
         top = self.data_sensitivity(known)
         tags = (t for d in known if self.data[d].sensitivity == top for t in self.data[d].tags)

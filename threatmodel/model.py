@@ -128,7 +128,7 @@ CERTIFICATE_KINDS = ("public-ca", "private-ca", "self-signed")
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # weakest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Policy:
     today: date | None = None
     key_rotation_days: int = 90
@@ -137,7 +137,7 @@ class Policy:
     blast_radius: int = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DataClass:
     id: str
     name: str = ""
@@ -154,7 +154,7 @@ class DataClass:
         return base
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Boundary:
     id: str
     kind: str = "internal"
@@ -165,7 +165,7 @@ class Boundary:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Key:
     id: str
     type: str
@@ -179,13 +179,13 @@ class Key:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     x: float
     y: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Element:
     id: str
     kind: str
@@ -237,7 +237,7 @@ class Element:
         return ENCRYPTION_STRENGTH[self.encryption or "none"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tls:
     min_version: str | None = None
     forward_secrecy: bool | None = None  # None: not stated
@@ -249,7 +249,7 @@ class Tls:
     auto_renew: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flow:
     id: str
     source: str
@@ -275,7 +275,7 @@ class Flow:
         return self.protocol in ENCRYPTED_PROTOCOLS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class System:
     name: str
     description: str = ""

@@ -12,9 +12,12 @@ POINTS = {"critical": 10, "high": 5, "medium": 2, "low": 1, "info": 0}
 SENSITIVITY_NAMES = {0: "public", 1: "internal", 2: "confidential", 3: "restricted"}
 
 
+RANKS = {severity: index for index, severity in enumerate(SEVERITIES)}
+
+
 def rank(severity: str) -> int:
     """0 for info up to 4 for critical."""
-    return SEVERITIES.index(severity)
+    return RANKS[severity]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from ..graph import SystemGraph
 from ..scoring import Steps
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One occurrence of a weakness, as a rule reports it."""
 
@@ -33,7 +33,7 @@ class Hit:
 Check = Callable[[SystemGraph], Iterator[Hit]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     title: str
