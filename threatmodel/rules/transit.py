@@ -170,8 +170,10 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         if not breaks:
             continue
         onward = _onward(carriers)
-        journeys = []
+        journeys: list[tuple[str, ...]] = []
         for hop in breaks:
+            if any(hop.id in journey for journey in journeys):
+                continue  # an earlier journey already passes through this hop
             _, before = graph.journey(came_from, hop.source)
             after, here, seen = [], hop.target, {hop.source, hop.target}
             while here in onward and graph.flows[onward[here]].target not in seen:
@@ -197,7 +199,8 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         )
         evidence = (
             summary
-            + f"{data.name or data.id} then crosses {len(breaks)} plaintext hop(s): "
+            + f"{data.name or data.id} then crosses {len(breaks)} plaintext "
+            + ("hop: " if len(breaks) == 1 else "hops: ")
             + "; ".join(_describe_journey(graph, j) for j in journeys)
             + "."
         )
@@ -207,7 +210,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
             steps=steps,
             evidence=evidence,
             target=data.id,
-            title=f"{data.name or data.id} is not encrypted end to end",
+            title=f"Not encrypted end to end: {data.name or data.id}",
             path=path,
             flows=all_flows,
         )

@@ -240,7 +240,7 @@ class TestEndToEndGap:
         )
         assert after.subject == ("card", "feed", "proxy")
         assert after.fingerprint == before.fingerprint
-        assert "crosses 2 plaintext hop(s)" in after.evidence
+        assert "crosses 2 plaintext hops" in after.evidence
 
     def test_the_worst_hop_sets_the_exposure(self):
         doc = gateway_system(
