@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 import threatmodel
+from threatmodel.model import ENCRYPTED_PROTOCOLS, ENCRYPTION_STRENGTH, STORE_KINDS
 from threatmodel.scoring import POINTS
 
 from . import services
@@ -132,6 +133,12 @@ def _document_payload(system: System) -> dict:
 # The findings panel beside the diagram lists the most urgent ones; the findings page
 # has them all, a page at a time.
 PANEL_SIZE = 50
+# What the canvas needs to draw protection the way the engine judges it.
+EDITOR_VOCABULARY = {
+    "store_kinds": list(STORE_KINDS),
+    "encrypted_protocols": list(ENCRYPTED_PROTOCOLS),
+    "encryption_strength": ENCRYPTION_STRENGTH,
+}
 
 
 def _system_context(request: HttpRequest, system: System) -> dict:
@@ -435,6 +442,7 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_document_payload(system),
         "urls": _urls(system),
         "can_edit": context["can_edit"],
+        "vocabulary": EDITOR_VOCABULARY,
     }
     return render(request, "reviews/system_detail.html", context)
 

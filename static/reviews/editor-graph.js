@@ -37,17 +37,9 @@ export const BOUNDARY_KINDS = [
   { kind: "internal", label: "Internal network" },
 ];
 
-export const STORE_KINDS = new Set([
-  "database",
-  "object-store",
-  "file-store",
-  "cache",
-  "search-index",
-  "warehouse",
-  "broker",
-  "log-sink",
-  "backup",
-]);
+// The engine's vocabulary, sent by the server with the document (`editor_data.vocabulary`)
+// so the canvas and the rules never disagree about what counts as encrypted.
+export const STORE_KINDS = new Set();
 
 // Data stores proper are drawn as cylinders (an SVG with the at-rest outline baked in).
 const CYLINDERS = new Set([
@@ -59,42 +51,15 @@ const CYLINDERS = new Set([
   "warehouse",
 ]);
 
-export const ENCRYPTED_PROTOCOLS = new Set([
-  "https",
-  "tls",
-  "grpcs",
-  "wss",
-  "postgres-tls",
-  "mysql-tls",
-  "mongodb-tls",
-  "redis-tls",
-  "kafka-tls",
-  "kafka-sasl-ssl",
-  "amqps",
-  "mqtts",
-  "smtps",
-  "ldaps",
-  "sftp",
-  "ssh",
-  "syslog-tls",
-  "ipsec",
-  "wireguard",
-  "in-process",
-]);
+export const ENCRYPTED_PROTOCOLS = new Set();
 
-export const ENCRYPTION_STRENGTH = {
-  none: 0,
-  platform: 1,
-  disk: 1,
-  "sse-s3": 1,
-  tde: 1,
-  "sse-kms": 2,
-  "tde-cmk": 2,
-  "sse-c": 2,
-  field: 3,
-  "client-side": 3,
-  envelope: 4,
-};
+export const ENCRYPTION_STRENGTH = {};
+
+export function useVocabulary(vocabulary) {
+  for (const kind of vocabulary.store_kinds) STORE_KINDS.add(kind);
+  for (const protocol of vocabulary.encrypted_protocols) ENCRYPTED_PROTOCOLS.add(protocol);
+  Object.assign(ENCRYPTION_STRENGTH, vocabulary.encryption_strength);
+}
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 

@@ -2,7 +2,7 @@
 // operation edits a copy, posts it to document.json, and the canvas then shows what the
 // server kept (or goes back, with the reason, when the save fails).
 
-import { BADGE, findingsByItem, stylesheet, toCytoscape } from "./editor-graph.js";
+import { BADGE, findingsByItem, stylesheet, toCytoscape, useVocabulary } from "./editor-graph.js";
 import { interactionMethods } from "./editor-interaction.js";
 import { tidyPositions } from "./editor-layout.js";
 import * as ops from "./editor-ops.js";
@@ -593,6 +593,7 @@ function start() {
   const source = document.getElementById("editor-data");
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
+  useVocabulary(data.vocabulary);
   const editor = new Editor(root, data);
   // A handle for debugging and for the browser tests; the mark is for benchmarks/editor.py.
   window.ciphermapEditor = editor;

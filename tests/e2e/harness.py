@@ -162,12 +162,15 @@ def editor_page(document: dict, analysis: dict | None = None, can_edit: bool = T
     from django.utils.html import json_script
 
     django.setup()
+    from reviews.views import EDITOR_VOCABULARY
+
     data = {
         "document": document,
         "version": 1,
         "analysis": analysis or {"findings": []},
         "urls": {},
         "can_edit": can_edit,
+        "vocabulary": EDITOR_VOCABULARY,
     }
     body = render_to_string("reviews/_editor.html", {"editor_data": data})
     findings = "".join(
