@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 import threatmodel
@@ -132,7 +135,11 @@ def outline_titles(pdf: bytes) -> list[str]:
 
 def ink_per_page(pdf: bytes, dpi: int = 20) -> list[int]:
     """Dark pixels in the body of each page (running headers and footers left out), from
-    `pdftoppm -gray` PGM output: 0 means a page with nothing on it but its page number."""
+    `pdftoppm -gray` PGM output: 0 means a page with nothing on it but its page number.
+
+    Needs Debian's poppler-utils; CI installs it and must not skip."""
+    if shutil.which("pdftoppm") is None and not os.environ.get("CI"):
+        pytest.skip("pdftoppm is not installed (apt-get install poppler-utils)")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "report.pdf"
         source.write_bytes(pdf)
