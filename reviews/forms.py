@@ -26,6 +26,13 @@ def _choices(values, blank: str | None = "—") -> list[tuple[str, str]]:
     return [("", blank), *choices] if blank is not None else choices
 
 
+def _keep_order(before: list, chosen: list) -> list:
+    """A multiple choice comes back in the choices' order; keep the order the document
+    had, new picks last, so re-saving a form does not read as a change in history."""
+    kept = [value for value in before if value in chosen]
+    return kept + [value for value in chosen if value not in kept]
+
+
 def _ids(document: dict, section: str) -> list[str]:
     return [item["id"] for item in document.get(section, [])]
 
@@ -95,6 +102,8 @@ class ItemForm(VersionedForm):
             value = self.cleaned_data.get(self.field_for(key))
             if isinstance(value, date):
                 value = value.isoformat()
+            if isinstance(value, list) and isinstance(item.get(key), list):
+                value = _keep_order(item[key], value)
             if value in (None, "", [], False) or self.defaults.get(key, object()) == value:
                 item.pop(key, None)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from reviews import services
@@ -256,3 +257,38 @@ def test_an_item_added_through_htmx_comes_back_as_its_edit_form(system, editor):
     html = response.content.decode()
     assert f'action="/systems/{system.pk}/data/emails/"' in html
     assert f'action="/systems/{system.pk}/data/emails/delete/"' in html
+
+
+def test_resaving_a_flow_form_keeps_the_order_of_its_data_classes(system, owner):
+    """The form returns choices in the data section's order; history must not report a
+    change the user did not make."""
+    from reviews import services
+
+    document = copy.deepcopy(system.document)
+    document["data"].append({"id": "aaa-first", "classification": "internal"})
+    flow = next(f for f in document["flows"] if f["id"] == "checkout")
+    flow["data"] = ["card", "aaa-first"]
+    services.save_document(system, document, base_version=1, author=owner)
+
+    response = _post(
+        owner,
+        system,
+        "flows/checkout/",
+        {
+            "base_version": 2,
+            "id": "checkout",
+            "source": "browser",
+            "target": "api",
+            "protocol": "http",
+            "data": ["aaa-first", "card"],
+            "purpose": "data",
+        },
+    )
+
+    assert response.status_code == 302
+    system.refresh_from_db()
+    flow = next(f for f in system.document["flows"] if f["id"] == "checkout")
+    assert flow["data"] == ["card", "aaa-first"]
+    assert system.revisions.order_by("-version").first().summary == (
+        "changed flow checkout (protocol)"
+    )
