@@ -39,6 +39,17 @@ def only_problem(source) -> Problem:
     return problems[0]
 
 
+def assert_reported_at_the_edit(old: str, new: str, location: str, message: str) -> None:
+    """Editing `old` into `new` gives one problem, at `location`, on the edited line."""
+    text = edited(old, new)
+    problem = only_problem(text)
+    assert (problem.location, problem.message, problem.line) == (
+        location,
+        message,
+        line_of(text, new),
+    )
+
+
 def as_dict(text: str = TEXT) -> dict:
     return yaml.safe_load(text)
 
@@ -203,10 +214,7 @@ def test_a_missing_name_is_reported_without_a_line():
     ],
 )
 def test_a_wrong_type_says_what_was_expected(old, new, location, message):
-    text = edited(old, new)
-    problem = only_problem(text)
-    assert (problem.location, problem.message) == (location, message)
-    assert problem.line == line_of(text, new)
+    assert_reported_at_the_edit(old, new, location, message)
 
 
 @pytest.mark.parametrize(
@@ -351,13 +359,7 @@ def test_a_wrong_protocol_lists_the_protocols():
     ],
 )
 def test_a_bad_date_is_reported(old, new, location, message):
-    text = edited(old, new)
-    problem = only_problem(text)
-    assert (problem.location, problem.message, problem.line) == (
-        location,
-        message,
-        line_of(text, new),
-    )
+    assert_reported_at_the_edit(old, new, location, message)
 
 
 def test_a_bad_date_in_json_is_reported():
@@ -542,13 +544,7 @@ def test_another_format_is_refused():
     ],
 )
 def test_policy_fields_are_checked(old, new, location, message):
-    text = edited(old, new)
-    problem = only_problem(text)
-    assert (problem.location, problem.message, problem.line) == (
-        location,
-        message,
-        line_of(text, new),
-    )
+    assert_reported_at_the_edit(old, new, location, message)
 
 
 def test_a_duplicate_yaml_key_is_reported():
