@@ -305,12 +305,6 @@ class SystemGraph:
     def flows_carrying(self, data_id: str) -> list[Flow]:
         return self._carriers.get(data_id, [])
 
-    def carrier_graph(self, data_id: str) -> nx.MultiDiGraph:
-        """The flows that carry one data class, as a graph of their own."""
-        graph = nx.MultiDiGraph()
-        graph.add_edges_from((f.source, f.target, f.id) for f in self.flows_carrying(data_id))
-        return graph
-
     def reach(
         self, starts: Iterable[str], flows: Iterable[Flow]
     ) -> dict[str, tuple[str, str] | None]:
