@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis import Analysis, Finding
+from ..decisions import Outcome, Ruling
 from ..model import System
 from ..rules import REGISTRY
 
@@ -25,14 +26,27 @@ def _item_lines(system: System) -> dict[str, int]:
     return lines
 
 
-def _result(finding: Finding, rule_index: dict[str, int], uri: str, lines: dict[str, int]):
+def _suppressions(ruling: Ruling) -> list[dict[str, Any]]:
+    """A decided finding stays in the log, marked as suppressed outside the tool."""
+    if not ruling.suppressed:
+        return []
+    return [{"kind": "external", "status": "accepted", "justification": ruling.note}]
+
+
+def _result(
+    finding: Finding,
+    rule_index: dict[str, int],
+    uri: str,
+    lines: dict[str, int],
+    ruling: Ruling | None = None,
+):
     locations = []
     for subject in finding.subject:
         physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
         if subject in lines:
             physical["region"] = {"startLine": lines[subject]}
         locations.append({"physicalLocation": physical, "logicalLocations": [{"name": subject}]})
-    return {
+    result = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "level": LEVELS[finding.severity],
@@ -47,13 +61,38 @@ def _result(finding: Finding, rule_index: dict[str, int], uri: str, lines: dict[
             "path": list(finding.path),
         },
     }
+    if ruling:
+        result["suppressions"] = _suppressions(ruling)
+        result["properties"]["decision"] = ruling.to_dict()
+    return result
 
 
-def to_sarif(analysis: Analysis, system: System, uri: str, version: str) -> dict[str, Any]:
+def _invocation(decisions: Outcome) -> dict[str, Any]:
+    """Stale decisions are worth a warning in the log, not a failed run."""
+    return {
+        "executionSuccessful": True,
+        "toolExecutionNotifications": [
+            {
+                "level": "warning",
+                "message": {"text": f"Stale decision: {decision.describe()}"},
+                "descriptor": {"id": "stale-decision"},
+            }
+            for decision in decisions.stale
+        ],
+    }
+
+
+def to_sarif(
+    analysis: Analysis,
+    system: System,
+    uri: str,
+    version: str,
+    decisions: Outcome | None = None,
+) -> dict[str, Any]:
     rules = list(REGISTRY.values())
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     lines = _item_lines(system)
-    return {
+    run = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -81,7 +120,13 @@ def to_sarif(analysis: Analysis, system: System, uri: str, version: str) -> dict
                     }
                 },
                 "artifacts": [{"location": {"uri": uri}}],
-                "results": [_result(f, rule_index, uri, lines) for f in analysis.findings],
+                "results": [
+                    _result(f, rule_index, uri, lines, decisions and decisions.ruling(f))
+                    for f in analysis.findings
+                ],
             }
         ],
     }
+    if decisions:
+        run["runs"][0]["invocations"] = [_invocation(decisions)]
+    return run
