@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Membership, Report, Revision, System, Workspace
+from .models import (
+    Comment,
+    Decision,
+    DecisionEvent,
+    Membership,
+    Report,
+    Review,
+    Revision,
+    SignOff,
+    System,
+    Workspace,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -78,3 +89,67 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reviews and decisions are evidence: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["title", "system", "version", "date", "status", "signed_off_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "system__name"]
+    list_select_related = ["system"]
+    exclude = ["analysis"]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAdmin):
+    list_display = ["review", "name", "role", "signed_at"]
+    list_select_related = ["review"]
+
+
+class DecisionEventInline(admin.TabularInline):
+    model = DecisionEvent
+    extra = 0
+    can_delete = False
+    fields = ["number", "at", "actor_name", "from_state", "to_state", "note", "source"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["fingerprint", "rule", "system", "state", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["fingerprint", "rule", "system__name"]
+    list_select_related = ["system"]
+    inlines = [DecisionEventInline]
+
+
+@admin.register(DecisionEvent)
+class DecisionEventAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "number", "at", "actor_name", "from_state", "to_state"]
+    list_filter = ["to_state", "source"]
+    list_select_related = ["decision"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["review", "fingerprint", "author_name", "at"]
+    list_select_related = ["review"]

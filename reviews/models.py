@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 from threatmodel import model as tm
 
@@ -95,8 +96,12 @@ class Revision(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     summary = models.CharField(max_length=300)
-    # A run of position-only moves by one author is kept as one revision.
     moves_only = models.BooleanField(default=False)
+    # The edits one author makes in one sitting are shown as one revision: `sitting` is
+    # the first version of the sitting. A closed revision starts no sitting of its own
+    # (a review or report froze it, or it was an import or a restore).
+    sitting = models.PositiveIntegerField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
     reverse_patch = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
     snapshot = models.JSONField(encoder=DjangoJSONEncoder, null=True, blank=True)
     counts = models.JSONField(default=dict)
@@ -152,3 +157,265 @@ def _delete_report_file(sender, instance: Report, **kwargs) -> None:
     if instance.file:
         name, storage = instance.file.name, instance.file.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- reviews and decisions ---------------------------------------------------------
+
+
+class Review(models.Model):
+    """A review meeting over one frozen revision of a system.
+
+    `analysis` is the engine's output for that revision, stored when the review is
+    created, so the walk-through and the report show exactly what was reviewed even if
+    the engine or the date (certificate and key-age rules) moves on.
+    """
+
+    DRAFT, IN_PROGRESS, SIGNED_OFF = "draft", "in-progress", "signed-off"
+    STATUSES = [(DRAFT, "Draft"), (IN_PROGRESS, "In progress"), (SIGNED_OFF, "Signed off")]
+
+    system = models.ForeignKey(System, models.CASCADE, related_name="reviews")
+    version = models.PositiveIntegerField()
+    model_hash = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    status = models.CharField(max_length=12, choices=STATUSES, default=DRAFT)
+    analysis = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    # Why the facilitator let sign-off go ahead with critical or high findings undecided.
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["system", "-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.system}, v{self.version})"
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == self.SIGNED_OFF
+
+    @property
+    def findings(self) -> list[dict]:
+        return self.analysis.get("findings", [])
+
+
+class Participant(models.Model):
+    FACILITATOR = "facilitator"
+    ARCHITECT = "architect"
+    SECURITY = "security"
+    SYSTEM_OWNER = "system-owner"
+    OBSERVER = "observer"
+    ROLES = [
+        (FACILITATOR, "Facilitator"),
+        (ARCHITECT, "Architect"),
+        (SECURITY, "Security"),
+        (SYSTEM_OWNER, "System owner"),
+        (OBSERVER, "Observer"),
+    ]
+    # Everyone but an observer attests the review by signing it.
+    SIGN_OFF_ROLES = (FACILITATOR, ARCHITECT, SECURITY, SYSTEM_OWNER)
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=ROLES)
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="one_participation_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def signs(self) -> bool:
+        return self.role in self.SIGN_OFF_ROLES
+
+
+class SignOff(models.Model):
+    """One participant's signature: who, when, and what they attested."""
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="signoffs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    name = models.CharField(max_length=300)  # as it read when signing
+    role = models.CharField(max_length=20, choices=Participant.ROLES)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    attestation = models.TextField()
+
+    class Meta:
+        ordering = ["review", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="one_signature_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} signed {self.review} at {self.signed_at}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are written once: bulk updates and deletes are refused (a deleted
+    system still takes its history with it, through the database cascade)."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only")
+
+
+class Decision(models.Model):
+    """The decision on one finding of one system, keyed by the finding's fingerprint.
+
+    The row is the current state for queries (dashboard, export); its whole story is the
+    append-only DecisionEvent list, and `current` is the latest event. Only
+    `reviews.decisions.record_decision` (and the fixed/reopened bookkeeping next to it)
+    writes here. `revision_count` numbers the events, for the optimistic check that
+    stops two people overwriting each other.
+    """
+
+    OPEN = "open"
+    IN_DISCUSSION = "in-discussion"
+    MITIGATE = "mitigate"
+    ACCEPT = "accept"
+    FALSE_POSITIVE = "false-positive"
+    FIXED = "fixed"
+    REOPENED = "reopened"
+    EXPIRED = "expired"  # computed from the date, never stored
+    CHOSEN = [
+        (OPEN, "Open"),
+        (IN_DISCUSSION, "In discussion"),
+        (MITIGATE, "Mitigate"),
+        (ACCEPT, "Accept the risk"),
+        (FALSE_POSITIVE, "False positive"),
+    ]
+    COMPUTED = [(FIXED, "Fixed"), (REOPENED, "Reopened")]
+    STATES = CHOSEN + COMPUTED
+
+    system = models.ForeignKey(System, models.CASCADE, related_name="decisions")
+    fingerprint = models.CharField(max_length=64)
+    rule = models.CharField(max_length=100)
+    subject = models.JSONField(default=list)
+    title = models.CharField(max_length=500, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    state = models.CharField(max_length=20, choices=STATES, default=OPEN)
+    revision_count = models.PositiveIntegerField(default=0)
+    current = models.ForeignKey(
+        "DecisionEvent", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Copies of the current event's dates, for the dashboard's queries.
+    expires = models.DateField(null=True, blank=True)
+    due = models.DateField(null=True, blank=True)
+    approved = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["system", "fingerprint"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "fingerprint"], name="one_decision_per_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.fingerprint} in {self.system}: {self.state}"
+
+
+class DecisionEvent(AppendOnly):
+    """One change of a decision: who, when, from -> to, and the decision as it then stood.
+
+    Approving an acceptance and the computed fixed/reopened changes are events too, so
+    the history answers "who decided what, when, on which evidence" for an auditor.
+    """
+
+    WEB, IMPORT, SYSTEM = "web", "import", "system"
+    SOURCES = [(WEB, "Web"), (IMPORT, "Import"), (SYSTEM, "Computed")]
+    DECIDED, APPROVED = "decided", "approved"
+    KINDS = [(DECIDED, "Decided"), (APPROVED, "Approved")]
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="events")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=KINDS, default=DECIDED)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300, blank=True)  # kept if the user goes
+    at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20, choices=Decision.STATES)
+    note = models.TextField(blank=True)
+    justification = models.TextField(blank=True)
+    compensating_controls = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due = models.DateField(null=True, blank=True)
+    ticket_url = models.URLField(max_length=500, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    expires = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True)  # the system's, at the time
+    review = models.ForeignKey(
+        Review, models.SET_NULL, null=True, blank=True, related_name="decision_events"
+    )
+    source = models.CharField(max_length=10, choices=SOURCES, default=WEB)
+
+    class Meta:
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="one_event_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.fingerprint} #{self.number}: {self.from_state} -> {self.to_state}"
+
+
+class Comment(AppendOnly):
+    """A remark on a finding during a review: plain text, escaped wherever it is shown."""
+
+    MAX_LENGTH = 2000
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="comments")
+    fingerprint = models.CharField(max_length=64)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(max_length=MAX_LENGTH)
+
+    class Meta:
+        ordering = ["review", "at", "pk"]
+        indexes = [models.Index(fields=["review", "fingerprint"])]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.fingerprint}: {self.text[:40]}"

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 import threatmodel
 
+from .decisions import observe_findings
 from .history import apply_patch, is_move_only, make_patch, summarize
 from .models import SEVERITIES, Revision, System, Workspace
 
 Problem = threatmodel.Problem
 
-# Consecutive position-only saves by one author within this time become one revision.
-MOVE_COALESCE_WINDOW = timedelta(minutes=1)
+# Saves by one author with less than this between them are one sitting.
+SITTING_IDLE = timedelta(minutes=10)
 
 
 class InvalidDocument(Exception):
@@ -137,6 +138,7 @@ def create_system(workspace: Workspace, document: Any, author) -> System:
         summary=summarize(None, canonical),
         reverse_patch=None,
         counts=counts,
+        sitting=1,
     )
     return system
 
@@ -175,6 +177,8 @@ def save_document(
         _record_revision(
             system, system.document, canonical, new_version, author, counts, summary_prefix
         )
+        # Decided findings that this version fixed or brought back.
+        observe_findings(system, (f["fingerprint"] for f in analysis["findings"]), new_version)
     system.name, system.document, system.version = canonical["name"], canonical, new_version
     system.analysis, system.analyzed_on, system.counts = analysis, timezone.localdate(), counts
     return system
@@ -189,26 +193,11 @@ def _record_revision(
     counts: dict,
     summary_prefix: str = "",
 ) -> None:
-    moves_only = is_move_only(old, new) and not summary_prefix
+    """Every save keeps its own revision, so a version the app has announced (in the
+    status line, a report, a diff link) can always be opened again. The saves of one
+    sitting are grouped under the sitting's first version, and the history shows the
+    sitting as one entry."""
     last = system.revisions.order_by("-version").first()
-    if (
-        moves_only
-        and last is not None
-        and last.moves_only
-        and author is not None
-        and last.author_id == author.pk
-        and timezone.now() - last.updated < MOVE_COALESCE_WINDOW
-    ):
-        # Fold this move into the previous move: the revision now spans both.
-        before = apply_patch(old, last.reverse_patch)
-        last.version = version
-        last.reverse_patch = make_patch(new, before)
-        last.summary = summarize(before, new)
-        last.counts = counts
-        if last.snapshot is not None:
-            last.snapshot = new
-        last.save()
-        return
     previous = last.version if last else 0
     checkpoint = version // Revision.CHECKPOINT_EVERY != previous // Revision.CHECKPOINT_EVERY
     summary = summarize(old, new)
@@ -219,11 +208,36 @@ def _record_revision(
         version=version,
         author=author,
         summary=summary[:300],
-        moves_only=moves_only,
+        moves_only=is_move_only(old, new) and not summary_prefix,
         reverse_patch=make_patch(new, old),
         snapshot=new if checkpoint else None,
         counts=counts,
+        sitting=_sitting_of(last, author, summary_prefix) or version,
+        # An import or a restore is a sitting of its own.
+        closed=bool(summary_prefix),
     )
+
+
+def _sitting_of(last: Revision | None, author, summary_prefix: str) -> int | None:
+    """The sitting a save by `author` continues, if any: the last revision's, unless that
+    one is closed (frozen by a review or report, or an import or restore), was made by
+    someone else, or has been idle for SITTING_IDLE."""
+    if (
+        last is None
+        or last.closed
+        or summary_prefix
+        or author is None
+        or last.author_id != author.pk
+        or timezone.now() - last.created >= SITTING_IDLE
+    ):
+        return None
+    return last.sitting or last.version
+
+
+def freeze_revision(system: System, version: int) -> None:
+    """Close the sitting at `version`: a review or report now refers to it, so the next
+    edit starts a new sitting (and the version stays, like every version)."""
+    Revision.objects.filter(system=system, version=version).update(closed=True)
 
 
 def document_at(system: System, version: int) -> dict:

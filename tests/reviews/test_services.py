@@ -112,25 +112,42 @@ def test_revisions_store_patches_not_copies(system, owner):
     assert "Orders API" not in str(revision.reverse_patch)
 
 
-def test_moves_by_one_author_within_a_minute_become_one_revision(system, owner):
+def test_every_save_keeps_its_version_and_one_sitting_groups_them(system, owner):
     for x in (10, 20, 30):
         system = services.save_document(
             system, _move(system, x), base_version=system.version, author=owner
         )
     assert system.version == 4
-    assert list(system.revisions.values_list("version", flat=True)) == [4, 1]
-    assert system.revisions.get(version=4).summary == "moved browser"
+    assert list(system.revisions.values_list("version", "sitting")) == [
+        (4, 1),
+        (3, 1),
+        (2, 1),
+        (1, 1),
+    ]
+    assert services.document_at(system, 2)["elements"][0]["position"] == {"x": 10, "y": 0}
     assert services.document_at(system, 1) == sample_document()
 
 
-def test_moves_are_not_merged_across_authors_or_after_a_minute(system, owner, editor):
+def test_a_sitting_ends_with_another_author_idle_minutes_or_a_frozen_revision(
+    system, owner, editor
+):
     system = services.save_document(system, _move(system, 10), base_version=1, author=owner)
     system = services.save_document(system, _move(system, 20), base_version=2, author=editor)
-    Revision.objects.filter(system=system).update(
-        updated=timezone.now() - timezone.timedelta(minutes=5)
-    )
+    Revision.objects.filter(system=system).update(created=timezone.now() - services.SITTING_IDLE)
     system = services.save_document(system, _move(system, 30), base_version=3, author=editor)
-    assert list(system.revisions.values_list("version", flat=True)) == [4, 3, 2, 1]
+    services.freeze_revision(system, 4)
+    system = services.save_document(system, _move(system, 40), base_version=4, author=editor)
+    system = services.save_document(system, _move(system, 50), base_version=5, author=editor)
+    sittings = dict(system.revisions.values_list("version", "sitting"))
+    assert sittings == {1: 1, 2: 1, 3: 3, 4: 4, 5: 5, 6: 5}
+
+
+def test_a_restore_is_a_sitting_of_its_own(system, owner):
+    system = services.save_document(system, _move(system, 10), base_version=1, author=owner)
+    system = services.restore(system, system.revisions.get(version=1), owner)
+    system = services.save_document(system, _move(system, 20), base_version=3, author=owner)
+    sittings = dict(system.revisions.values_list("version", "sitting"))
+    assert sittings == {1: 1, 2: 1, 3: 3, 4: 4}
 
 
 def test_a_move_after_an_edit_starts_a_new_revision(system, owner):
