@@ -359,3 +359,19 @@ def test_the_export_lists_each_decision_in_the_decisions_format(system, finding,
         "decided_at",
         "review",
     }
+
+
+def test_the_export_is_what_the_cli_reads(system, finding, editor, owner):
+    from threatmodel.decisions import load_decisions
+
+    record_decision(system, finding, "false-positive", actor=editor, reason="Unix socket")
+    other = next(
+        f["fingerprint"] for f in system.analysis["findings"] if f["fingerprint"] != finding
+    )
+    approve_acceptance(_accept(system, other, editor, owner), owner)
+    exported = json.loads(json.dumps(export_decisions(system, today=TODAY)))
+    loaded = load_decisions(exported)
+    assert {d.fingerprint: d.state for d in loaded.decisions} == {
+        finding: "false-positive",
+        other: "accept",
+    }
