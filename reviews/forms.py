@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from threatmodel import model as tm
+from threatmodel.formats import FORMATS
 
 from .models import Membership, Workspace
 from .widgets import FastCheckboxSelectMultiple, FastSelect
@@ -428,7 +429,12 @@ class NewSystemForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="YAML or JSON.")
+    file = forms.FileField(
+        required=False,
+        help_text="YAML or JSON; the format is detected from the content: "
+        + ", ".join(entry.name for entry in FORMATS if entry.supported)
+        + ".",
+    )
     text = forms.CharField(
         required=False,
         label="Or paste the document",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import threatmodel
+from threatmodel.formats import read_model
 
 from .decisions import observe_findings
 from .history import apply_patch, is_move_only, make_patch, summarize
@@ -79,8 +80,16 @@ def example_files() -> list[Path]:
 
 
 def read_upload(data: bytes | str, filename: str | None = None) -> dict:
-    """A model document from uploaded or pasted text: Ciphermap YAML/JSON, or any format
-    the engine's importers recognise (Threat Dragon). Raises InvalidDocument."""
+    """A model document from uploaded or pasted text in any format the engine reads."""
+    return import_upload(data, filename)[0]
+
+
+def import_upload(data: bytes | str, filename: str | None = None) -> tuple[dict, str]:
+    """(document, the format it was read as) from uploaded or pasted text: Ciphermap
+    YAML/JSON or another tool's model (`threatmodel.formats.detect.FORMATS`).
+
+    Raises InvalidDocument; for a format that cannot be read, with the importer's own
+    one-line reason rather than the errors of reading it as a Ciphermap document."""
     if isinstance(data, str):
         data = data.encode()
     if len(data) > settings.MAX_MODEL_BYTES:
@@ -91,30 +100,20 @@ def read_upload(data: bytes | str, filename: str | None = None) -> dict:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidDocument([Problem("", "the file is not UTF-8 text")]) from None
+    name = PurePath(filename).stem if filename else None
     try:
+        imported = read_model(text, name=name, max_bytes=settings.MAX_MODEL_BYTES)
+    except threatmodel.ModelError as error:
+        raise InvalidDocument(list(error.problems)) from None
+    if imported.native:
         # Loading the text itself keeps line numbers in the problems.
-        return validate(text)[0]
+        return validate(text)[0], imported.label
+    try:
+        _document, model = validate(imported.document)
     except InvalidDocument as error:
-        converted = _convert(text, filename)
-        if converted is None:
-            raise
-        try:
-            _document, model = validate(converted)
-        except InvalidDocument:
-            raise error from None
-        return threatmodel.to_document(model)
-
-
-def _convert(text: str, filename: str | None) -> dict | None:
-    """The document an engine importer makes of another tool's format, if any."""
-    try:
-        from threatmodel.formats import import_model
-    except ImportError:
-        return None
-    try:
-        return import_model(text, filename)
-    except threatmodel.ModelError:
-        return None
+        said = Problem("", f"read as {imported.label}, but the import is not a valid model:")
+        raise InvalidDocument([said, *error.problems]) from None
+    return threatmodel.to_document(model), imported.label
 
 
 @transaction.atomic

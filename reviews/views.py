@@ -385,12 +385,12 @@ def system_import(request: HttpRequest) -> HttpResponse:
     problems: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.read_upload(*form.source())
+            document, read_as = services.import_upload(*form.source())
             system = services.create_system(form.cleaned_data["workspace"], document, request.user)
         except services.InvalidDocument as error:
             problems = error.problems
         else:
-            messages.success(request, f"Imported {system.name}.")
+            messages.success(request, f"Imported {system.name}, read as {read_as}.")
             return redirect("system_detail", system.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -409,7 +409,7 @@ def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.read_upload(*form.source())
+            document, read_as = services.import_upload(*form.source())
             services.save_document(
                 system,
                 document,
@@ -423,7 +423,9 @@ def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _stale_message(error.system))
             status = 409
         else:
-            messages.success(request, f"Imported a new version of {system.name}.")
+            messages.success(
+                request, f"Imported a new version of {system.name}, read as {read_as}."
+            )
             return redirect("system_detail", system.pk)
     elif request.method == "POST":
         status = 400

@@ -1,5 +1,9 @@
 """python -m threatmodel check FILE [--format text|json|sarif] [--fail-on SEVERITY]
-[--decisions FILE]."""
+[--decisions FILE] | import [FORMAT] FILE [-o OUT].
+
+`check` analyzes a model in any format `formats.detect.FORMATS` reads and says which
+format it read; `import` converts one to a Ciphermap document.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,23 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import ModelError, __version__, analyze, load
+from . import ModelError, __version__, analyze, dump, load
 from .decisions import DecisionsError, load_decisions
+from .formats.detect import FORMATS, Imported, read_model
 from .formats.sarif import to_sarif
 from .formats.text import to_text
 from .model import SEVERITIES
 from .scoring import rank
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
+AUTO = "auto"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m threatmodel")
     parser.add_argument("--version", action="version", version=f"ciphermap {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="analyze a model file")
+    check = commands.add_parser("check", help="analyze a model file (any format it imports)")
     check.add_argument("file", type=Path)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
@@ -41,20 +47,44 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="a ciphermap-decisions/1 file: accepted and false-positive findings stop counting",
     )
+    formats = [entry.id for entry in FORMATS if entry.supported]
+    convert = commands.add_parser(
+        "import",
+        help="convert another tool's model to a Ciphermap document",
+        description=f"FORMAT is one of {', '.join(formats)} or {AUTO} (the default: detected).",
+    )
+    convert.add_argument("source", nargs="+", metavar="[FORMAT] FILE")
+    convert.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="where to write it (.json for JSON, else YAML; default: stdout)",
+    )
     return parser
 
 
+def _invalid(path: Path, error: ModelError, imported: Imported | None = None) -> int:
+    """Exit 2 with the problems on stderr; a file that cannot be read at all gets one line."""
+    if len(error.problems) == 1 and not error.problems[0].location:
+        print(f"{path}: {error.problems[0].message}", file=sys.stderr)
+        return EXIT_INVALID
+    native = imported is None or imported.native
+    what = "invalid model" if native else f"the {imported.label} import made an invalid model"
+    print(f"{path}: {what}", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_INVALID
+
+
 def check(args: argparse.Namespace) -> int:
+    imported = None
     try:
-        system = load(args.file)
+        imported = read_model(args.file)
+        # A Ciphermap file is loaded from its text, so problems keep their line numbers.
+        system = load(args.file) if imported.native else load(imported.document)
     except ModelError as error:
-        print(f"{args.file}: invalid model", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    except OSError as error:
-        print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(args.file, error, imported)
+    print(f"{args.file}: read as {imported.label}", file=sys.stderr)
     decisions = None
     if args.decisions:
         try:
@@ -93,8 +123,37 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
+def import_(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if len(args.source) > 2:
+        parser.error("import takes [FORMAT] FILE")
+    format_id, file = args.source if len(args.source) == 2 else (AUTO, args.source[0])
+    known = [entry.id for entry in FORMATS if entry.supported]
+    if format_id not in (*(entry.id for entry in FORMATS), AUTO):
+        parser.error(f"unknown format {format_id!r}; choose from {', '.join(known)} or {AUTO}")
+    path = Path(file)
+    imported = None
+    try:
+        imported = read_model(path, format_id=None if format_id == AUTO else format_id)
+        system = load(imported.document)
+    except ModelError as error:
+        return _invalid(path, error, imported)
+    output = args.output
+    text = dump(system, fmt="json" if output and output.suffix == ".json" else "yaml")
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    counts = f"{len(system.elements)} elements, {len(system.flows)} flows"
+    where = f", wrote {output}" if output else ""
+    print(f"{path}: read as {imported.label}: {counts}{where}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_(args, parser)
     return check(args)
 
 

@@ -237,7 +237,7 @@ def test_import_model_passes_ciphermap_yaml_and_json_through():
 def test_import_model_refuses_other_documents():
     with pytest.raises(ModelError) as raised:
         import_model('{"nodes": [], "edges": []}', "graph.json")
-    assert raised.value.problems[0].message.startswith("not a Ciphermap document")
+    assert raised.value.problems[0].message.startswith("not a model format Ciphermap reads")
     with pytest.raises(ModelError, match="format"):
         import_model("format: something-else/3\nname: x\n", "x.yaml")
 

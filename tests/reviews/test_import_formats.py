@@ -1,0 +1,70 @@
+"""The web import detects the format, says which one it read, and shows the importer's
+own message for a format it cannot read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviews.models import System
+from tests.conftest import client_for
+
+FIXTURES = Path(__file__).resolve().parents[1] / "threatmodel" / "fixtures"
+
+
+def upload(path: Path) -> SimpleUploadedFile:
+    return SimpleUploadedFile(path.name, path.read_bytes(), "application/octet-stream")
+
+
+def test_a_threat_dragon_upload_says_what_it_was_read_as(workspace, editor):
+    response = client_for(editor).post(
+        "/systems/import/",
+        {"workspace": workspace.pk, "file": upload(FIXTURES / "threatdragon-shop.json")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Imported Shop, read as OWASP Threat Dragon model (version 2.3.0)." in (
+        response.content.decode()
+    )
+    assert System.objects.get().document["elements"]
+
+
+def test_an_unsupported_format_shows_one_line_and_creates_nothing(workspace, editor):
+    response = client_for(editor).post(
+        "/systems/import/",
+        {"workspace": workspace.pk, "file": upload(FIXTURES / "formats" / "tm-bom.json")},
+    )
+    assert response.status_code == 400
+    problems = response.context["problems"]
+    assert len(problems) == 1
+    assert problems[0].message.startswith("TM-BOM (OWASP Threat Model Library) file")
+    assert "unknown field" not in response.content.decode()
+    assert not System.objects.exists()
+
+
+def test_an_unsupported_format_into_a_system_changes_nothing(system, editor):
+    response = client_for(editor).post(
+        f"/systems/{system.pk}/import/",
+        {"base_version": 1, "file": upload(FIXTURES / "formats" / "diagram.drawio")},
+    )
+    assert response.status_code == 400
+    assert response.context["problems"][0].message.startswith("draw.io diagram: ")
+    system.refresh_from_db()
+    assert system.version == 1
+
+
+def test_a_new_version_says_what_it_was_read_as(system, editor):
+    response = client_for(editor).post(
+        f"/systems/{system.pk}/import/",
+        {"base_version": 1, "file": upload(FIXTURES / "threatdragon-shop.json")},
+        follow=True,
+    )
+    assert "read as OWASP Threat Dragon model" in response.content.decode()
+    system.refresh_from_db()
+    assert system.version == 2
+
+
+def test_the_form_names_the_formats_it_reads(editor):
+    content = client_for(editor).get("/systems/import/").content.decode()
+    assert "OWASP Threat Dragon model" in content
