@@ -161,3 +161,8 @@ def test_import_of_an_unknown_format_name_is_a_usage_error(capsys):
         main(["import", "visio", str(SHOP)])
     assert raised.value.code == 2
     assert "unknown format 'visio'" in capsys.readouterr().err
+
+
+def test_check_on_a_ciphermap_file_keeps_stderr_quiet(capsys):
+    main(["check", str(CHECKOUT), "--fail-on", "none"])
+    assert capsys.readouterr().err == ""
