@@ -114,6 +114,13 @@ class Resource:
             return UNKNOWN
         return value
 
+    def block(self, *path: str) -> Any:
+        """The first entry of a nested block, UNKNOWN, or None."""
+        value = self.get(*path)
+        if isinstance(value, list):
+            return value[0] if value else None
+        return value
+
     def all(self, *path: str) -> list[Any]:
         """Every entry of a repeated block (`listener`, `ingress`, `rule` ...)."""
         value = self.get(*path)
@@ -370,7 +377,7 @@ def _flag(value: Any) -> bool | None:
 
 def _read_s3_bucket(r: Resource, c: _Context) -> Facts:
     facts = Facts(key=c.key_reference(r, "server_side_encryption_configuration"))
-    rule = r.get(
+    rule = r.block(
         "server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default"
     )
     if rule is UNKNOWN:
@@ -957,7 +964,7 @@ class Companion:
 
 
 def _companion_sse(r: Resource, facts: Facts, c: _Context) -> None:
-    rule = r.get("rule", "apply_server_side_encryption_by_default")
+    rule = r.block("rule", "apply_server_side_encryption_by_default")
     if isinstance(rule, Mapping):
         key = c.key_reference(r, "rule")
         facts.fields.pop("encryption", None)
@@ -1396,7 +1403,7 @@ class _Builder:
             parts.append(f"This plan {verb} {noun}.")
         notes = list(dict.fromkeys(element.facts.notes))
         if notes:
-            parts.append("; ".join(notes).capitalize() + ".")
+            parts.append(_sentence("; ".join(notes)))
         return " ".join(p for p in parts if p)[:1000]
 
     def _classification(self, element: _Element) -> str | None:
@@ -1446,7 +1453,7 @@ class _Builder:
                 if element.facts.key and fields.get("encryption") == "tde-cmk":
                     document["key"] = self.key_id(element.facts.key)
                 document["description"] = f"Terraform: {element.resources[0].address} " + (
-                    f"(backup_retention_period). {'; '.join(backup.notes).capitalize()}."
+                    f"(backup_retention_period). {_sentence('; '.join(backup.notes))}"
                 )
                 self.document_elements.append(document)
                 self.sources[backup_id] = self.sources[element.id]
@@ -1973,9 +1980,8 @@ class _Builder:
         for element_id in element_ids:
             document = self._element_doc(element_id)
             if document:
-                document["description"] = f"{document.get('description', '')} {note.capitalize()}."[
-                    :1000
-                ]
+                text = f"{document.get('description', '')} {_sentence(note)}"
+                document["description"] = text[:1000]
 
     # the whole document
 
@@ -2142,6 +2148,10 @@ _HANDLED_ELSEWHERE = frozenset(
         *SUBNET_GROUPS,
     }
 )
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 def _display_name(resource: Resource, kind: ResourceKind) -> str:
