@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import ModelError, __version__, analyze, dump, load
 from .decisions import DecisionsError, load_decisions
+from .formats import terraform
 from .formats.detect import FORMATS, Imported, read_model
 from .formats.sarif import to_sarif
 from .formats.text import to_text
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         "--decisions",
         type=Path,
         help="a ciphermap-decisions/1 file: accepted and false-positive findings stop counting",
+    )
+    check.add_argument(
+        "--introduced-only",
+        action="store_true",
+        help="for a Terraform plan: fail only on findings about resources the plan creates "
+        "or changes",
     )
     formats = [entry.id for entry in FORMATS if entry.supported]
     convert = commands.add_parser(
@@ -105,12 +112,15 @@ def check(args: argparse.Namespace) -> int:
     if args.today:
         policy = dataclasses.replace(policy, today=args.today)
     analysis = analyze(system, policy)
+    plan = _plan_import(args.file) if imported.format.id == "terraform" else None
     outcome = decisions.apply(analysis, policy.today or date.today()) if decisions else None
     if args.format == "json":
         document = outcome.annotate(analysis) if outcome else analysis.to_dict()
         print(json.dumps(document, indent=2, sort_keys=False))
     elif args.format == "sarif":
         sarif = to_sarif(analysis, system, args.file.as_posix(), __version__, outcome)
+        if plan is not None:
+            sarif = terraform.sarif_with_addresses(sarif, plan)
         print(json.dumps(sarif, indent=2))
     else:
         print(to_text(analysis, system.name, outcome), end="")
@@ -120,8 +130,15 @@ def check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     threshold = rank(args.fail_on)
     counting = [f for f in analysis.findings if outcome is None or outcome.counts(f)]
+    if plan is not None and args.introduced_only:
+        counting = [f for f in counting if any(plan.introduced(s) for s in f.subject)]
     failing = any(rank(f.severity) >= threshold for f in counting)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _plan_import(path: Path) -> terraform.PlanImport:
+    """The plan again, for the resource addresses behind each element (SARIF, gating)."""
+    return terraform.import_plan(path.read_bytes())
 
 
 def import_(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

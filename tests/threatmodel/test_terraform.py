@@ -1008,3 +1008,12 @@ def test_the_shared_click_logs_plan_imports_with_sensible_findings():
     rules = {f.rule for f in findings}
     assert {"key-in-app-config", "unprotected-log-sink", "model-incomplete"} <= rules
     assert all(f.severity != "critical" for f in findings)
+
+
+def test_format_detection_reads_a_plan_as_terraform_and_names_it_after_the_file():
+    from threatmodel.formats.detect import read_model
+
+    imported = read_model(json.dumps(plan(R("aws_sqs_queue", "q", {}))), name="tfplan")
+    assert imported.format.id == "terraform"
+    assert imported.label == "Terraform plan (terraform show -json) (version 1.2)"
+    assert imported.document["name"] == "tfplan"

@@ -20,7 +20,7 @@ from typing import Any
 
 from threatmodel.load import MAX_BYTES, TOP_FIELDS, ModelError, Problem, parse_text
 
-from . import threatdragon
+from . import terraform, threatdragon
 
 __all__ = ["FORMATS", "Format", "Imported", "detect", "find_format", "read_model"]
 
@@ -152,6 +152,13 @@ FORMATS: list[Format] = [
         matches=_is_otm,
         version=_version_field("otmVersion"),
         refusal=_not_yet("Open Threat Model"),
+    ),
+    Format(
+        "terraform",
+        "Terraform plan (terraform show -json)",
+        matches=terraform.is_terraform_plan,
+        to_document=terraform.to_document,
+        version=_version_field("format_version"),
     ),
     Format(
         "tm-bom",

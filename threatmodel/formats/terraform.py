@@ -51,6 +51,7 @@ MAX_NAME = 100
 MAX_SOURCES_LISTED = 3
 INTERNET = "internet"
 MANAGED = "aws"  # the boundary of managed services that sit in no VPC
+UNNAMED = "Imported model"  # detect.read_model names such a model after its file
 
 
 class _Unknown:
@@ -2202,7 +2203,7 @@ def import_plan(
     return _Builder(plan, name).build()
 
 
-def to_document(plan: Mapping[str, Any], *, name: str = "Terraform plan") -> dict[str, Any]:
+def to_document(plan: Mapping[str, Any], *, name: str = UNNAMED) -> dict[str, Any]:
     """The MODEL.md document of a plan; `load()` validates it like any other."""
     return import_plan(plan, name=name).document
 
