@@ -24,25 +24,14 @@ from typing import Any
 
 import yaml
 
+from threatmodel import schema
 from threatmodel.model import (
-    AGREEMENTS,
-    BOUNDARY_KINDS,
-    BROKER_AUTH,
-    CERTIFICATE_KINDS,
-    CLASSIFICATIONS,
-    CUSTODY_RANK,
-    DATA_TAGS,
     ELEMENT_KINDS,
+    ENCRYPTED_PROTOCOLS,
     ENCRYPTION_STRENGTH,
-    ENVS,
-    FLOW_AUTH,
-    FLOW_PURPOSES,
     FORMAT,
-    KEY_TYPES,
-    MESH_MODES,
     PLAINTEXT_PROTOCOLS,
     PROTOCOLS,
-    SERVICE_KINDS,
     STORE_KINDS,
     TLS_VERSIONS,
     Boundary,
@@ -55,6 +44,7 @@ from threatmodel.model import (
     System,
     Tls,
 )
+from threatmodel.schema import MAX_ID_LENGTH, SECTION_NAMES, STORE_KEY_TYPES
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "ModelError", "Problem", "load", "parse_text"]
 
@@ -63,11 +53,10 @@ MAX_DEPTH = 32
 # Nodes that aliases may add on top of what is written; real documents use a few anchors
 # for shared `tls:` blocks, a billion-laughs document needs millions.
 MAX_ALIAS_NODES = 10_000
-MAX_ID_LENGTH = 64
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+SLUG = schema.ID_RULE
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-SECTIONS = ("data", "boundaries", "keys", "elements", "flows")
+SECTIONS = SECTION_NAMES
 
 
 @dataclass(frozen=True)
@@ -439,6 +428,34 @@ def _text(v: _Validator, value: Any, loc: str) -> Any:
     return v.report(loc, f"expected text, got {_describe(value)}")
 
 
+def _bounded_text(max_length: int | None, *, label: bool) -> Check:
+    """Text up to `max_length` characters; a label (a name) also refuses the characters
+    that reorder how it is displayed."""
+
+    def check(v: _Validator, value: Any, loc: str) -> Any:
+        if not isinstance(value, str):
+            return v.report(loc, f"expected text, got {_describe(value)}")
+        if max_length is not None and len(value) > max_length:
+            return v.report(
+                loc, f"text of {len(value):,} characters; at most {max_length:,} are allowed"
+            )
+        bad = schema.forbidden_character(value, bidi=label)
+        if bad is not None:
+            return v.report(loc, _forbidden_message(bad))
+        return value
+
+    return check
+
+
+def _forbidden_message(code: str) -> str:
+    if code == "U+0000":
+        return "contains a NUL character (U+0000), which text may not hold"
+    return (
+        f"contains the invisible control {code}, which reorders how text is displayed "
+        "(so 'gpj.exe' can read 'exe.jpg'); remove it"
+    )
+
+
 def _flag(v: _Validator, value: Any, loc: str) -> Any:
     if isinstance(value, bool):
         return value
@@ -481,6 +498,7 @@ def _date(v: _Validator, value: Any, loc: str) -> Any:
 
 def _choice(options: Iterable[str], noun: str) -> Check:
     allowed = tuple(options)
+    hint = _protocol_hint if allowed == PROTOCOLS else _hint
 
     def check(v: _Validator, value: Any, loc: str) -> Any:
         if isinstance(value, str) and value in allowed:
@@ -489,11 +507,45 @@ def _choice(options: Iterable[str], noun: str) -> Check:
             return v.report(loc, f"expected a {noun}, got {_describe(value)}")
         return v.report(
             loc,
-            f"unknown {noun} '{_short(value)}'{_hint(value, allowed)} "
+            f"unknown {noun} '{_short(value)}'{hint(value, allowed)} "
             f"(allowed: {', '.join(allowed)})",
         )
 
     return check
+
+
+# Parts of a protocol name that say it is encrypted: a hint for such a name must never be
+# a plaintext protocol ("ftps" is not "ftp" with a typo).
+_ENCRYPTION_MARKERS = ("tls", "ssl", "sec", "ssh", "crypt", "https", "wss", "quic", "krb5p")
+
+
+def looks_encrypted(word: str) -> bool:
+    """Whether a protocol name the format does not know reads as an encrypted one."""
+    word = word.lower()
+    if word in ENCRYPTED_PROTOCOLS or any(marker in word for marker in _ENCRYPTION_MARKERS):
+        return True
+    # imaps, pop3s, ldaps ... and sftp, smqtt: a plaintext name with an 's' for secure.
+    return (word.endswith("s") and word[:-1] in PROTOCOLS) or (
+        word.startswith("s") and word[1:] in PROTOCOLS
+    )
+
+
+def _protocol_hint(word: str, options: Iterable[str]) -> str:
+    """A hint that never suggests a weaker protocol: a name that reads as encrypted is
+    matched with encrypted protocols only, and an encrypted protocol as close as a
+    plaintext one wins the tie."""
+    word = word.lower()
+    candidates = ENCRYPTED_PROTOCOLS if looks_encrypted(word) else tuple(options)
+    matcher = difflib.SequenceMatcher(b=word)
+    best: tuple[float, bool, str] | None = None
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score >= 0.6:
+            ranked = (score, candidate in ENCRYPTED_PROTOCOLS, candidate)
+            if best is None or ranked[:2] > best[:2]:
+                best = ranked
+    return f"; did you mean '{best[2]}'?" if best else ""
 
 
 def _tls_version(v: _Validator, value: Any, loc: str) -> Any:
@@ -506,6 +558,9 @@ def _tls_version(v: _Validator, value: Any, loc: str) -> Any:
 def _slug(v: _Validator, value: Any, loc: str) -> Any:
     if not isinstance(value, str):
         return v.report(loc, f"expected an ID, got {_describe(value)}")
+    bad = schema.forbidden_character(value, bidi=True)
+    if bad is not None:
+        return v.report(loc, f"not a valid ID: it {_forbidden_message(bad)}")
     if not SLUG.match(value):
         suggestion = _slugify(value)
         hint = f" (try '{suggestion}')" if suggestion and suggestion != value else ""
@@ -523,7 +578,7 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")[:MAX_ID_LENGTH]
 
 
-_NOUNS = {"data": "data class", "boundaries": "boundary", "keys": "key", "elements": "element"}
+_NOUNS = schema.SECTION_NOUNS
 
 
 def _ref(section: str) -> Check:
@@ -566,117 +621,63 @@ def _mapping(fields: _Spec, build: Callable[..., Any]) -> Check:
     return check
 
 
-TLS_FIELDS = _Spec(
-    min_version=_Field(_tls_version),
-    forward_secrecy=_Field(_flag),
-    weak_ciphers=_Field(_flag),
-    mutual=_Field(_flag),
-    verify_peer=_Field(_flag),
-    certificate=_Field(_choice(CERTIFICATE_KINDS, "certificate kind")),
-    cert_expires=_Field(_date),
-    auto_renew=_Field(_flag),
-)
-POSITION_FIELDS = _Spec(x=_Field(_number, required=True), y=_Field(_number, required=True))
+# ----------------------------------------------------------------- field tables from schema.py
 
-POLICY_FIELDS = _Spec(
-    today=_Field(_date),
-    key_rotation_days=_Field(_count(1)),
-    token_ttl_minutes=_Field(_count(1)),
-    cert_warning_days=_Field(_count(0)),
-    blast_radius=_Field(_count(1)),
-)
-DATA_FIELDS = _Spec(
-    id=_Field(_slug, required=True),
-    name=_Field(_text),
-    classification=_Field(_choice(CLASSIFICATIONS, "classification")),
-    tags=_Field(_list_of(_choice(DATA_TAGS, "tag"), "tags")),
-    description=_Field(_text),
-)
-BOUNDARY_FIELDS = _Spec(
-    id=_Field(_slug, required=True),
-    kind=_Field(_choice(BOUNDARY_KINDS, "boundary kind")),
-    name=_Field(_text),
-    parent=_Field(_ref("boundaries")),
-    env=_Field(_choice(ENVS, "env")),
-    mesh=_Field(_choice(MESH_MODES, "mesh mode")),
-    description=_Field(_text),
-)
-KEY_FIELDS = _Spec(
-    id=_Field(_slug, required=True),
-    type=_Field(_choice(KEY_TYPES, "key type"), required=True),
-    name=_Field(_text),
-    custody=_Field(_choice(CUSTODY_RANK, "custody")),
-    held_by=_Field(_ref("elements")),
-    rotation_days=_Field(_count(1)),
-    last_rotated=_Field(_date),
-    wraps=_Field(_list_of(_ref("keys"), "key IDs")),
-    compromised_on=_Field(_date),
-    description=_Field(_text),
-)
-ELEMENT_FIELDS = _Spec(
-    id=_Field(_slug, required=True),
-    kind=_Field(_choice(ELEMENT_KINDS, "element kind"), required=True),
-    name=_Field(_text),
-    boundary=_Field(_ref("boundaries")),
-    technology=_Field(_text),
-    description=_Field(_text),
-    internet_facing=_Field(_flag),
-    rate_limited=_Field(_flag),
-    logs_payloads=_Field(_flag),
-    terminates_tls=_Field(_flag),
-    uses_keys=_Field(_list_of(_ref("keys"), "key IDs")),
-    stores=_Field(_list_of(_ref("data"), "data class IDs")),
-    encryption=_Field(_choice(ENCRYPTION_STRENGTH, "encryption")),
-    key=_Field(_ref("keys")),
-    public_access=_Field(_flag),
-    auth=_Field(_choice(BROKER_AUTH, "broker auth")),
-    acls=_Field(_flag),
-    retention_days=_Field(_count(0)),
-    immutable=_Field(_flag),
-    redaction=_Field(_flag),
-    backup_of=_Field(_ref("elements")),
-    offsite=_Field(_flag),
-    agreements=_Field(_list_of(_choice(AGREEMENTS, "agreement"), "agreements")),
-    vendor_assessed=_Field(_flag),
-    position=_Field(_mapping(POSITION_FIELDS, Position)),
-)
-FLOW_FIELDS = _Spec(
-    id=_Field(_slug, required=True),
-    **{"from": _Field(_ref("elements"), required=True)},  # a Python keyword
-    to=_Field(_ref("elements"), required=True),
-    protocol=_Field(_choice(PROTOCOLS, "protocol")),
-    data=_Field(_list_of(_ref("data"), "data class IDs")),
-    purpose=_Field(_choice(FLOW_PURPOSES, "purpose")),
-    tls=_Field(_mapping(TLS_FIELDS, Tls)),
-    auth=_Field(_choice(FLOW_AUTH, "flow auth")),
-    token_ttl_minutes=_Field(_count(1)),
-    signed=_Field(_flag),
-    message_encryption=_Field(_flag),
-    critical=_Field(_flag),
-    name=_Field(_text),
-    description=_Field(_text),
-)
-TOP_FIELDS = ("format", "name", "description", "policy", *SECTIONS)
+# The dataclass each nested mapping builds.
+_MAPPINGS: dict[str, Callable[..., Any]] = {"tls": Tls, "position": Position, "policy": Policy}
+
+
+def _check_for(field: schema.Field) -> Check:
+    """The loader's check of one declared field."""
+    kind = field.type
+    if kind == "id":
+        return _slug
+    if kind == "text":
+        return _bounded_text(field.max_length, label=field.label_text)
+    if kind == "flag":
+        return _flag
+    if kind == "count":
+        return _count(field.minimum or 0)
+    if kind == "number":
+        return _number
+    if kind == "date":
+        return _date
+    if kind == "choice":
+        assert field.vocabulary is not None
+        if field.vocabulary is schema.TLS_VERSION:
+            return _tls_version
+        return _choice(field.vocabulary.values, field.vocabulary.noun)
+    if kind == "choices":
+        assert field.vocabulary is not None
+        return _list_of(_choice(field.vocabulary.values, field.vocabulary.noun), field.name)
+    if kind == "ref":
+        return _ref(field.section)
+    if kind == "refs":
+        return _list_of(_ref(field.section), f"{_NOUNS[field.section]} IDs")
+    if kind == "mapping":
+        return _mapping(_spec(field.fields), _MAPPINGS[field.name])
+    raise ValueError(f"schema field '{field.name}' has an unknown type '{kind}'")
+
+
+def _spec(fields: Iterable[schema.Field]) -> _Spec:
+    return _Spec(**{f.name: _Field(_check_for(f), required=f.required) for f in fields})
+
+
+TLS_FIELDS = _spec(schema.TLS_FIELDS)
+POSITION_FIELDS = _spec(schema.POSITION_FIELDS)
+POLICY_FIELDS = _spec(schema.POLICY_FIELDS)
+DATA_FIELDS = _spec(schema.DATA_FIELDS)
+BOUNDARY_FIELDS = _spec(schema.BOUNDARY_FIELDS)
+KEY_FIELDS = _spec(schema.KEY_FIELDS)
+ELEMENT_FIELDS = _spec(schema.ELEMENT_FIELDS)
+FLOW_FIELDS = _spec(schema.FLOW_FIELDS)
+TOP_FIELDS = (*(f.name for f in schema.TOP_FIELDS), *SECTIONS)
+_TOP_CHECKS = {f.name: _check_for(f) for f in schema.TOP_FIELDS if f.type == "text"}
 
 # Element fields that only make sense on some kinds; the rest apply to every kind.
-_STORE_ONLY = ("stores", "encryption", "key", "public_access")
-_SERVICE_ONLY = ("internet_facing", "rate_limited", "logs_payloads", "uses_keys")
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    **{field: SERVICE_KINDS for field in _SERVICE_ONLY},
-    "terminates_tls": ("gateway",),
-    **{field: STORE_KINDS for field in _STORE_ONLY},
-    "auth": ("broker",),
-    "acls": ("broker",),
-    "retention_days": ("broker",),
-    "immutable": ("log-sink", "backup"),
-    "redaction": ("log-sink",),
-    "backup_of": ("backup",),
-    "offsite": ("backup",),
-    "agreements": ("external",),
-    "vendor_assessed": ("external",),
+    field.name: field.kinds for field in schema.ELEMENT_FIELDS if field.kinds is not None
 }
-# Keys that can encrypt a store: a passphrase counts (backup tools derive keys from one).
-STORE_KEY_TYPES = ("dek", "kek", "password")
 # Names people reach for that the format spells differently.
 _RENAMED = {
     "source": "from",
@@ -696,7 +697,10 @@ _SECTION_SPECS: dict[str, tuple[_Spec, type]] = {
 }
 
 
-_ATTRIBUTES = {"from": "source", "to": "target"}  # document key -> dataclass attribute
+# Document key -> dataclass attribute, where they differ (`from` is a Python keyword).
+_ATTRIBUTES = {
+    f.name: f.attribute for section in schema.SECTIONS for f in section.fields if f.attribute
+}
 
 
 class _Validator:
@@ -797,9 +801,9 @@ class _Validator:
         if data.get("name") is None:
             self.report("name", "missing required field 'name'")
         else:
-            _text(self, data["name"], "name")
+            _TOP_CHECKS["name"](self, data["name"], "name")
         if data.get("description") is not None:
-            _text(self, data["description"], "description")
+            _TOP_CHECKS["description"](self, data["description"], "description")
 
     def _list(self, value: Any, section: str) -> list[Any]:
         if value is None:
@@ -848,12 +852,12 @@ class _Validator:
                         f"'{field}' does not apply to a {kind} (only to {', '.join(allowed)})",
                     )
             key = item.get("key")
-            if isinstance(key, str) and kind in STORE_KINDS:
+            if isinstance(key, str) and kind in KIND_FIELDS["key"]:
                 encryption = item.get("encryption")
                 strength = (
                     ENCRYPTION_STRENGTH.get(encryption, 0) if isinstance(encryption, str) else 0
                 )
-                if strength < 2:
+                if strength < schema.KEYED_STRENGTH:
                     stated = f"'{encryption}'" if isinstance(encryption, str) else "not stated"
                     self.report(
                         f"{loc}.key",

@@ -9,121 +9,73 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-FORMAT = "ciphermap/1"
+from threatmodel import schema
+from threatmodel.schema import (
+    AT_REST_KINDS,
+    ENCRYPTED_PROTOCOLS,
+    ENCRYPTION_STRENGTH,
+    FORMAT,
+    NON_TLS_PROTOCOLS,
+    PLAINTEXT_PROTOCOLS,
+    REGULATED_TAGS,
+    SERVICE_KINDS,
+    STORE_KINDS,
+)
 
-CLASSIFICATIONS = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3}
-DATA_TAGS = ("pii", "phi", "pan", "credentials", "secret")
-REGULATED_TAGS = frozenset({"phi", "pan", "credentials", "secret"})
-
-BOUNDARY_KINDS = ("internet", "third-party", "dmz", "internal")
-ENVS = ("prod", "non-prod")
-MESH_MODES = ("strict", "permissive", "none")
-
-KEY_TYPES = ("kek", "dek", "signing", "tls", "api-secret", "password")
+# The vocabularies the rules read, as plain values; schema.py declares them with help.
+CLASSIFICATIONS = schema.CLASSIFICATION_LEVEL
+DATA_TAGS = schema.DATA_TAG.values
+BOUNDARY_KINDS = schema.BOUNDARY_KIND.values
+ENVS = schema.ENV.values
+MESH_MODES = schema.MESH_MODE.values
+KEY_TYPES = schema.KEY_TYPE.values
 # Strongest first: the index is the custody rank used by backup and key rules.
-CUSTODY_RANK = (
-    "hsm",
-    "kms",
-    "vault",
-    "secrets-manager",
-    "app-memory",
-    "env-var",
-    "config-file",
-    "container-image",
-    "source-code",
-)
-
-SERVICE_KINDS = ("service", "gateway", "function")
-STORE_KINDS = (
-    "database",
-    "object-store",
-    "file-store",
-    "cache",
-    "search-index",
-    "warehouse",
-    "broker",
-    "log-sink",
-    "backup",
-)
-ELEMENT_KINDS = ("client", "user", *SERVICE_KINDS, *STORE_KINDS, "key-store", "external")
-
-ENCRYPTION_STRENGTH = {
-    "none": 0,
-    "platform": 1,
-    "disk": 1,
-    "sse-s3": 1,
-    "tde": 1,
-    "sse-kms": 2,
-    "tde-cmk": 2,
-    "sse-c": 2,
-    "field": 3,
-    "client-side": 3,
-    "envelope": 4,
-}
-BROKER_AUTH = ("none", "default-credentials", "sasl-plain", "sasl-scram", "mtls", "iam")
-AGREEMENTS = ("baa", "dpa", "pci-tpsp")
-
-ENCRYPTED_PROTOCOLS = (
-    "https",
-    "tls",
-    "grpcs",
-    "wss",
-    "postgres-tls",
-    "mysql-tls",
-    "mongodb-tls",
-    "redis-tls",
-    "kafka-tls",
-    "kafka-sasl-ssl",
-    "amqps",
-    "mqtts",
-    "smtps",
-    "ldaps",
-    "sftp",
-    "ssh",
-    "syslog-tls",
-    "ipsec",
-    "wireguard",
-    "in-process",
-)
-PLAINTEXT_PROTOCOLS = (
-    "http",
-    "tcp",
-    "udp",
-    "grpc",
-    "ws",
-    "postgres",
-    "mysql",
-    "mongodb",
-    "redis",
-    "memcached",
-    "kafka",
-    "kafka-sasl-plaintext",
-    "amqp",
-    "mqtt",
-    "smtp",
-    "ldap",
-    "ftp",
-    "nfs",
-    "syslog",
-    "jdbc",
-)
+CUSTODY_RANK = schema.CUSTODY.values
+ELEMENT_KINDS = schema.ELEMENT_KIND.values
+BROKER_AUTH = schema.BROKER_AUTH.values
+AGREEMENTS = schema.AGREEMENT.values
 PROTOCOLS = ENCRYPTED_PROTOCOLS + PLAINTEXT_PROTOCOLS
-FLOW_PURPOSES = ("data", "logging", "backup", "replication", "admin")
-FLOW_AUTH = (
-    "none",
-    "session",
-    "basic",
-    "api-key",
-    "jwt",
-    "oauth2",
-    "mtls",
-    "sigv4",
-    "hmac",
-    "sasl-scram",
-    "iam",
-)
-TLS_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
-CERTIFICATE_KINDS = ("public-ca", "private-ca", "self-signed")
+FLOW_PURPOSES = schema.FLOW_PURPOSE.values
+FLOW_AUTH = schema.FLOW_AUTH.values
+TLS_VERSIONS = schema.TLS_VERSION.values
+CERTIFICATE_KINDS = schema.CERTIFICATE_KIND.values
+
+__all__ = [
+    "AGREEMENTS",
+    "AT_REST_KINDS",
+    "BOUNDARY_KINDS",
+    "BROKER_AUTH",
+    "CERTIFICATE_KINDS",
+    "CLASSIFICATIONS",
+    "CUSTODY_RANK",
+    "DATA_TAGS",
+    "ELEMENT_KINDS",
+    "ENCRYPTED_PROTOCOLS",
+    "ENCRYPTION_STRENGTH",
+    "ENVS",
+    "FLOW_AUTH",
+    "FLOW_PURPOSES",
+    "FORMAT",
+    "KEY_TYPES",
+    "MESH_MODES",
+    "NON_TLS_PROTOCOLS",
+    "PLAINTEXT_PROTOCOLS",
+    "PROTOCOLS",
+    "REGULATED_TAGS",
+    "SERVICE_KINDS",
+    "SEVERITIES",
+    "STORE_KINDS",
+    "TLS_VERSIONS",
+    "Boundary",
+    "DataClass",
+    "Element",
+    "Flow",
+    "Key",
+    "Policy",
+    "Position",
+    "System",
+    "Tls",
+]
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # weakest first
 
@@ -199,7 +151,7 @@ class Element:
     logs_payloads: bool = False
     terminates_tls: bool = False
     uses_keys: tuple[str, ...] = ()
-    # store-like kinds
+    # store-like kinds, and services that keep data (AT_REST_KINDS)
     stores: tuple[str, ...] = ()
     encryption: str | None = None  # None: not stated, treated as "none" and reported
     key: str | None = None
@@ -216,6 +168,9 @@ class Element:
     # external
     agreements: tuple[str, ...] = ()
     vendor_assessed: bool = False
+    # no findings on an item outside the review; the report lists it
+    out_of_scope: bool = False
+    out_of_scope_reason: str = ""
     # editor layout; never read by rules
     position: Position | None = None
 
@@ -263,6 +218,8 @@ class Flow:
     signed: bool = False
     message_encryption: bool = False
     critical: bool = False
+    out_of_scope: bool = False
+    out_of_scope_reason: str = ""
     name: str = ""
     description: str = ""
 

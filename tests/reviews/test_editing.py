@@ -97,14 +97,21 @@ def test_an_engine_problem_is_shown_at_its_field_and_nothing_is_saved(system, ed
         editor,
         system,
         "elements/api/",
-        {"base_version": 1, "id": "api", "kind": "service", "boundary": "vpc", "encryption": "tde"},
+        {
+            "base_version": 1,
+            "id": "api",
+            "kind": "service",
+            "boundary": "vpc",
+            "encryption": "tde",
+            "key": "orders-kek",
+        },
         htmx=True,
     )
     system.refresh_from_db()
     assert system.version == 1
     assert response.status_code == 400
     form = response.context["form"]
-    assert form.errors.get("encryption") or form.non_field_errors()
+    assert "encryption is 'tde'" in " ".join(form.errors.get("key", []))
 
 
 def test_a_reference_to_a_missing_item_is_shown_at_the_field(system, editor):

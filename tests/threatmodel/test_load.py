@@ -431,17 +431,51 @@ def test_a_signing_key_cannot_encrypt_a_store():
     )
 
 
-def test_a_store_field_on_a_service_is_reported():
+def test_a_service_may_keep_data_at_rest():
     text = edited(
-        "    uses_keys: [jwt-signing]\n", "    uses_keys: [jwt-signing]\n    stores: [card]\n"
+        "    uses_keys: [jwt-signing]\n",
+        "    uses_keys: [jwt-signing]\n    stores: [card]\n    encryption: sse-kms\n"
+        "    key: orders-dek\n",
+    )
+    api = load(text).elements[1]
+    assert (api.kind, api.stores, api.encryption, api.key) == (
+        "gateway",
+        ("card",),
+        "sse-kms",
+        "orders-dek",
+    )
+
+
+def test_a_key_on_a_service_needs_a_customer_key_encryption():
+    text = edited(
+        "    uses_keys: [jwt-signing]\n",
+        "    uses_keys: [jwt-signing]\n    encryption: disk\n    key: orders-dek\n",
     )
     problem = only_problem(text)
-    assert problem.location == "elements[1].stores"
+    assert problem.location == "elements[1].key"
+    assert "encryption is 'disk'" in problem.message
+
+
+def test_a_store_field_on_a_client_is_reported():
+    text = edited("    kind: client\n", "    kind: client\n    stores: [card]\n")
+    problem = only_problem(text)
+    assert problem.location == "elements[0].stores"
     assert problem.message == (
-        "'stores' does not apply to a gateway (only to database, object-store, file-store, "
-        "cache, search-index, warehouse, broker, log-sink, backup)"
+        "'stores' does not apply to a client (only to service, gateway, function, database, "
+        "object-store, file-store, cache, search-index, warehouse, broker, log-sink, backup)"
     )
     assert problem.line == line_of(text, "stores: [card]")
+
+
+def test_public_access_stays_a_store_field():
+    text = edited(
+        "    uses_keys: [jwt-signing]\n", "    uses_keys: [jwt-signing]\n    public_access: true\n"
+    )
+    problem = only_problem(text)
+    assert problem.location == "elements[1].public_access"
+    assert problem.message.startswith(
+        "'public_access' does not apply to a gateway (only to database"
+    )
 
 
 def test_terminates_tls_belongs_to_gateways():

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..graph import SystemGraph
-from ..model import Element, Flow, Key
+from ..model import NON_TLS_PROTOCOLS, Element, Flow, Key
 from ..scoring import Steps
 from .base import Hit, rule
 
-# Encrypted protocols that do not use TLS: a `tls:` block (certificate, TLS version) does
-# not describe them, so the model is complete without one.
-NON_TLS_PROTOCOLS = frozenset({"in-process", "ssh", "sftp", "ipsec", "wireguard"})
+# NON_TLS_PROTOCOLS (schema.py): encrypted protocols that do not use TLS; a `tls:` block
+# (certificate, TLS version) does not describe them, so the model is complete without one.
 HIDDEN_S = 3
 
 
