@@ -92,16 +92,20 @@ SMALL_DOCUMENT: dict[str, Any] = {
 
 
 def hostile_document() -> dict[str, Any]:
-    """SMALL_DOCUMENT with the payloads in every free-text field."""
+    """SMALL_DOCUMENT with the payloads in every free-text field: all of them in every
+    description, one per name and technology (names are limited to 200 characters)."""
     doc = copy.deepcopy(SMALL_DOCUMENT)
-    doc["name"] = "Shop " + HOSTILE
+    doc["name"] = f"Shop {PAYLOADS[0]} {PAYLOADS[4]}"
     doc["description"] = HOSTILE
+    count = 0
     for section in ("data", "boundaries", "keys", "elements", "flows"):
         for item in doc[section]:
-            item["name"] = f"{item['id']} {HOSTILE}"
+            item["name"] = f"{item['id']} {PAYLOADS[count % len(PAYLOADS)]}"
             item["description"] = HOSTILE
+            count += 1
     for element in doc["elements"]:
-        element["technology"] = HOSTILE
+        element["technology"] = PAYLOADS[count % len(PAYLOADS)]
+        count += 1
     return doc
 
 
