@@ -150,6 +150,10 @@ export class Editor {
     if (cy.elements().empty()) {
       // Opening: everything at once, which is much cheaper than one by one.
       const added = cy.add(definitions);
+      // Size the boundaries before anything measures the canvas: Cytoscape caches whether
+      // a node takes up space, and parallel flows into a boundary still sized 0 x 0 left
+      // it, its members and their flows cached as hidden (Fit and Arrange did not help).
+      cy.nodes(":parent").updateCompoundBounds(true);
       added.nodes().forEach((node) => {
         const definition = wanted.get(node.id());
         if (!definition.position && node.data("type") !== "badge") unplaced.push(node);
