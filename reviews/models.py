@@ -133,6 +133,10 @@ class Report(models.Model):
     progress = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to=report_upload_to, blank=True)
     model_hash = models.CharField(max_length=64, blank=True)
+    # A review's report adds its decisions, sign-offs and changes (reviews/report/review.py).
+    review = models.ForeignKey(
+        "Review", models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -27,9 +27,10 @@ def _update(report_id: int, **fields) -> None:
 @task
 def render_report(report_id: int) -> None:
     """Render the report's revision to PDF and store it with the Report row."""
+    from .report.review import review_sections
     from .report.source import render_system_report  # WeasyPrint loads only in the worker
 
-    report = Report.objects.select_related("system").filter(pk=report_id).first()
+    report = Report.objects.select_related("system", "review").filter(pk=report_id).first()
     if report is None or report.status not in (Report.QUEUED, Report.RUNNING):
         return  # deleted, or already rendered by a retry
     _update(report_id, status=Report.RUNNING, progress="Starting")
@@ -38,6 +39,7 @@ def render_report(report_id: int) -> None:
             report.system,
             report.version,
             progress=lambda message: _update(report_id, progress=message[:200]),
+            extra_sections=review_sections(report.review) if report.review_id else (),
         )
         with transaction.atomic():
             report.refresh_from_db()
@@ -59,10 +61,18 @@ def render_report(report_id: int) -> None:
         )
 
 
-def start_report(system, version: int, user) -> Report:
-    """A queued Report, handed to the task queue once the transaction commits."""
+def start_report(system, version: int, user, review=None) -> Report:
+    """A queued Report, handed to the task queue once the transaction commits; a report
+    refers to its revision, so that revision's sitting closes."""
+    from .services import freeze_revision
+
     report = Report.objects.create(
-        system=system, version=version, created_by=user, progress="Waiting for a worker"
+        system=system,
+        version=version,
+        created_by=user,
+        review=review,
+        progress="Waiting for a worker",
     )
+    freeze_revision(system, version)
     transaction.on_commit(lambda: render_report.enqueue(report.pk))
     return report

@@ -68,4 +68,5 @@ urlpatterns = [
         name="item_delete",
     ),
     path("", include("reviews.report.urls")),
+    path("", include("reviews.meeting_urls")),
 ]

@@ -1,4 +1,4 @@
-"""python manage.py report SYSTEM [--revision N] -o out.pdf"""
+"""python manage.py report SYSTEM [--revision N | --review ID] -o out.pdf"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reviews.models import System
+from reviews.models import Review, System
 from reviews.report.source import UnknownRevision, render_system_report
 
 
@@ -18,16 +18,32 @@ class Command(BaseCommand):
         parser.add_argument("system", help="the system's id, or its exact name")
         parser.add_argument("--revision", type=int, help="version to report on (default: current)")
         parser.add_argument(
+            "--review",
+            type=int,
+            help="a review's id: its revision, with its decisions, sign-offs and changes",
+        )
+        parser.add_argument(
             "-o", "--output", required=True, help="where to write the PDF ('-' for stdout)"
         )
 
     def handle(self, *args, **options) -> None:
         system = find_system(options["system"])
+        version, extra_sections = options["revision"], ()
+        if options["review"] is not None:
+            from reviews.report.review import review_sections
+
+            review = Review.objects.filter(pk=options["review"], system=system).first()
+            if review is None:
+                raise CommandError(f"{system.name} has no review {options['review']}.")
+            if version is not None and version != review.version:
+                raise CommandError(f"Review {review.pk} is of version {review.version}.")
+            version, extra_sections = review.version, review_sections(review)
         try:
             report = render_system_report(
                 system,
-                options["revision"],
+                version,
                 progress=lambda message: self.stderr.write(f"{message}..."),
+                extra_sections=extra_sections,
             )
         except UnknownRevision as error:
             raise CommandError(str(error)) from error
