@@ -381,12 +381,14 @@ def _respond(request, review, fingerprint, form, status, **extra) -> HttpRespons
 def decision_approve(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:
     review = _get_review_for_user(request, pk, owner=True)
     _review_finding(review, fingerprint)
-    decision = get_object_or_404(
-        Decision.objects.select_related("current", "system"),
-        system=review.system,
-        fingerprint=fingerprint,
+    decision = (
+        Decision.objects.select_related("current", "system")
+        .filter(system=review.system, fingerprint=fingerprint)
+        .first()
     )
     try:
+        if decision is None:
+            raise DecisionRefused({"state": "This finding has no acceptance to approve."})
         approve_acceptance(decision, request.user)
     except DecisionRefused as refused:
         messages.error(request, " ".join(refused.errors.values()))

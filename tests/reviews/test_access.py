@@ -7,20 +7,37 @@ write; some actions (deleting a system, managing members) are for owners only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, resolve
 
-from reviews.models import Membership, System
+from reviews import urls as reviews_urls
+from reviews.models import (
+    Comment,
+    DecisionEvent,
+    Membership,
+    Participant,
+    Report,
+    Review,
+    SignOff,
+    System,
+)
+from reviews.reviewing import create_review
 from tests.conftest import client_for, sample_document
 
 
 @dataclass
 class Route:
     name: str
-    url: str  # {s}: system pk, {w}: workspace pk, {m}: the viewer's membership pk
+    # {s}: system pk, {w}: workspace pk, {m}: the viewer's membership pk, {r}: a review
+    # of the system, {f}: one of its findings' fingerprint, {p}: a participant's pk,
+    # {rp}: a finished report
+    url: str
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
     json: bool = False
@@ -113,7 +130,56 @@ ROUTES = [
         access="owner",
     ),
     Route("remove member", "/workspaces/{w}/members/{m}/remove/", "post", access="owner"),
+    # Reviews and decisions
+    Route("reviews", "/systems/{s}/reviews/"),
+    Route("decisions export", "/systems/{s}/decisions.json"),
+    Route(
+        "new review",
+        "/systems/{s}/reviews/",
+        "post",
+        {"title": "Second look", "date": "2026-12-01"},
+        access="write",
+    ),
+    Route("review", "/reviews/{r}/"),
+    Route("walk-through", "/reviews/{r}/walk/?at={f}"),
+    Route("live updates", "/reviews/{r}/updates/?seen=x&at={f}"),
+    Route("focused diagram", "/reviews/{r}/diagram.svg?at={f}"),
+    Route("what changed", "/reviews/{r}/changes/"),
+    Route(
+        "add participant",
+        "/reviews/{r}/participants/",
+        "post",
+        {"user": "{editor}", "role": "observer"},
+        access="write",
+    ),
+    Route("remove participant", "/reviews/{r}/participants/{p}/remove/", "post", access="write"),
+    Route("start review", "/reviews/{r}/start/", "post", access="write"),
+    Route(
+        "decide",
+        "/reviews/{r}/findings/{f}/decide/",
+        "post",
+        {"state": "in-discussion", "base_revision": 0},
+        access="write",
+    ),
+    Route("approve acceptance", "/reviews/{r}/findings/{f}/approve/", "post", access="owner"),
+    Route("comment", "/reviews/{r}/findings/{f}/comments/", "post", {"text": "hm"}, access="write"),
+    Route("sign off", "/reviews/{r}/sign/", "post", access="owner"),
+    Route("override guard", "/reviews/{r}/override/", "post", {"reason": "ok"}, access="write"),
+    Route("review report", "/reviews/{r}/report/", "post", access="write"),
+    # Reports
+    Route("start report", "/systems/{s}/reports/", "post", access="write"),
+    Route("report status", "/systems/{s}/reports/{rp}/"),
+    Route("download report", "/systems/{s}/reports/{rp}/download/"),
 ]
+
+# Pages without an object of their own: each is scoped to the user by a test below.
+NOT_OBJECT_SCOPED = {
+    "dashboard",
+    "health",
+    "workspace_list",
+    "system_create",
+    "system_import",
+}
 
 ALLOWED = {
     "read": {"owner", "editor", "viewer"},
@@ -122,19 +188,43 @@ ALLOWED = {
 }
 
 
-def _request(route: Route, user, system: System):
+@pytest.fixture
+def review(system, owner, viewer, settings, tmp_path):
+    review = create_review(system, title="First look", date=dt.date(2026, 12, 1), author=owner)
+    Participant.objects.create(review=review, user=viewer, role=Participant.OBSERVER)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = Report.objects.create(system=system, version=1, status=Report.DONE)
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    return review
+
+
+def _url(route: Route, system: System, review: Review) -> str:
     viewer_membership = Membership.objects.get(workspace=system.workspace, role="viewer")
-    url = route.url.format(s=system.pk, w=system.workspace.pk, m=viewer_membership.pk)
+    return route.url.format(
+        s=system.pk,
+        w=system.workspace.pk,
+        m=viewer_membership.pk,
+        r=review.pk,
+        f=review.findings[0]["fingerprint"],
+        p=review.participants.get(role=Participant.OBSERVER).pk,
+        rp=Report.objects.get(system=system, status=Report.DONE).pk,
+    )
+
+
+def _request(route: Route, user, system: System, review: Review):
+    url = _url(route, system, review)
     client = client_for(user)
     if route.json:
         return client.post(url, json.dumps(route.data), content_type="application/json")
-    return getattr(client, route.method)(url, route.data)
+    editor = Membership.objects.get(workspace=system.workspace, role="editor").user
+    data = {k: editor.pk if v == "{editor}" else v for k, v in route.data.items()}
+    return getattr(client, route.method)(url, data)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 @pytest.mark.parametrize("role", ["owner", "editor", "viewer", "outsider"])
-def test_every_view_checks_membership_and_role(route, role, users, system):
-    response = _request(route, users[role], system)
+def test_every_view_checks_membership_and_role(route, role, users, system, review):
+    response = _request(route, users[role], system, review)
     if role == "outsider":
         assert response.status_code == 404
     elif role in ALLOWED[route.access]:
@@ -145,13 +235,40 @@ def test_every_view_checks_membership_and_role(route, role, users, system):
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "post"], ids=lambda r: r.name)
 @pytest.mark.parametrize("role", ["viewer", "outsider"])
-def test_refused_writes_change_nothing(route, role, users, system):
+def test_refused_writes_change_nothing(route, role, users, system, review):
     before = System.objects.get(pk=system.pk)
-    members = Membership.objects.count()
-    _request(route, users[role], system)
+    counts = _row_counts()
+    _request(route, users[role], system, review)
     after = System.objects.get(pk=system.pk)
     assert (after.version, after.document) == (before.version, before.document)
-    assert Membership.objects.count() == members
+    assert _row_counts() == counts
+
+
+def _row_counts() -> dict[str, int]:
+    models = (Membership, Review, Participant, DecisionEvent, Comment, SignOff, Report)
+    return {model.__name__: model.objects.count() for model in models} | {
+        "started": Review.objects.exclude(status=Review.DRAFT).count()
+    }
+
+
+def _named_patterns(patterns, prefix: str = "") -> dict[str, str]:
+    names = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _named_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif pattern.name:
+            names[pattern.name] = prefix + str(pattern.pattern)
+    return names
+
+
+def test_every_url_of_the_app_is_in_the_access_matrix(system, review):
+    """A new view must join ROUTES (or NOT_OBJECT_SCOPED with a scoping test of its own)."""
+    covered = {resolve(_url(route, system, review).split("?")[0]).url_name for route in ROUTES}
+    app_urls = _named_patterns(reviews_urls.urlpatterns)
+    missing = {name: route for name, route in app_urls.items() if name not in covered}
+    missing = {n: r for n, r in missing.items() if n not in NOT_OBJECT_SCOPED}
+    assert missing == {}, "add these URLs to ROUTES in tests/reviews/test_access.py"
+    assert set(app_urls) >= NOT_OBJECT_SCOPED
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, system):
