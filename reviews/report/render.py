@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -21,6 +22,7 @@ import threatmodel
 from threatmodel.graph import SystemGraph
 from threatmodel.model import System
 
+from .attachments import analysis_json, findings_csv, inventory_csv
 from .charts import coverage_donut, severity_bars
 from .compliance import compliance_matrix, framework_notes
 from .diagram import render_diagram_svg
@@ -36,6 +38,18 @@ COVER_DIAGRAM_LIMIT = 60  # elements; a larger diagram is a texture at thumbnail
 FINDING_LIST_LIMIT = 12
 NONE = "\u2013"  # an en dash for an empty cell
 COMPACT_INVENTORY = 200  # elements + flows above which the inventory is listed, not tabled
+WEAK_TLS = ("1.0", "1.1")  # below the 1.2 that weak-tls and PCI DSS 4.2.1 ask for
+# Bounds that keep a report proportional to what a reader can use (issue: a 3,000-service
+# chain made 1,911 pages). What is left out of the pages is in the attached files.
+FINDINGS_IN_FULL = 100  # the worst findings printed in full; the rest grouped by rule
+GROUP_EXAMPLES = 8  # subjects named per rule group
+PLAN_ROWS = 150  # plan items tabled; the rest counted
+INVENTORY_ROWS = 1500  # elements + flows + keys listed in the appendix
+DIAGRAM_ELEMENTS = 1000  # above this a page-sized diagram is a grey texture
+LIST_LIMIT = 12  # names in a finding's subject or path
+EVIDENCE_CHARS = 1500
+SUMMARY_EVIDENCE_CHARS = 160  # the executive summary fits one page
+FINDINGS_CSV, ANALYSIS_JSON, INVENTORY_CSV = "findings.csv", "analysis.json", "inventory.csv"
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,8 @@ class ReportContext:
     graph: SystemGraph = field(repr=False)
     numbers: dict[str, int] = field(default_factory=dict)  # fingerprint -> F number
     generated: dict[str, bytes] = field(default_factory=dict)  # images made for this report
+    # Files embedded in the PDF: name -> (content, description).
+    attachments: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def label(self, item_id: str) -> str:
         return self.graph.label(item_id)
@@ -133,7 +149,23 @@ def _rule_rows() -> list[dict[str, Any]]:
 # -- section data ---------------------------------------------------------------------
 
 
+def _bounded(names: Sequence[str]) -> list[str]:
+    """The first and last names of a long list, with the count of those in between."""
+    names, limit = list(names), LIST_LIMIT
+    if len(names) <= limit:
+        return names
+    head, tail = names[: limit - 4], names[-3:]
+    return [*head, f"… {len(names) - len(head) - len(tail):,} more …", *tail]
+
+
 def _finding_row(report: ReportContext, number: int, finding) -> dict[str, Any]:
+    subject = [(report.describe(s), s) for s in finding.subject[:LIST_LIMIT]]
+    if len(finding.subject) > LIST_LIMIT:
+        more = len(finding.subject) - LIST_LIMIT
+        subject.append((f"and {more:,} more (see {FINDINGS_CSV})", ""))
+    evidence = finding.evidence
+    if len(evidence) > EVIDENCE_CHARS:
+        evidence = evidence[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + f" … (in full in {FINDINGS_CSV})"
     return {
         "number": number,
         "anchor": f"finding-{finding.fingerprint}",
@@ -141,9 +173,9 @@ def _finding_row(report: ReportContext, number: int, finding) -> dict[str, Any]:
         "severity": finding.severity,
         "steps": finding.steps,
         "title": finding.title,
-        "subject": [(report.describe(s), s) for s in finding.subject],
-        "path": [report.label(p) for p in finding.path],
-        "evidence": finding.evidence,
+        "subject": subject,
+        "path": _bounded([report.label(p) for p in finding.path]),
+        "evidence": evidence,
         "remediation": finding.remediation,
         "references": list(finding.references),
         "effort": finding.effort,
@@ -159,6 +191,13 @@ def _numbers_text(numbers: Iterable[int], limit: int = FINDING_LIST_LIMIT) -> st
     if len(numbers) > limit:
         shown += f" and {len(numbers) - limit} more"
     return shown
+
+
+def _short(text: str, limit: int = SUMMARY_EVIDENCE_CHARS) -> str:
+    """A sentence or two for the executive summary, which must fit its page."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def build_summary(report: ReportContext) -> dict[str, Any]:
@@ -184,7 +223,7 @@ def build_summary(report: ReportContext) -> dict[str, Any]:
         for item in plan[:TOP_RISKS]
     ]
     top_risks = [
-        {"number": i, "severity": f.severity, "title": f.title, "evidence": f.evidence}
+        {"number": i, "severity": f.severity, "title": f.title, "evidence": _short(f.evidence)}
         for i, f in enumerate(report.analysis.findings[:TOP_RISKS], start=1)
         if f.severity in ("critical", "high", "medium")
     ]
@@ -206,6 +245,7 @@ def build_summary(report: ReportContext) -> dict[str, Any]:
         "plan_items": len(plan),
         "keys": metrics["keys"],
         "certificates": metrics["certificates"],
+        "next_expiry": _next_expiry_text(metrics["certificates"]),
         "elements": len(report.system.elements),
         "flows": len(report.system.flows),
         "data_classes": len(report.system.data),
@@ -215,8 +255,22 @@ def build_summary(report: ReportContext) -> dict[str, Any]:
     }
 
 
+def _next_expiry_text(certificates: dict[str, Any]) -> str:
+    """ "next expiry 2027-03-01 (in 90 days)", or when the earliest has passed, how long ago."""
+    date, days = certificates.get("next_expiry"), certificates.get("days_to_next_expiry")
+    if not date or days is None:
+        return ""
+    if days < 0:
+        return f"the earliest expired on {date}, {-days} day{pluralize(-days)} ago"
+    if days == 0:
+        return f"the next expires today ({date})"
+    return f"next expiry {date} (in {days} day{pluralize(days)})"
+
+
 def build_diagram(report: ReportContext) -> dict[str, Any]:
     """The diagram goes in as an image served from memory by the fetcher (see fetcher.py)."""
+    if len(report.system.elements) > DIAGRAM_ELEMENTS:
+        return {"too_large": True, "elements": len(report.system.elements)}
     svg = render_diagram_svg(report.system, report.analysis)
     report.generated[DIAGRAM] = svg.encode()
     positioned = bool(report.system.elements) and all(e.position for e in report.system.elements)
@@ -233,7 +287,8 @@ def build_plan(report: ReportContext) -> dict[str, Any] | None:
     if not report.analysis.plan:
         return None
     items = []
-    for rank, item in enumerate(report.analysis.plan, start=1):
+    plan = report.analysis.plan
+    for rank, item in enumerate(plan[:PLAN_ROWS], start=1):
         numbers = [report.numbers[fp] for fp in item.findings if fp in report.numbers]
         items.append(
             {
@@ -251,17 +306,67 @@ def build_plan(report: ReportContext) -> dict[str, Any] | None:
                 "score": round(item.score, 1),
             }
         )
-    return {"items": items}
+    rest = plan[PLAN_ROWS:]
+    return {
+        "items": items,
+        "more": len(rest),
+        "more_closes": sum(len(item.findings) for item in rest),
+        "attachment": ANALYSIS_JSON,
+    }
 
 
 def build_findings(report: ReportContext) -> dict[str, Any] | None:
     if not report.analysis.findings:
         return None
+    findings = report.analysis.findings
     rows = [
         _finding_row(report, number, finding)
-        for number, finding in enumerate(report.analysis.findings, start=1)
+        for number, finding in enumerate(findings[:FINDINGS_IN_FULL], start=1)
     ]
-    return {"findings": rows}
+    return {
+        "findings": rows,
+        "groups": _rule_groups(report, findings[FINDINGS_IN_FULL:], FINDINGS_IN_FULL + 1),
+        "in_full": len(rows),
+        "first_grouped": len(rows) + 1,
+        "rest": len(findings) - len(rows),
+        "total": len(findings),
+        "attachment": FINDINGS_CSV,
+    }
+
+
+def _rule_groups(report: ReportContext, findings: Sequence, first_number: int) -> list[dict]:
+    """The findings past the printed ones, one entry per rule, worst rule first."""
+    titles = {rule["id"]: rule["title"] for rule in report.rules}
+    groups: dict[str, dict[str, Any]] = {}
+    for number, finding in enumerate(findings, start=first_number):
+        group = groups.setdefault(
+            finding.rule,
+            {
+                "rule": finding.rule,
+                "title": titles.get(finding.rule, finding.rule),
+                "worst": finding.severity,
+                "severities": dict.fromkeys(SEVERITY_ORDER, 0),
+                "numbers": [],
+                "examples": [],
+                "remediation": finding.remediation,
+            },
+        )
+        group["severities"][finding.severity] += 1
+        group["numbers"].append(number)
+        if len(group["examples"]) < GROUP_EXAMPLES:
+            group["examples"].append(f"F{number} {report.describe(finding.subject[0])}")
+        if SEVERITY_ORDER.index(finding.severity) < SEVERITY_ORDER.index(group["worst"]):
+            group["worst"] = finding.severity
+    result = []
+    for group in groups.values():
+        numbers = group.pop("numbers")
+        group["count"] = len(numbers)
+        group["more"] = len(numbers) - len(group["examples"])
+        group["severities"] = ", ".join(
+            f"{count:,} {severity}" for severity, count in group["severities"].items() if count
+        )
+        result.append(group)
+    return sorted(result, key=lambda g: (SEVERITY_ORDER.index(g["worst"]), -g["count"]))
 
 
 def build_compliance(report: ReportContext) -> dict[str, Any]:
@@ -301,6 +406,9 @@ def build_inventory(report: ReportContext) -> dict[str, Any]:
     """Plain strings per cell: fewer boxes per row keeps large inventories fast to lay out."""
     system = report.system
     graph = report.graph
+    rows = len(system.elements) + len(system.flows) + len(system.keys)
+    if rows > INVENTORY_ROWS:
+        return _inventory_summary(report)
     boundary_names = {b.id: b.name or b.id for b in system.boundaries}
     elements = []
     for e in system.elements:
@@ -325,14 +433,19 @@ def build_inventory(report: ReportContext) -> dict[str, Any]:
     flows = []
     for f in system.flows:
         protocol = f.protocol or "not stated"
+        css = "enc" if f.encrypted else "plain"
         if f.tls and f.tls.min_version:
             protocol += f", TLS {f.tls.min_version}+"
+        if f.encrypted and f.tls and (f.tls.min_version in WEAK_TLS or f.tls.weak_ciphers):
+            # Encrypted, but not in a way an auditor accepts: not the colour of a good hop.
+            protocol += ", weak ciphers" if f.tls.weak_ciphers else " (weak)"
+            css = "weak"
         flows.append(
             {
                 "label": _named(f),
                 "ends": f"{report.label(f.source)} → {report.label(f.target)}",
                 "protocol": protocol,
-                "css": "enc" if f.encrypted else "plain",
+                "css": css,
                 "data": ", ".join(report.label(d) for d in f.data) or NONE,
                 "auth": f.auth or NONE,
                 "notes": f.description,
@@ -391,6 +504,30 @@ def build_inventory(report: ReportContext) -> dict[str, Any]:
                 "notes": b.description,
             }
             for b in system.boundaries
+        ],
+    }
+
+
+def _inventory_summary(report: ReportContext) -> dict[str, Any]:
+    """Counts by kind instead of thousands of lines; every row is in the attached CSV."""
+    system = report.system
+
+    def by(values: Iterable[str]) -> str:
+        counts: dict[str, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(f"{count:,} {value}" for value, count in ranked)
+
+    return {
+        "summary": True,
+        "attachment": INVENTORY_CSV,
+        "counts": [
+            ("Elements", len(system.elements), by(e.kind for e in system.elements)),
+            ("Flows", len(system.flows), by(f.protocol or "not stated" for f in system.flows)),
+            ("Keys", len(system.keys), by(k.type for k in system.keys)),
+            ("Data classes", len(system.data), by(d.classification for d in system.data)),
+            ("Trust boundaries", len(system.boundaries), by(b.kind for b in system.boundaries)),
         ],
     }
 
@@ -456,6 +593,14 @@ def build_report(
         graph=SystemGraph(system, system.policy),
     )
     report.numbers = {f.fingerprint: i for i, f in enumerate(analysis.findings, start=1)}
+    report.attachments = {
+        FINDINGS_CSV: (findings_csv(analysis), "Every finding of this report, one per row"),
+        ANALYSIS_JSON: (
+            analysis_json(analysis, report.model_hash),
+            "The engine's complete analysis: findings, remediation plan and metrics",
+        ),
+        INVENTORY_CSV: (inventory_csv(system), "Every element, flow and key of the model"),
+    }
     return report
 
 
@@ -484,7 +629,8 @@ def render_report_pdf(
     url_fetcher: StaticOnlyFetcher | None = None,
 ) -> bytes:
     """The PDF report of one revision of a system."""
-    from weasyprint import HTML  # imported late: it loads Pango, slow for other commands
+    # Imported late: WeasyPrint loads Pango, slow for the commands that never render.
+    from weasyprint import HTML, Attachment
 
     note = progress or (lambda _message: None)
     note("Analysing the model")
@@ -503,4 +649,9 @@ def render_report_pdf(
     fetcher.generated.update(report.generated)
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render()
     note(f"Writing {len(document.pages)} pages")
-    return document.write_pdf()
+    attachments = [
+        Attachment(string=content, name=name, description=description)
+        for name, (content, description) in report.attachments.items()
+    ]
+    # pdf_tags: a tagged PDF (headings, tables, reading order) for screen readers.
+    return document.write_pdf(attachments=attachments, pdf_tags=True)
