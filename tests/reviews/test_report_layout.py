@@ -106,7 +106,7 @@ def test_descriptions_print_under_their_row_not_in_a_narrow_column():
 
 def test_a_word_longer_than_any_column_breaks_inside_the_page():
     doc = copy.deepcopy(SMALL_DOCUMENT)
-    doc["elements"][1]["name"] = "x" * 400
+    doc["elements"][1]["name"] = "x" * 200
     doc["elements"][1]["description"] = "y" * 2000
     report = render.build_report(system_name="Layout", revision=1, model=doc)
     document = _layout(report, {"summary", "findings", "inventory"})
