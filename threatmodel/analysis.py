@@ -15,6 +15,7 @@ from .graph import SystemGraph
 from .metrics import compute_metrics
 from .model import SEVERITIES, Policy, System
 from .rules import REGISTRY, Hit, Rule
+from .rules.base import bounded
 from .scoring import RANKS, priority, rank
 
 
@@ -130,7 +131,7 @@ def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
         path=hit.path,
         flows=hit.flows,
         title=title,
-        evidence=hit.evidence,
+        evidence=bounded(hit.evidence),
         remediation=rule.remediation,
         references=rule.references,
         fingerprint=fingerprint(rule.id, hit.identity or hit.subject),

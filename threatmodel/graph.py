@@ -8,9 +8,11 @@ enumerating simple paths.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import networkx as nx
 
@@ -29,6 +31,19 @@ from .model import (
 # Exposure X of MODEL.md.
 SAME_BOUNDARY, CROSSES_INTERNAL, THIRD_PARTY, INTERNET = 1, 2, 3, 4
 UNPROTECTED_KEY_SENSITIVITY = 3
+# The most hops a finding about one journey keeps (the ones nearest where it ends).
+JOURNEY_HOPS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _Protection:
+    """What a key protects: its stores as a bit set, their highest S, and the data classes
+    at the highest sensitivity they hold at rest (for the tags a +1 step names)."""
+
+    bits: int
+    top: int
+    held_top: int
+    held_data: frozenset[str]
 
 
 class SystemGraph:
@@ -102,9 +117,35 @@ class SystemGraph:
             boundary_id = boundary.parent
         return chain
 
+    def _inherited(self, pick: Callable[[Boundary, Any], Any]) -> dict[str, Any]:
+        """Per boundary, `pick(boundary, parent's value)`, each boundary computed once
+        from its parent's: linear however deep the nesting."""
+        values: dict[str, object] = {}
+        for start in self.boundaries:
+            pending = []
+            here: str | None = start
+            while here and here in self.boundaries and here not in values:
+                if len(pending) > len(self.boundaries):
+                    break  # a cycle (loads reject them); stop rather than loop
+                pending.append(here)
+                here = self.boundaries[here].parent
+            inherited = values.get(here) if here else None
+            for boundary_id in reversed(pending):
+                inherited = pick(self.boundaries[boundary_id], inherited)
+                values[boundary_id] = inherited
+        return values
+
     @cached_property
     def _boundary_kinds(self) -> dict[str, frozenset[str]]:
-        return {b: frozenset(x.kind for x in self.boundary_chain(b)) for b in self.boundaries}
+        return self._inherited(lambda b, outer: (outer or frozenset()) | {b.kind})
+
+    @cached_property
+    def _boundary_env(self) -> dict[str, str | None]:
+        return self._inherited(lambda b, outer: b.env or outer)
+
+    @cached_property
+    def _boundary_mesh(self) -> dict[str, str | None]:
+        return self._inherited(lambda b, outer: b.mesh or outer)
 
     def in_boundary_kind(self, element_id: str, kind: str) -> bool:
         boundary = self.elements[element_id].boundary
@@ -112,16 +153,11 @@ class SystemGraph:
 
     def env(self, element_id: str) -> str | None:
         """The element's environment, inherited from the nearest boundary stating one."""
-        for boundary in self.boundary_chain(self.elements[element_id].boundary):
-            if boundary.env:
-                return boundary.env
-        return None
+        return self._boundary_env.get(self.elements[element_id].boundary or "")
 
     def mesh(self, boundary_id: str | None) -> str | None:
-        for boundary in self.boundary_chain(boundary_id):
-            if boundary.mesh:
-                return boundary.mesh
-        return None
+        """The mesh mode of a boundary, inherited from the nearest boundary stating one."""
+        return self._boundary_mesh.get(boundary_id or "")
 
     def crosses_boundary(self, flow: Flow) -> bool:
         return self.elements[flow.source].boundary != self.elements[flow.target].boundary
@@ -137,6 +173,14 @@ class SystemGraph:
 
     # -- sensitivity S -----------------------------------------------------------------
 
+    @cached_property
+    def _data_positions(self) -> dict[str, int]:
+        return {d.id: index for index, d in enumerate(self.system.data)}
+
+    def data_position(self, data: DataClass | str) -> int:
+        """Where a data class is in the model: sort by it to list data in model order."""
+        return self._data_positions.get(data if isinstance(data, str) else data.id, 0)
+
     def data_sensitivity(self, data_ids: Iterable[str]) -> int:
         return max((self.data[d].sensitivity for d in data_ids if d in self.data), default=0)
 
@@ -149,12 +193,38 @@ class SystemGraph:
 
     def held_at_rest(self, element_id: str) -> tuple[str, ...]:
         """Data classes at rest in an element; a backup holds what its source holds."""
-        seen: set[str] = set()
-        element = self.elements[element_id]
-        while element.backup_of and element.id not in seen:
-            seen.add(element.id)
-            element = self.elements[element.backup_of]
-        return element.stores
+        return self._at_rest[element_id]
+
+    @cached_property
+    def _at_rest(self) -> dict[str, tuple[str, ...]]:
+        """Each backup resolved to its source once, however long the chain of backups."""
+        result: dict[str, tuple[str, ...]] = {}
+        for element in self.system.elements:
+            pending: list[str] = []
+            here = element
+            while here.id not in result and here.backup_of in self.elements:
+                if len(pending) > len(self.elements):
+                    break  # a cycle (loads reject them)
+                pending.append(here.id)
+                here = self.elements[here.backup_of]
+            held = result.get(here.id, here.stores)
+            result[here.id] = held
+            for element_id in pending:
+                result[element_id] = held
+        return result
+
+    @cached_property
+    def _resting(self) -> dict[str, list[str]]:
+        resting: dict[str, list[str]] = defaultdict(list)
+        for element in self.system.elements:
+            if element.is_store:
+                for data_id in dict.fromkeys(self.held_at_rest(element.id)):
+                    resting[data_id].append(element.id)
+        return resting
+
+    def stores_holding(self, data_id: str) -> list[str]:
+        """Stores (backups included) that hold the data class at rest, in model order."""
+        return self._resting.get(data_id, [])
 
     @cached_property
     def _element_sensitivity(self) -> dict[str, int]:
@@ -256,36 +326,112 @@ class SystemGraph:
         return self._wrapped_by.get(key_id, [])
 
     @cached_property
-    def _protected_sets(self) -> dict[str, frozenset[str]]:
-        """Stores each key protects, directly or through the keys it wraps.
+    def _key_order(self) -> list[str]:
+        """Keys with every wrapped key before the keys wrapping it (loads reject cycles)."""
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1 while its wrapped keys are visited, 2 when done
+        for root in self.keys:
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [(root, iter(self.keys[root].wraps))]
+            while stack:
+                key_id, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    stack.pop()
+                    state[key_id] = 2
+                    order.append(key_id)
+                elif child in self.keys and child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(self.keys[child].wraps)))
+        return order
 
-        Computed bottom-up over the wrapping DAG (loads reject cycles) so each key's set
-        is built from its children's sets once.
+    @cached_property
+    def _protection(self) -> dict[str, _Protection]:
+        """What each key protects, directly or through the keys it wraps, summarised.
+
+        Built bottom-up over the wrapping DAG so each key is computed once from the keys
+        it wraps. The protected set itself is a bit set over the stores (a Python int:
+        the union of a child's set is one OR, and a chain of 8,000 keys costs
+        milliseconds, where a set per key cost seconds); sensitivity and tags merge as
+        maxima, so nothing grows with the depth of the chain.
         """
-        sets: dict[str, frozenset[str]] = {}
-        wrap_graph = nx.DiGraph()
-        wrap_graph.add_nodes_from(self.keys)
-        wrap_graph.add_edges_from(
-            (k.id, child) for k in self.system.keys for child in k.wraps if child in self.keys
-        )
-        for key_id in reversed(list(nx.topological_sort(wrap_graph))):
-            protected = set(self.stores_encrypted_with(key_id))
-            for child in wrap_graph.successors(key_id):
-                protected |= sets[child]
-            sets[key_id] = frozenset(protected)
-        return sets
+        index = {s: i for i, s in enumerate(sorted(self._keyed_stores))}
+        result: dict[str, _Protection] = {}
+        for key_id in self._key_order:
+            bits, top = 0, -1
+            for store in self.stores_encrypted_with(key_id):
+                bits |= 1 << index[store]
+                s = self.element_sensitivity(store)
+                top = max(top, s)
+            held = frozenset(
+                d for store in self.stores_encrypted_with(key_id) for d in self.held_at_rest(store)
+            )
+            held_top, held_data = self._top_data(held)
+            for child in self.keys[key_id].wraps:
+                if child not in result:
+                    continue
+                sub = result[child]
+                bits |= sub.bits
+                top = max(top, sub.top)
+                if sub.held_top > held_top:
+                    held_top, held_data = sub.held_top, sub.held_data
+                elif sub.held_top == held_top and sub.held_data is not held_data:
+                    held_data = held_data | sub.held_data
+            result[key_id] = _Protection(bits, top, held_top, held_data)
+        return result
+
+    @cached_property
+    def _keyed_stores(self) -> list[str]:
+        return sorted({s for stores in self._stores_by_key.values() for s in stores})
+
+    def _top_data(self, data_ids: frozenset[str]) -> tuple[int, frozenset[str]]:
+        """The highest sensitivity among the data classes, and those at that level."""
+        known = [d for d in data_ids if d in self.data]
+        if not known:
+            return -1, frozenset()
+        top = max(self.data[d].sensitivity for d in known)
+        return top, frozenset(d for d in known if self.data[d].sensitivity == top)
 
     def protected_set(self, key_id: str) -> frozenset[str]:
-        return self._protected_sets.get(key_id, frozenset())
+        """The stores a key protects, directly or through the keys it wraps."""
+        protection = self._protection.get(key_id)
+        if protection is None:
+            return frozenset()
+        stores, bits, members = self._keyed_stores, protection.bits, []
+        while bits:
+            low = bits & -bits
+            members.append(stores[low.bit_length() - 1])
+            bits ^= low
+        return frozenset(members)
+
+    def first_protected(self, key_id: str, count: int) -> list[str]:
+        """The first `count` stores a key protects, in ID order, without building the set."""
+        protection = self._protection.get(key_id)
+        bits, found = (protection.bits if protection else 0), []
+        while bits and len(found) < count:
+            low = bits & -bits
+            found.append(self._keyed_stores[low.bit_length() - 1])
+            bits ^= low
+        return found
 
     def blast_radius(self, key_id: str) -> int:
-        return len(self.protected_set(key_id))
+        protection = self._protection.get(key_id)
+        return protection.bits.bit_count() if protection else 0
 
     def key_sensitivity(self, key_id: str) -> int:
-        protected = self.protected_set(key_id)
-        if not protected:
+        protection = self._protection.get(key_id)
+        if protection is None or not protection.bits:
             return UNPROTECTED_KEY_SENSITIVITY
-        return max(self.element_sensitivity(s) for s in protected)
+        return protection.top
+
+    def key_tags(self, key_id: str) -> tuple[str, ...]:
+        """The regulated tags of the most sensitive data the key's stores hold at rest."""
+        protection = self._protection.get(key_id)
+        if protection is None:
+            return ()
+        return self.regulated_tags(sorted(protection.held_data))
 
     @staticmethod
     def custody_rank(custody: str | None) -> int:
@@ -332,12 +478,16 @@ class SystemGraph:
 
     @staticmethod
     def journey(
-        came_from: dict[str, tuple[str, str] | None], end: str
+        came_from: dict[str, tuple[str, str] | None], end: str, limit: int | None = None
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Elements and flows of the recorded journey that ends at `end`."""
+        """Elements and flows of the recorded journey that ends at `end`.
+
+        With a `limit`, only its last `limit` hops: a rule that reports one journey per
+        finding keeps its output proportional to the findings, not to path lengths.
+        """
         elements, flows = [end], []
         step = came_from.get(end)
-        while step is not None:
+        while step is not None and (limit is None or len(flows) < limit):
             previous, flow_id = step
             elements.append(previous)
             flows.append(flow_id)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from ..graph import SystemGraph
 from ..model import Element, Flow
 from ..scoring import Steps
-from .base import Hit, rule
-from .transit import hop_text, is_plaintext
+from .base import LISTED, Hit, listing, rule
+from .transit import data_text, hop_text, is_plaintext
 
 STATIC_CREDENTIALS = frozenset({"api-key", "basic"})
 TOKEN_AUTH = frozenset({"jwt", "oauth2"})
@@ -36,12 +36,6 @@ def broker_sensitivity(graph: SystemGraph, broker: Element) -> int:
 
 def rate_limited_gateway(element: Element) -> bool:
     return element.kind == "gateway" and element.rate_limited
-
-
-def listing(texts: list[str], limit: int = 5) -> str:
-    """The first few of a list that may be long on a big system, "and N more" for the rest."""
-    shown = ", ".join(texts[:limit])
-    return f"{shown} and {len(texts) - limit} more" if len(texts) > limit else shown
 
 
 def hop(graph: SystemGraph, flow: Flow) -> dict:
@@ -88,7 +82,7 @@ def long_lived_credentials(graph: SystemGraph) -> Iterator[Hit]:
             steps=flow_steps(graph, flow, "medium"),
             evidence=(
                 f"{hop_text(graph, flow)} crosses a trust boundary carrying "
-                f"{', '.join(graph.label(d) for d in flow.data)} and {problem}."
+                f"{data_text(graph, flow.data)} and {problem}."
             ),
             target=flow.target,
             **hop(graph, flow),
@@ -207,7 +201,7 @@ def insecure_brokers(graph: SystemGraph) -> Iterator[Hit]:
             if plain:
                 problems.append(
                     "SASL/PLAIN passwords travel in the clear on "
-                    + listing([hop_text(graph, f) for f in plain])
+                    + listing([hop_text(graph, f) for f in plain[:LISTED]], total=len(plain))
                 )
         if not broker.acls:
             problems.append("ACLs are off")
@@ -219,7 +213,7 @@ def insecure_brokers(graph: SystemGraph) -> Iterator[Hit]:
             subject=(broker.id,),
             steps=steps,
             evidence=(
-                f"Broker {broker.label} carries {', '.join(graph.label(d) for d in data)}; "
+                f"Broker {broker.label} carries {data_text(graph, tuple(data))}; "
                 + "; ".join(problems)
                 + "."
             ),
@@ -254,7 +248,7 @@ def broker_payloads_unencrypted(graph: SystemGraph) -> Iterator[Hit]:
             steps=flow_steps(graph, flow, "medium"),
             evidence=(
                 f"{hop_text(graph, flow)} carries "
-                f"{', '.join(graph.label(d) for d in flow.data)} through broker "
+                f"{data_text(graph, flow.data)} through broker "
                 f"{broker.label} without message encryption: the broker, its storage and "
                 "anyone with read access to the topic see the plaintext."
             ),

@@ -7,7 +7,7 @@ test file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..graph import SystemGraph
@@ -31,6 +31,47 @@ class Hit:
 
 
 Check = Callable[[SystemGraph], Iterator[Hit]]
+
+# A finding's evidence stays readable however large the model: it names the first items
+# and counts the rest, and the complete lists stay in the finding's subject and flows.
+EVIDENCE_BUDGET = 2000
+LISTED = 5
+
+
+def listing(
+    texts: Sequence[str], limit: int = LISTED, noun: str = "more", total: int | None = None
+) -> str:
+    """The first few of a list that may be long on a big system, "and N more" for the rest.
+
+    `total` counts the whole list when the caller only made texts for its first items.
+    """
+    total = len(texts) if total is None else total
+    shown = ", ".join(texts[:limit])
+    return f"{shown} and {total - limit} {noun}" if total > limit else shown
+
+
+def within(texts: Sequence[str], budget: int, separator: str = "; ", noun: str = "more") -> str:
+    """As many of the texts as fit in `budget` characters (at least one), then
+    "and N more" for the rest: for lists whose items vary in length, like journeys."""
+    shown: list[str] = []
+    used = 0
+    for text in texts:
+        if shown and used + len(separator) + len(text) > budget:
+            break
+        shown.append(text)
+        used += len(text) + len(separator)
+    rest = len(texts) - len(shown)
+    joined = separator.join(shown)
+    return f"{joined}{separator}and {rest} {noun}" if rest else joined
+
+
+def bounded(evidence: str, budget: int = EVIDENCE_BUDGET) -> str:
+    """The last guard on evidence length; rules shorten their own lists first, so this
+    only cuts text that no rule expected to be long (a 2,000-character name)."""
+    if len(evidence) <= budget:
+        return evidence
+    cut = evidence.rfind(" ", 0, budget - 20)
+    return evidence[: cut if cut > budget // 2 else budget - 20] + " [... shortened]"
 
 
 @dataclass(frozen=True, slots=True)

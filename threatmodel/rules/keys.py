@@ -26,19 +26,17 @@ def key_steps(graph: SystemGraph, key: Key, steps: Steps) -> Steps:
     S is the key's: the most sensitive store it protects (3 when it protects none). The
     +1 names the regulated tags of the data classes at that level.
     """
-    s = graph.key_sensitivity(key.id)
-    held = {d for store in graph.protected_set(key.id) for d in graph.held_at_rest(store)}
-    steps.sensitivity(s, graph.regulated_tags(sorted(held)))
+    steps.sensitivity(graph.key_sensitivity(key.id), graph.key_tags(key.id))
     return steps.blast(graph.blast_radius(key.id), graph.policy.blast_radius)
 
 
 def key_hit(graph: SystemGraph, key: Key, steps: Steps, evidence: list[str]) -> Hit:
-    protected = sorted(graph.protected_set(key.id))
-    if protected:
-        count = len(protected)
-        evidence.append(
-            f"It protects {count} store{'s' if count != 1 else ''}: {labels(graph, protected)}."
-        )
+    count = graph.blast_radius(key.id)
+    if count:
+        first = graph.first_protected(key.id, LISTED)
+        shown = ", ".join(graph.label(s) for s in first)
+        more = f" and {count - len(first)} more" if count > len(first) else ""
+        evidence.append(f"It protects {count} store{'s' if count != 1 else ''}: {shown}{more}.")
     return Hit(
         subject=(key.id,),
         steps=key_steps(graph, key, steps),

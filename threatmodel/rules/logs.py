@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
-from ..graph import SystemGraph
+from ..graph import JOURNEY_HOPS, SystemGraph
 from ..model import DataClass, Flow
 from ..scoring import Steps
-from .base import Hit, rule
+from .base import LISTED, Hit, listing, rule
+from .routes import route_text
 
 LOGGED_TAGS = ("pii", "phi", "pan", "credentials", "secret")
 CRITICAL_IN_LOGS = ("credentials", "secret", "pan")
@@ -26,9 +28,7 @@ def tag_text(tags: tuple[str, ...]) -> str:
 def _starts(graph: SystemGraph, data_id: str, carriers: list[Flow]) -> list[str]:
     """Where a data class enters (sent without being received) or rests."""
     entries = {f.source for f in carriers} - {f.target for f in carriers}
-    entries.update(
-        e.id for e in graph.system.elements if e.is_store and data_id in graph.held_at_rest(e.id)
-    )
+    entries.update(graph.stores_holding(data_id))
     return sorted(entries)
 
 
@@ -48,14 +48,11 @@ def _journeys(graph: SystemGraph, data_id: str) -> dict[str, tuple[str, str] | N
     return came_from
 
 
-def _route_text(graph: SystemGraph, flow_ids: tuple[str, ...]) -> str:
-    parts = []
-    for flow_id in flow_ids:
-        flow = graph.flows[flow_id]
-        if not parts:
-            parts.append(graph.label(flow.source))
-        parts.append(f"--{flow.protocol or 'unstated'}--> {graph.label(flow.target)}")
-    return " ".join(parts)
+def _route(
+    graph: SystemGraph, came_from: dict, path: tuple[str, ...], flows: tuple[str, ...]
+) -> str:
+    """The route into the sink; "earlier hops" when the kept journey is its tail only."""
+    return route_text(graph, flows, earlier=came_from.get(path[0]) is not None)
 
 
 def _log_steps(data: DataClass) -> Steps:
@@ -102,35 +99,36 @@ def sensitive_data_in_logs(graph: SystemGraph) -> Iterator[Hit]:
             feeds = [f for f in graph.flows_out(element.id) if f.target in sink_ids]
             if feeds:
                 payload_loggers[element.id] = feeds
-    received: dict[str, set[str]] = {
-        service: {d for f in graph.flows_in(service) for d in f.data} for service in payload_loggers
-    }
+    # data class -> log sink -> the payload-logging service (and its feed) that puts it there
+    logged_via: dict[str, dict[str, tuple[str, Flow]]] = defaultdict(dict)
+    for service, feeds in payload_loggers.items():
+        for data_id in dict.fromkeys(d for f in graph.flows_in(service) for d in f.data):
+            for feed in feeds:
+                logged_via[data_id].setdefault(feed.target, (service, feed))
+    order = {e.id: index for index, e in enumerate(sinks)}
 
     for data in graph.system.data:
         if not set(LOGGED_TAGS).intersection(data.tags):
             continue
         came_from = _journeys(graph, data.id)
-        logged_via: dict[str, tuple[str, Flow]] = {}
-        for service, feeds in payload_loggers.items():
-            if data.id in received[service]:
-                for feed in feeds:
-                    logged_via.setdefault(feed.target, (service, feed))
-        for sink in sinks:
+        via = logged_via.get(data.id, {})
+        reached = {e for e in came_from if e in order} | via.keys()
+        for sink in (sinks[i] for i in sorted(order[e] for e in reached)):
             if sink.id in came_from:
-                path, flows = graph.journey(came_from, sink.id)
+                path, flows = graph.journey(came_from, sink.id, JOURNEY_HOPS)
                 if flows:
-                    how = f"travels there: {_route_text(graph, flows)}"
+                    how = f"travels there: {_route(graph, came_from, path, flows)}"
                 else:
                     how = "is stored there at rest"
-            elif sink.id in logged_via:
+            elif sink.id in via:
                 # The service receives the data, so a carrying flow reached it.
-                service, feed = logged_via[sink.id]
-                path, flows = graph.journey(came_from, service)
+                service, feed = via[sink.id]
+                path, flows = graph.journey(came_from, service, JOURNEY_HOPS - 1)
                 path, flows = (*path, sink.id), (*flows, feed.id)
                 how = (
                     f"is received by {graph.label(service)}, which logs request and "
                     f"response payloads (logs_payloads) and sends them to "
-                    f"{graph.label(sink.id)}: {_route_text(graph, flows)}"
+                    f"{graph.label(sink.id)}: {_route(graph, came_from, path, flows)}"
                 )
             else:
                 continue
@@ -159,7 +157,7 @@ def _received_sensitivity(graph: SystemGraph, sink_id: str) -> tuple[int, tuple[
         feeder = graph.elements[feed.source]
         if feeder.is_service and feeder.logs_payloads:
             data_ids.update(d for f in graph.flows_in(feeder.id) for d in f.data)
-    ordered = [d.id for d in graph.system.data if d.id in data_ids]
+    ordered = sorted((d for d in data_ids if d in graph.data), key=graph.data_position)
     s = graph.data_sensitivity(ordered)
     tags = tuple(
         dict.fromkeys(
@@ -203,9 +201,13 @@ def unprotected_log_sinks(graph: SystemGraph) -> Iterator[Hit]:
             reasons.append("it is not encrypted at rest")
         plaintext = [f for f in graph.flows_in(sink.id) if is_plaintext(f)]
         if plaintext:
-            hops = ", ".join(
-                f"{graph.label(f.source)} ({f.protocol or 'unstated protocol, assumed plaintext'})"
-                for f in plaintext
+            hops = listing(
+                [
+                    f"{graph.label(f.source)} "
+                    f"({f.protocol or 'unstated protocol, assumed plaintext'})"
+                    for f in plaintext[:LISTED]
+                ],
+                total=len(plaintext),
             )
             reasons.append(f"it receives logs in plaintext from {hops}")
         if not sink.immutable:

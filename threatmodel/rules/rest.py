@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..graph import SystemGraph
+from ..graph import JOURNEY_HOPS, SystemGraph
 from ..model import Element
 from ..scoring import Steps
-from .base import Hit, rule
+from .base import LISTED, Hit, listing, rule
+from .transit import data_text
 
 # Shared by every rule whose fix is stronger at-rest encryption of one store, so a store
 # with several such findings gets one plan item (backups use it too).
@@ -16,7 +17,7 @@ STRENGTHEN_AT_REST = "Strengthen encryption at rest of {target}"
 
 
 def held_text(graph: SystemGraph, element_id: str) -> str:
-    return ", ".join(graph.label(d) for d in graph.held_at_rest(element_id))
+    return data_text(graph, graph.held_at_rest(element_id))
 
 
 def encryption_text(element: Element) -> str:
@@ -160,11 +161,15 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
                 steps = Steps("medium", basis="the copy is encrypted, but weaker")
             steps.sensitivity(data.sensitivity, graph.regulated_tags((data.id,)))
             if into:
-                how = "It reaches it over " + ", ".join(flow_text(graph, f) for f in into) + "."
+                how = (
+                    "It reaches it over "
+                    + listing([flow_text(graph, f) for f in into[:LISTED]], total=len(into))
+                    + "."
+                )
             else:
                 how = "No flow in the model carries it there."
             if store.id in came_from:
-                path, flows = graph.journey(came_from, store.id)
+                path, flows = graph.journey(came_from, store.id, JOURNEY_HOPS)
             else:
                 path, flows = (), tuple(into)
             yield Hit(
@@ -182,12 +187,16 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
             )
 
 
+def boundary_of(graph: SystemGraph, element_id: str) -> str:
+    return graph.elements[element_id].boundary or ""
+
+
 def contents_text(graph: SystemGraph, element_id: str) -> str:
     """What a store exposes: what it holds, else (a broker) what passes through it."""
     if graph.held_at_rest(element_id):
         return f"holds {held_text(graph, element_id)}"
     passing = dict.fromkeys(d for f in graph.flows_of(element_id) for d in f.data)
-    return "carries " + ", ".join(graph.label(d) for d in passing)
+    return "carries " + data_text(graph, tuple(passing))
 
 
 @rule(
@@ -223,9 +232,12 @@ def public_stores(graph: SystemGraph) -> Iterator[Hit]:
         if store.public_access:
             reasons.append("has public_access: true")
         if outside:
-            entries = ", ".join(
-                f"{graph.describe(f.id)} (from {graph.label(graph.elements[f.source].boundary)})"
-                for f in outside
+            entries = listing(
+                [
+                    f"{graph.describe(f.id)} (from {graph.label(boundary_of(graph, f.source))})"
+                    for f in outside[:LISTED]
+                ],
+                total=len(outside),
             )
             reasons.append(f"is reached directly from outside by {entries}")
         # The base names the sensitivity case, so only the exposure step applies.

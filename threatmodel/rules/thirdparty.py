@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ..graph import SystemGraph
 from ..scoring import Steps
-from .base import Hit, rule
+from .base import LISTED, Hit, listing, rule
+from .transit import data_text
 
 # Which agreement each tag needs before the data may go to a third party.
 REQUIRED_AGREEMENT = {"phi": "baa", "pii": "dpa", "pan": "pci-tpsp"}
@@ -43,7 +44,7 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
         if element.kind != "external":
             continue
         # agreement -> data classes that need it, in document order of the flows
-        missing: dict[str, list[str]] = {}
+        missing: dict[str, dict[str, None]] = {}
         flows: list[str] = []
         for flow in graph.flows_in(element.id):
             lacking = False
@@ -52,14 +53,13 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
                     agreement = REQUIRED_AGREEMENT.get(tag)
                     if agreement and agreement not in element.agreements:
                         lacking = True
-                        needing = missing.setdefault(agreement, [])
-                        if data_id not in needing:
-                            needing.append(data_id)
+                        missing.setdefault(agreement, {})[data_id] = None
             if lacking:
                 flows.append(flow.id)
         if not missing:
             continue
-        unbound = [d for d in graph.system.data if any(d.id in ids for ids in missing.values())]
+        needed = {d for ids in missing.values() for d in ids}
+        unbound = sorted((graph.data[d] for d in needed), key=graph.data_position)
         high = [t for t in HIGH_TAGS if REQUIRED_AGREEMENT[t] in missing]
         if high:
             # The base names the case (PHI or PAN); no sensitivity step on top of it.
@@ -73,7 +73,7 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
             )
             steps = Steps("medium").sensitivity(s, tags)
         needs = "; ".join(
-            f"{', '.join(graph.label(d) for d in ids)} needs {AGREEMENT_NAMES[agreement]}"
+            f"{data_text(graph, tuple(ids))} needs {AGREEMENT_NAMES[agreement]}"
             for agreement, ids in sorted(missing.items())
         )
         stated = ", ".join(element.agreements) or "none"
@@ -81,9 +81,10 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
             subject=(element.id,),
             steps=steps,
             evidence=(
-                f"{graph.label(element.id)} receives {', '.join(d.name or d.id for d in unbound)} "
-                f"({', '.join(graph.describe(f) for f in flows)}). {needs}. Agreements in "
-                f"the model: {stated}."
+                f"{graph.label(element.id)} receives "
+                f"{listing([d.name or d.id for d in unbound[:LISTED]], total=len(unbound))} "
+                f"({listing([graph.describe(f) for f in flows[:LISTED]], total=len(flows))}). "
+                f"{needs}. Agreements in the model: {stated}."
             ),
             target=element.id,
             title=(

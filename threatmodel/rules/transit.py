@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from ..graph import SystemGraph
 from ..model import Flow
 from ..scoring import Steps
-from .base import Hit, rule
+from .base import EVIDENCE_BUDGET, LISTED, Hit, listing, rule
+from .routes import route_text
 
 TLS_REFS_BASE = ("CWE-319", "SOC 2 CC6.7", "PCI DSS 4.2.1")
 STRONG_SENDER_AUTH = frozenset({"mtls", "sigv4", "hmac"})
@@ -22,6 +23,11 @@ def is_plaintext(flow: Flow) -> bool:
 
 def protocol_text(flow: Flow) -> str:
     return flow.protocol or "an unstated protocol (assumed plaintext)"
+
+
+def data_text(graph: SystemGraph, data_ids: tuple[str, ...]) -> str:
+    """The data classes a flow carries; the first few when it carries hundreds."""
+    return listing([graph.label(d) for d in data_ids[:LISTED]], total=len(data_ids))
 
 
 def hop_text(graph: SystemGraph, flow: Flow) -> str:
@@ -70,7 +76,7 @@ def unencrypted_hops(graph: SystemGraph) -> Iterator[Hit]:
                 steps.step(-1, "payload encrypted end to end")
         evidence = [f"{hop_text(graph, flow)} uses {protocol_text(flow)}."]
         if flow.data:
-            evidence.append(f"It carries {', '.join(graph.label(d) for d in flow.data)}.")
+            evidence.append(f"It carries {data_text(graph, flow.data)}.")
         if flow.auth not in (None, "none"):
             evidence.append(f"Its {flow.auth} credentials cross the wire in the clear.")
         if not graph.crosses_boundary(flow) and graph.elements[flow.source].boundary:
@@ -100,9 +106,7 @@ def _entry_points(graph: SystemGraph, data_id: str, carriers: list[Flow]) -> lis
     senders = {f.source for f in carriers}
     receivers = {f.target for f in carriers}
     entries = senders - receivers
-    entries.update(
-        e.id for e in graph.system.elements if e.is_store and data_id in graph.held_at_rest(e.id)
-    )
+    entries.update(graph.stores_holding(data_id))
     return sorted(entries)
 
 
@@ -128,15 +132,58 @@ def _onward(carriers: list[Flow]) -> dict[str, str]:
     return next_flow
 
 
-def _describe_journey(graph: SystemGraph, flow_ids: tuple[str, ...]) -> str:
-    parts = []
-    for flow_id in flow_ids:
-        flow = graph.flows[flow_id]
-        if not parts:
-            parts.append(graph.label(flow.source))
-        marker = "PLAINTEXT " if is_plaintext(flow) and not flow.message_encryption else ""
-        parts.append(f"--{marker}{flow.protocol or 'unstated'}--> {graph.label(flow.target)}")
-    return " ".join(parts)
+def breaks_encryption(flow: Flow) -> bool:
+    """A hop where the data itself is readable: plaintext, and no payload encryption."""
+    return is_plaintext(flow) and not flow.message_encryption
+
+
+class _Journeys:
+    """The journeys of one data class through its plaintext hops.
+
+    A journey runs from where the data enters or rests, along the recorded shortest
+    route, through the hop, and on towards where the data ends up. Only the few journeys
+    the evidence names are spelled out; the union of all of them is collected by walks
+    that stop where an earlier walk passed, so it costs one visit per flow in total.
+    """
+
+    def __init__(self, graph: SystemGraph, came_from: dict, carriers: list[Flow]) -> None:
+        self.graph = graph
+        self.came_from = came_from
+        self.onward = _onward(carriers)
+
+    def through(self, hop: Flow) -> tuple[str, ...]:
+        """One whole journey through the hop (for the few the evidence names)."""
+        _, before = self.graph.journey(self.came_from, hop.source)
+        after, here, seen = [], hop.target, {hop.source, hop.target}
+        while here in self.onward and self.graph.flows[self.onward[here]].target not in seen:
+            after.append(self.onward[here])
+            here = self.graph.flows[self.onward[here]].target
+            seen.add(here)
+        return (*before, hop.id, *after)
+
+    def union(self, hops: list[Flow], first: tuple[str, ...]) -> tuple[str, ...]:
+        """Every flow on some journey through the hops, the first journey's flows first."""
+        flows = dict.fromkeys(first)
+        back_done: set[str] = set()
+        ahead_done: set[str] = set()
+        for hop in hops:
+            before, here = [], hop.source
+            while here not in back_done:
+                back_done.add(here)
+                step = self.came_from.get(here)
+                if step is None:
+                    break
+                here, flow_id = step
+                before.append(flow_id)
+            flows.update(dict.fromkeys(reversed(before)))
+            flows[hop.id] = None
+            here = hop.target
+            while here in self.onward and here not in ahead_done:
+                ahead_done.add(here)
+                flow_id = self.onward[here]
+                flows[flow_id] = None
+                here = self.graph.flows[flow_id].target
+        return tuple(flows)
 
 
 @rule(
@@ -158,42 +205,47 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         if data.sensitivity < 3:
             continue
         carriers = graph.flows_carrying(data.id)
+        if not carriers:
+            continue
         came_from = graph.reach(_entry_points(graph, data.id, carriers), carriers)
         breaks = sorted(
-            (
-                f
-                for f in carriers
-                if f.source in came_from and is_plaintext(f) and not f.message_encryption
-            ),
+            (f for f in carriers if f.source in came_from and breaks_encryption(f)),
             key=lambda f: f.id,
         )
         if not breaks:
             continue
-        onward = _onward(carriers)
-        journeys: list[tuple[str, ...]] = []
+        journeys = _Journeys(graph, came_from, carriers)
+        # Name the first few journeys that fit, each through a hop no earlier one passes.
+        named: list[tuple[str, ...]] = []
+        texts: list[str] = []
+        covered: set[str] = set()
+        budget = EVIDENCE_BUDGET - 200
         for hop in breaks:
-            if any(hop.id in journey for journey in journeys):
-                continue  # an earlier journey already passes through this hop
-            _, before = graph.journey(came_from, hop.source)
-            after, here, seen = [], hop.target, {hop.source, hop.target}
-            while here in onward and graph.flows[onward[here]].target not in seen:
-                after.append(onward[here])
-                here = graph.flows[onward[here]].target
-                seen.add(here)
-            journeys.append((*before, hop.id, *after))
-        first = journeys[0]
+            if len(named) == LISTED:
+                break
+            if hop.id in covered:
+                continue
+            journey = journeys.through(hop)
+            text = route_text(graph, journey, focus=journey.index(hop.id), marked=breaks_encryption)
+            if named and sum(map(len, texts)) + len(text) > budget:
+                break
+            named.append(journey)
+            texts.append(text)
+            covered.update(journey)
+        left = sum(1 for f in breaks if f.id not in covered)
+        if left:
+            texts.append(f"and {left} more plaintext hop{'s' if left != 1 else ''}")
+        first = named[0]
         path = (graph.flows[first[0]].source, *(graph.flows[f].target for f in first))
-        all_flows = tuple(dict.fromkeys(f for journey in journeys for f in journey))
         worst_hop = max(breaks, key=graph.flow_exposure)
         steps = Steps("high").sensitivity(data.sensitivity, graph.regulated_tags([data.id]))
         steps.exposure(graph.flow_exposure(worst_hop))
-        gateways = [
-            graph.label(f.source)
-            for f in breaks
-            if any(not is_plaintext(g) for g in graph.flows_in(f.source) if data.id in g.data)
-        ]
+        received_encrypted = {f.target for f in carriers if not is_plaintext(f)}
+        gateways = list(
+            dict.fromkeys(graph.label(f.source) for f in breaks if f.source in received_encrypted)
+        )
         summary = (
-            f"Encryption ends at {', '.join(dict.fromkeys(gateways))}; "
+            f"Encryption ends at {listing(gateways)}; "
             if gateways
             else "The data is never encrypted on some hops; "
         )
@@ -201,7 +253,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
             summary
             + f"{data.name or data.id} then crosses {len(breaks)} plaintext "
             + ("hop: " if len(breaks) == 1 else "hops: ")
-            + "; ".join(_describe_journey(graph, j) for j in journeys)
+            + "; ".join(texts)
             + "."
         )
         yield Hit(
@@ -212,7 +264,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
             target=data.id,
             title=f"Not encrypted end to end: {data.name or data.id}",
             path=path,
-            flows=all_flows,
+            flows=journeys.union(breaks, first),
         )
 
 
