@@ -1,5 +1,5 @@
 """python -m threatmodel check FILE [--format text|json|sarif] [--fail-on SEVERITY]
-[--decisions FILE] | import [FORMAT] FILE [-o OUT].
+[--decisions FILE] [--max-size SIZE] | import [FORMAT] FILE [-o OUT].
 
 `check` analyzes a model in any format `formats.detect.FORMATS` reads and says which
 format it read; `import` converts one to a Ciphermap document.
@@ -25,6 +25,20 @@ from .scoring import rank
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
 AUTO = "auto"
+# A local file is the user's own: the cap only stops a mistaken path (a disk image, a
+# log) from being read into memory. Uploads have their own, much smaller, cap.
+DEFAULT_MAX_SIZE = "512M"
+SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def size(text: str) -> int:
+    """A size in bytes from "2048", "64K", "512M" or "1G"."""
+    number, unit = text.strip().upper().rstrip("BI"), ""
+    if number and number[-1] in SIZE_UNITS:
+        number, unit = number[:-1], number[-1]
+    if not number.isdigit() or int(number) == 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size such as 64M or 2G")
+    return int(number) * SIZE_UNITS[unit]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for a Terraform plan: fail only on findings about resources the plan creates "
         "or changes",
+    )
+    check.add_argument(
+        "--max-size",
+        type=size,
+        default=size(DEFAULT_MAX_SIZE),
+        metavar="SIZE",
+        help=f"refuse model files larger than this (default: {DEFAULT_MAX_SIZE})",
     )
     formats = [entry.id for entry in FORMATS if entry.supported]
     convert = commands.add_parser(
@@ -86,12 +107,17 @@ def _invalid(path: Path, error: ModelError, imported: Imported | None = None) ->
 def check(args: argparse.Namespace) -> int:
     imported = None
     try:
-        imported = read_model(args.file)
-        # A Ciphermap file is loaded from its text, so problems keep their line numbers.
-        system = load(args.file) if imported.native else load(imported.document)
-    except ModelError as error:
-        return _invalid(args.file, error, imported)
-    if not imported.native:  # a CI gate on Ciphermap files keeps a quiet stderr
+        system = load(args.file, max_bytes=args.max_size)
+    except ModelError as native_error:
+        # Not a Ciphermap document: another tool's format, read by the importers. A
+        # Ciphermap file takes the first branch, parsed once, its problems with lines.
+        try:
+            imported = read_model(args.file, max_bytes=args.max_size)
+            if imported.native:
+                return _invalid(args.file, native_error)
+            system = load(imported.document)
+        except ModelError as error:
+            return _invalid(args.file, error, imported)
         print(f"{args.file}: read as {imported.label}", file=sys.stderr)
     decisions = None
     if args.decisions:
@@ -112,7 +138,7 @@ def check(args: argparse.Namespace) -> int:
     if args.today:
         policy = dataclasses.replace(policy, today=args.today)
     analysis = analyze(system, policy)
-    plan = _plan_import(args.file) if imported.format.id == "terraform" else None
+    plan = _plan_import(args.file) if imported and imported.format.id == "terraform" else None
     outcome = decisions.apply(analysis, policy.today or date.today()) if decisions else None
     if args.format == "json":
         document = outcome.annotate(analysis) if outcome else analysis.to_dict()

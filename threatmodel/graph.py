@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .model import (
     CUSTODY_RANK,
@@ -27,6 +25,9 @@ from .model import (
     Policy,
     System,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Exposure X of MODEL.md.
 SAME_BOUNDARY, CROSSES_INTERNAL, THIRD_PARTY, INTERNET = 1, 2, 3, 4
@@ -73,6 +74,8 @@ class SystemGraph:
         Built on first use: the rules read the adjacency lists above, which answer their
         questions several times faster than networkx views at 20,000 flows.
         """
+        import networkx as nx  # on first use: the CLI's run does not need it
+
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(self.elements)
         graph.add_edges_from((f.source, f.target, f.id) for f in self.system.flows)

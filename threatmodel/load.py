@@ -5,9 +5,13 @@ round trip. A problem's location is always `section[index].field[.subfield]` (fo
 `flows[3].tls.min_version`): the web app maps it onto form fields, the CLI prints it with
 the YAML line.
 
-Documents come from users, so parsing is defensive: a size cap, a nesting limit, no object
-construction (only plain YAML scalars), and a budget on alias expansion so that a
-"billion laughs" document fails in microseconds instead of exhausting memory.
+Documents come from users, so parsing is defensive: a nesting limit, no object
+construction (only plain YAML scalars), a budget on alias expansion so that a "billion
+laughs" document fails in microseconds instead of exhausting memory, and a size cap for
+callers that pass one (uploads do; local files and the library have none by default).
+
+JSON text is read by the json module alone; the line of each item is worked out only when
+something asks for it (an error message, SARIF), by one YAML pass over the same text.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -46,9 +50,8 @@ from threatmodel.model import (
 )
 from threatmodel.schema import MAX_ID_LENGTH, SECTION_NAMES, STORE_KEY_TYPES
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "ModelError", "Problem", "load", "parse_text"]
+__all__ = ["MAX_DEPTH", "ModelError", "Problem", "load", "parse_text"]
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 # Nodes that aliases may add on top of what is written; real documents use a few anchors
 # for shared `tls:` blocks, a billion-laughs document needs millions.
@@ -114,22 +117,53 @@ class _Fatal(Exception):
 # --------------------------------------------------------------------------- parsing
 
 
+class LazyLines(Mapping[str, int]):
+    """Lines of a document, worked out on first use: `flows[3].to` -> 42.
+
+    Loading JSON needs no lines unless something goes wrong or a report points into the
+    file, and working them out costs several times the load itself.
+    """
+
+    def __init__(self, compute: Callable[[], Mapping[str, int]]) -> None:
+        self._compute: Callable[[], Mapping[str, int]] | None = compute
+        self._lines: Mapping[str, int] = {}
+
+    @property
+    def _resolved(self) -> Mapping[str, int]:
+        if self._compute is not None:
+            compute, self._compute = self._compute, None
+            self._lines = compute()
+        return self._lines
+
+    def __getitem__(self, key: str) -> int:
+        return self._resolved[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resolved)
+
+    def __len__(self) -> int:
+        return len(self._resolved)
+
+
 @dataclass
 class Parsed:
     """A parsed document with the line of every key and list item (`flows[3].to` -> 42)."""
 
     data: Any
-    lines: dict[str, int]
+    lines: Mapping[str, int]
     problems: list[Problem]
 
 
 def parse_text(
     source: str | bytes | Path,
     *,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
     max_depth: int = MAX_DEPTH,
 ) -> Parsed:
-    """Parse YAML or JSON text safely. Raises ModelError when it is not a usable document."""
+    """Parse YAML or JSON text safely. Raises ModelError when it is not a usable document.
+
+    `max_bytes` caps the size (uploads pass theirs); None reads any size.
+    """
     try:
         text = _read_text(source, max_bytes)
         if text.lstrip().startswith(("{", "[")):
@@ -139,18 +173,18 @@ def parse_text(
         raise ModelError([fatal.problem]) from None
 
 
-def _read_text(source: str | bytes | Path, max_bytes: int) -> str:
+def _read_text(source: str | bytes | Path, max_bytes: int | None) -> str:
     if isinstance(source, Path):
         try:
             with source.open("rb") as handle:
-                raw = handle.read(max_bytes + 1)
+                raw = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError as exc:
             raise _Fatal(f"cannot read {source.name}: {exc.strerror or exc}") from None
     elif isinstance(source, str):
         raw = source.encode("utf-8", "surrogatepass")
     else:
         raw = bytes(source)
-    if len(raw) > max_bytes:
+    if max_bytes is not None and len(raw) > max_bytes:
         limit = f"{max_bytes // 1024} KiB" if max_bytes >= 1024 else f"{max_bytes} bytes"
         raise _Fatal(f"the document is larger than the {limit} limit", limit=True)
     try:
@@ -160,9 +194,22 @@ def _read_text(source: str | bytes | Path, max_bytes: int) -> str:
 
 
 def _parse_json(text: str, max_depth: int) -> Parsed:
-    """JSON values from the json module; lines, duplicate keys and depth from the YAML pass."""
+    """JSON values from the json module at its own speed; lines only when asked for.
+
+    Duplicate keys are noticed while parsing; only then does a YAML pass over the same
+    text run at once, to say where they are.
+    """
+    duplicates: list[str] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            duplicates.extend(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return result
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=mapping)
     except RecursionError:
         raise _Fatal(_too_deep(max_depth), limit=True) from None
     except json.JSONDecodeError as exc:
@@ -172,13 +219,57 @@ def _parse_json(text: str, max_depth: int) -> Parsed:
             if fatal.limit:
                 raise
         raise _Fatal(f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
+    except ValueError:
+        # A number the json module refuses (an integer of thousands of digits): the YAML
+        # pass reports it at its field and line.
+        return _parse_yaml(text, max_depth)
+    if _depth(data) > max_depth:
+        return _parse_yaml(text, max_depth)  # raises the nesting error with its line
+    if duplicates:
+        try:
+            shadow = _parse_yaml(text, max_depth)
+        except _Fatal as fatal:
+            if fatal.limit:
+                raise
+            problems = [Problem("", f"duplicate key '{key}'") for key in dict.fromkeys(duplicates)]
+            return Parsed(data, {}, problems)
+        return Parsed(data, shadow.lines, shadow.problems)
+    return Parsed(data, LazyLines(lambda: _lines_of(text, max_depth)), [])
+
+
+def _lines_of(text: str, max_depth: int) -> Mapping[str, int]:
+    """The lines of a document already parsed; none when the YAML pass cannot read it."""
     try:
-        shadow = _parse_yaml(text, max_depth)
-    except _Fatal as fatal:
-        if fatal.limit:
-            raise
-        return Parsed(data, {}, [])
-    return Parsed(data, shadow.lines, shadow.problems)
+        return _parse_yaml(text, max_depth).lines
+    except _Fatal:
+        return {}
+
+
+def _item_lines(lines: Mapping[str, int]) -> Mapping[str, int]:
+    """Sections and items only ("flows", "flows[3]"), still lazy if the lines are."""
+
+    def items() -> dict[str, int]:
+        return {path: line for path, line in lines.items() if "." not in path}
+
+    return LazyLines(items) if isinstance(lines, LazyLines) else items()
+
+
+def _depth(data: Any) -> int:
+    """How deeply the containers of a parsed value nest (a scalar document is 0).
+
+    Level by level, comparing classes rather than calling isinstance: this walk visits
+    every value of the document, and it is the only cost JSON adds to json.loads.
+    """
+    level, depth = [data], 0
+    while level:
+        depth += 1
+        below = []
+        for value in level:
+            for child in value.values() if value.__class__ is dict else value:
+                if child.__class__ is dict or child.__class__ is list:
+                    below.append(child)
+        level = below
+    return depth if data.__class__ in (dict, list) else 0
 
 
 def _too_deep(max_depth: int) -> str:
@@ -360,10 +451,13 @@ def _merge(mapping: _Open, problems: list[Problem]) -> None:
 def load(
     source: str | bytes | Path | Mapping[str, Any],
     *,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
     max_depth: int = MAX_DEPTH,
 ) -> System:
-    """Load a document into a `System`; raise ModelError listing every problem."""
+    """Load a document into a `System`; raise ModelError listing every problem.
+
+    `max_bytes` caps the size of text and files (uploads pass theirs); None reads any size.
+    """
     if isinstance(source, Mapping):
         parsed = Parsed(source, {}, [])
     else:
@@ -785,7 +879,7 @@ class _Validator:
             elements=tuple(built["elements"]),
             flows=tuple(built["flows"]),
             # Sections and items only ("flows", "flows[3]"): what SARIF and reports point at.
-            lines={path: line for path, line in self.lines.items() if "." not in path},
+            lines=_item_lines(self.lines),
         )
 
     def _top_level(self, data: Mapping[str, Any]) -> None:

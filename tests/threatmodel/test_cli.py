@@ -112,3 +112,23 @@ def test_a_missing_file_exits_2(tmp_path, capsys):
 def test_every_example_is_a_valid_model(example, capsys):
     code, _, err = run(capsys, str(example), "--fail-on", "none")
     assert code == 0, err
+
+
+def test_a_model_file_larger_than_an_upload_is_checked(tmp_path, capsys):
+    big = tmp_path / "big.yaml"
+    big.write_text(SEED.read_text() + "#" * (3 * 1024 * 1024) + "\n")
+    code, out, err = run(capsys, str(big), "--format", "json")
+    assert json.loads(out)["findings"]
+    assert code == 1 and not err
+
+
+def test_max_size_refuses_a_larger_file(tmp_path, capsys):
+    code, _, err = run(capsys, str(SEED), "--max-size", "1K")
+    assert code == 2
+    assert "the document is larger than the 1 KiB limit" in err
+
+
+def test_max_size_must_be_a_size(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", str(SEED), "--max-size", "lots"])
+    assert "'lots' is not a size such as 64M or 2G" in capsys.readouterr().err

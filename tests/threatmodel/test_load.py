@@ -686,15 +686,32 @@ def test_deep_nesting_is_refused():
     )
 
 
-def test_a_document_over_the_size_cap_is_refused(tmp_path):
+def test_a_document_over_a_size_cap_is_refused(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text(TEXT + "#" * (2 * 1024 * 1024))
-    assert only_problem(big).message == "the document is larger than the 2048 KiB limit"
-    assert (
-        only_problem(big.read_bytes()).message == "the document is larger than the 2048 KiB limit"
+    cap = 2 * 1024 * 1024
+    assert only_problem_with(big, max_bytes=cap).message == (
+        "the document is larger than the 2048 KiB limit"
+    )
+    assert only_problem_with(big.read_bytes(), max_bytes=cap).message == (
+        "the document is larger than the 2048 KiB limit"
     )
     with pytest.raises(ModelError, match="larger than the 1 KiB limit"):
         load(TEXT, max_bytes=1024)
+
+
+def test_local_files_and_text_have_no_size_cap_by_default(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text(TEXT + "#" * (3 * 1024 * 1024))
+    assert load(big).name == load(TEXT).name
+    assert load(big.read_bytes()).name == load(TEXT).name
+
+
+def only_problem_with(source, **options) -> Problem:
+    with pytest.raises(ModelError) as raised:
+        load(source, **options)
+    [problem] = raised.value.problems
+    return problem
 
 
 def test_python_tags_construct_nothing(tmp_path):
@@ -742,6 +759,31 @@ def test_a_missing_file_is_a_model_error(tmp_path):
 def test_a_yaml_flow_mapping_is_not_mistaken_for_broken_json():
     system = load("{name: Tiny, elements: [{id: api, kind: service}]}")
     assert [e.id for e in system.elements] == ["api"]
+
+
+def test_json_lines_are_worked_out_when_a_problem_needs_them():
+    elements = [{"id": "api", "kind": "service"}, {"id": "db", "kind": "dbase"}]
+    text = json.dumps({"name": "x", "elements": elements}, indent=2)
+    problem = only_problem(text)
+    assert problem.location == "elements[1].kind"
+    assert problem.line == text.splitlines().index('      "kind": "dbase"') + 1
+
+
+def test_json_item_lines_are_there_for_reports_that_point_into_the_file():
+    text = json.dumps({"name": "x", "elements": [{"id": "api", "kind": "service"}]}, indent=2)
+    assert load(text).lines["elements[0]"] == 4
+
+
+def test_json_nested_deeper_than_the_limit_is_refused_below_the_recursion_limit():
+    assert only_problem('{"a": ' + "[" * 40 + "]" * 40 + "}").message == (
+        "the document is nested deeper than 32 levels"
+    )
+
+
+def test_a_json_integer_too_long_to_read_is_reported_at_its_field():
+    problem = only_problem('{"name": "x", "policy": {"blast_radius": ' + "9" * 5000 + "}}")
+    assert problem.location == "policy.blast_radius"
+    assert problem.message.endswith("is not a valid value")
 
 
 def test_a_duplicate_key_in_json_is_reported_with_its_line():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from threatmodel.load import MAX_BYTES, TOP_FIELDS, ModelError, Problem, parse_text
+from threatmodel.load import TOP_FIELDS, ModelError, Problem, parse_text
 
 from . import terraform, threatdragon
 
@@ -232,7 +232,7 @@ def read_model(
     *,
     format_id: str | None = None,
     name: str | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> Imported:
     """Read a file in any supported format as a Ciphermap document dict.
 
@@ -243,7 +243,7 @@ def read_model(
     if isinstance(source, Path):
         try:
             with source.open("rb") as handle:
-                raw = handle.read(max_bytes + 1)
+                raw = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError as exc:
             raise _refuse(f"cannot read {source.name}: {exc.strerror or exc}") from None
         name = name or source.stem
@@ -251,7 +251,7 @@ def read_model(
         raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     # Only for recognising XML formats; YAML and JSON are decoded strictly by the parser.
     utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
-    text = raw[: max_bytes + 1].decode("utf-16" if utf16 else "utf-8-sig", "replace")
+    text = raw.decode("utf-16" if utf16 else "utf-8-sig", "replace")
     for entry in FORMATS:
         if entry.matches_text(text):
             return _convert(entry, None, format_id, name)
