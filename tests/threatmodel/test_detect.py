@@ -166,3 +166,15 @@ def test_import_of_an_unknown_format_name_is_a_usage_error(capsys):
 def test_check_on_a_ciphermap_file_keeps_stderr_quiet(capsys):
     main(["check", str(CHECKOUT), "--fail-on", "none"])
     assert capsys.readouterr().err == ""
+
+
+def test_ids_number_repeats_without_rescanning():
+    from threatmodel.formats.ids import Ids
+
+    ids = Ids()
+    made = [ids.make("elements", "Process", "process") for _ in range(4)]
+    assert made == ["process", "process-2", "process-3", "process-4"]
+    assert ids.make("elements", "Process 5", "x") == "process-5"
+    assert ids.make("elements", "Process", "process") == "process-6"  # 5 is taken
+    assert ids.make("flows", "Process", "process") == "process"  # per section
+    assert ids.make("elements", "!!!", "actor") == "actor"

@@ -21,9 +21,10 @@ from typing import Any
 
 from threatmodel.model import FORMAT, PROTOCOLS, STORE_KINDS
 
+from .ids import Ids
+
 __all__ = ["is_threat_dragon", "to_document"]
 
-SLUG_LENGTH = 40
 SNAP_DISTANCE = 40  # px: a flow end drawn this close to a shape is attached to it
 DIAGRAM_GAP = 200  # px between diagrams when several are laid out on one canvas
 
@@ -157,19 +158,12 @@ class _Import:
     boundaries: list[dict[str, Any]] = field(default_factory=list)
     elements: list[dict[str, Any]] = field(default_factory=list)
     flows: list[dict[str, Any]] = field(default_factory=list)
-    used: dict[str, set[str]] = field(default_factory=dict)
+    ids: Ids = field(default_factory=Ids)
+    kinds: dict[str, str] = field(default_factory=dict)  # element ID -> kind
 
     def slug(self, section: str, text: str, fallback: str) -> str:
         """A valid, unused ID for `text` within its section ("Web App" -> "web-app")."""
-        base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
-        base = base or fallback
-        used = self.used.setdefault(section, set())
-        candidate, number = base, 2
-        while candidate in used:
-            candidate = f"{base}-{number}"
-            number += 1
-        used.add(candidate)
-        return candidate
+        return self.ids.make(section, text, fallback)
 
 
 def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> dict[str, Any]:
@@ -338,6 +332,7 @@ def _element(
     element["position"] = {"x": round(center_x, 1), "y": round(center_y, 1)}
     _describe(element, notes)
     result.elements.append(element)
+    result.kinds[element["id"]] = kind
     return element["id"]
 
 
@@ -404,7 +399,7 @@ def _flow(
     if source == target:
         result.notes.append(f"Not imported: the flow '{label or source}' from {source} to itself.")
         return
-    kinds = {element["id"]: element["kind"] for element in result.elements}
+    kinds = result.kinds
     to_store = kinds[source] in STORE_KINDS or kinds[target] in STORE_KINDS
     protocol, protocol_note = _protocol(
         data.get("protocol"), bool(data.get("isEncrypted")), to_store=to_store
