@@ -9,6 +9,7 @@ current version, and each save records a revision.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePath
 from typing import Any
@@ -81,11 +82,20 @@ def example_files() -> list[Path]:
 
 def read_upload(data: bytes | str, filename: str | None = None) -> dict:
     """A model document from uploaded or pasted text in any format the engine reads."""
-    return import_upload(data, filename)[0]
+    return import_upload(data, filename).document
 
 
-def import_upload(data: bytes | str, filename: str | None = None) -> tuple[dict, str]:
-    """(document, the format it was read as) from uploaded or pasted text: Ciphermap
+@dataclass
+class Upload:
+    """An uploaded model: the document, what it was read as, the decisions it records."""
+
+    document: dict
+    read_as: str
+    decisions: list[dict] = field(default_factory=list)
+
+
+def import_upload(data: bytes | str, filename: str | None = None) -> Upload:
+    """The document an upload holds, with the format it was read as: Ciphermap
     YAML/JSON or another tool's model (`threatmodel.formats.detect.FORMATS`).
 
     Raises InvalidDocument; for a format that cannot be read, with the importer's own
@@ -107,13 +117,13 @@ def import_upload(data: bytes | str, filename: str | None = None) -> tuple[dict,
         raise InvalidDocument(list(error.problems)) from None
     if imported.native:
         # Loading the text itself keeps line numbers in the problems.
-        return validate(text)[0], imported.label
+        return Upload(validate(text)[0], imported.label)
     try:
         _document, model = validate(imported.document)
     except InvalidDocument as error:
         said = Problem("", f"read as {imported.label}, but the import is not a valid model:")
         raise InvalidDocument([said, *error.problems]) from None
-    return threatmodel.to_document(model), imported.label
+    return Upload(threatmodel.to_document(model), imported.label, imported.decisions)
 
 
 @transaction.atomic

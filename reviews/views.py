@@ -44,6 +44,7 @@ from .forms import (
     WorkspaceForm,
 )
 from .history import SECTION_NOUNS, diff_documents
+from .imports import record_imported_decisions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
 
 # --- access helpers ---------------------------------------------------------------
@@ -379,18 +380,30 @@ def system_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/system_new.html", {"form": form})
 
 
+def _imported(system: System, upload, decided: int, new_version: bool = False) -> str:
+    what = f"a new version of {system.name}" if new_version else system.name
+    said = f"Imported {what}, read as {upload.read_as}."
+    if decided:
+        said += f" Recorded {decided} decision{'s' if decided != 1 else ''} the file states."
+    return said
+
+
 @require_http_methods(["GET", "POST"])
 def system_import(request: HttpRequest) -> HttpResponse:
     form = ImportNewForm(request.POST or None, request.FILES or None, user=request.user)
     problems: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            document, read_as = services.import_upload(*form.source())
-            system = services.create_system(form.cleaned_data["workspace"], document, request.user)
+            upload = services.import_upload(*form.source())
+            with transaction.atomic():
+                system = services.create_system(
+                    form.cleaned_data["workspace"], upload.document, request.user
+                )
+                decided = record_imported_decisions(system, upload.decisions, request.user)
         except services.InvalidDocument as error:
             problems = error.problems
         else:
-            messages.success(request, f"Imported {system.name}, read as {read_as}.")
+            messages.success(request, _imported(system, upload, decided))
             return redirect("system_detail", system.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -409,23 +422,23 @@ def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            document, read_as = services.import_upload(*form.source())
-            services.save_document(
-                system,
-                document,
-                base_version=form.cleaned_data["base_version"],
-                author=request.user,
-                summary_prefix="imported",
-            )
+            upload = services.import_upload(*form.source())
+            with transaction.atomic():
+                system = services.save_document(
+                    system,
+                    upload.document,
+                    base_version=form.cleaned_data["base_version"],
+                    author=request.user,
+                    summary_prefix="imported",
+                )
+                decided = record_imported_decisions(system, upload.decisions, request.user)
         except services.InvalidDocument as error:
             problems, status = error.problems, 400
         except services.StaleVersion as error:
             form.add_error(None, _stale_message(error.system))
             status = 409
         else:
-            messages.success(
-                request, f"Imported a new version of {system.name}, read as {read_as}."
-            )
+            messages.success(request, _imported(system, upload, decided, new_version=True))
             return redirect("system_detail", system.pk)
     elif request.method == "POST":
         status = 400

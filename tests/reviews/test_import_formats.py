@@ -68,3 +68,45 @@ def test_a_new_version_says_what_it_was_read_as(system, editor):
 def test_the_form_names_the_formats_it_reads(editor):
     content = client_for(editor).get("/systems/import/").content.decode()
     assert "OWASP Threat Dragon model" in content
+
+
+def test_threagile_risk_tracking_becomes_decisions(workspace, editor):
+    from reviews.models import Decision
+
+    fixture = FIXTURES / "threagile" / "shop.yaml"
+    response = client_for(editor).post(
+        "/systems/import/", {"workspace": workspace.pk, "file": upload(fixture)}, follow=True
+    )
+    content = response.content.decode()
+    assert "read as Threagile model (version 1.0.0)" in content
+    system = System.objects.get()
+    decisions = Decision.objects.filter(system=system)
+    # "unencrypted-communication@*: false-positive" matches every unencrypted-hop finding.
+    hops = [f for f in system.analysis["findings"] if f["rule"] == "unencrypted-hop"]
+    assert hops
+    assert {d.fingerprint for d in decisions if d.state == "false-positive"} == {
+        f["fingerprint"] for f in hops
+    }
+    event = decisions.first().events.first()
+    assert event.source == "import"
+    assert "Threagile risk tracking: false-positive" in event.note
+    assert f"Recorded {decisions.count()} decision" in content
+
+
+def test_matching_needs_every_named_id():
+    from reviews.imports import matching_findings
+
+    findings = [
+        {"rule": "unencrypted-hop", "subject": ["a-b"], "path": ["a", "b"], "fingerprint": "1"},
+        {"rule": "unencrypted-hop", "subject": ["b-c"], "path": ["b", "c"], "fingerprint": "2"},
+        {"rule": "unencrypted-store", "subject": ["a"], "path": [], "fingerprint": "3"},
+    ]
+
+    def matched(match):
+        proposal = {"rule": "unencrypted-hop", "match": match}
+        return [f["fingerprint"] for f in matching_findings(findings, proposal)]
+
+    assert matched(["*"]) == ["1", "2"]
+    assert matched(["b"]) == ["1", "2"]
+    assert matched(["a", "b"]) == ["1"]
+    assert matched(["a", "c"]) == []

@@ -14,13 +14,13 @@ because it is the broadest (a document without `format:` whose keys are mostly o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from threatmodel.load import TOP_FIELDS, ModelError, Problem, parse_text
 
-from . import terraform, threatdragon
+from . import terraform, threagile, threatdragon
 
 __all__ = ["FORMATS", "Format", "Imported", "detect", "find_format", "read_model"]
 
@@ -35,6 +35,9 @@ class Format:
     matches_text: Callable[[str], bool] = lambda text: False  # formats that are not YAML/JSON
     to_document: Callable[[Any], dict[str, Any]] | None = None  # None: recognised, not read
     version: Callable[[Any], str] = lambda data: ""  # shown after the name, when known
+    # Review decisions the file records (threat states, risk tracking), as proposals the
+    # web import records on the matching findings: (data, document) -> [{rule, match, ...}]
+    decisions: Callable[[Any, dict[str, Any]], list[dict[str, Any]]] | None = None
     refusal: str = ""  # for an unsupported format: what to do instead
 
     @property
@@ -48,7 +51,8 @@ class Imported:
 
     document: dict[str, Any]
     format: Format
-    label: str  # "OWASP Threat Dragon 2.3.0 model"
+    label: str  # "OWASP Threat Dragon model (version 2.3.0)"
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def native(self) -> bool:
@@ -82,12 +86,6 @@ def _threat_dragon_version(data: Any) -> str:
     diagrams = data.get("detail", {}).get("diagrams") if isinstance(data, Mapping) else None
     legacy = any(isinstance(d, Mapping) and "diagramJson" in d for d in diagrams or [])
     return "1.x" if legacy else ""
-
-
-def _is_threagile(data: Any) -> bool:
-    return isinstance(data, Mapping) and (
-        "threagile_version" in data or ("technical_assets" in data and "data_assets" in data)
-    )
 
 
 def _is_otm(data: Any) -> bool:
@@ -142,9 +140,10 @@ FORMATS: list[Format] = [
     Format(
         "threagile",
         "Threagile model",
-        matches=_is_threagile,
+        matches=threagile.is_threagile,
+        to_document=threagile.to_document,
         version=_version_field("threagile_version"),
-        refusal=_not_yet("Threagile"),
+        decisions=threagile.decisions,
     ),
     Format(
         "otm",
@@ -271,4 +270,5 @@ def _convert(entry: Format, data: Any, format_id: str | None, name: str | None) 
     document = entry.to_document(data)
     if name and entry.id != CIPHERMAP and document.get("name") in (None, "", UNNAMED):
         document["name"] = name
-    return Imported(document, entry, label(entry, data))
+    proposed = entry.decisions(data, document) if entry.decisions else []
+    return Imported(document, entry, label(entry, data), proposed)
