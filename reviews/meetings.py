@@ -47,6 +47,8 @@ from .models import Comment, Decision, DecisionEvent, Membership, Review, System
 from .views import _can_write, _check_role, _get_system_for_user, _role_subquery
 
 POLL_SECONDS = 3
+FOCUS_ASPECT = 16 / 9
+FOCUS_MARGIN = 90.0
 
 
 def _get_review_for_user(
@@ -522,12 +524,15 @@ def review_diagram(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     if focus:
-        margin = 90.0
-        left = min(x for x, _ in focus) - NODE_W / 2 - margin
-        top = min(y for _, y in focus) - NODE_H / 2 - margin
-        width = max(x for x, _ in focus) + NODE_W / 2 + margin - left
-        height = max(y for _, y in focus) + NODE_H / 2 + margin - top
-        width, height = max(width, 480.0), max(height, 300.0)
+        xs, ys = [x for x, _ in focus], [y for _, y in focus]
+        centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        width = max(xs) - min(xs) + NODE_W + 2 * FOCUS_MARGIN
+        height = max(ys) - min(ys) + NODE_H + 2 * FOCUS_MARGIN
+        # The frame is about 16:9: grow the box around its centre to that shape, so the
+        # picture fills the frame instead of stopping at the box's edges.
+        width = max(width, height * FOCUS_ASPECT, 480.0)
+        height = max(height, width / FOCUS_ASPECT)
+        left, top = centre_x - width / 2, centre_y - height / 2
         rings = "".join(
             f'<rect x="{x - NODE_W / 2 - 8:.1f}" y="{y - NODE_H / 2 - 8:.1f}" '
             f'width="{NODE_W + 16:.1f}" height="{NODE_H + 16:.1f}" rx="12" fill="none" '

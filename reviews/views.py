@@ -46,6 +46,7 @@ from .forms import (
 from .history import SECTION_NOUNS, diff_documents
 from .imports import record_imported_decisions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
+from .reviewing import system_standings
 
 # --- access helpers ---------------------------------------------------------------
 
@@ -242,6 +243,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "trend": [_weight(row["counts"]) for row in trend],
             }
         )
+    standings = system_standings(systems)
+    for row in rows:
+        row["standing"] = standings[row["system"].pk]
     totals = {s: sum(system.counts.get(s, 0) for system in systems) for s in SEVERITIES}
     return render(
         request,
