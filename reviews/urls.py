@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from . import views
+from . import versions, views
 from .history import SECTIONS
 
 
@@ -44,18 +44,18 @@ urlpatterns = [
     path("systems/<int:pk>/delete/", views.system_delete, name="system_delete"),
     path("systems/<int:pk>/policy/", views.system_policy, name="system_policy"),
     path("systems/<int:pk>/findings/", views.system_findings, name="system_findings"),
-    path("systems/<int:pk>/history/", views.system_history, name="system_history"),
+    path("systems/<int:pk>/history/", versions.system_history, name="system_history"),
     path(
         "systems/<int:pk>/revisions/<int:version>/",
-        views.revision_detail,
+        versions.revision_detail,
         name="revision_detail",
     ),
     path(
         "systems/<int:pk>/revisions/<int:version>/restore/",
-        views.revision_restore,
+        versions.revision_restore,
         name="revision_restore",
     ),
-    path("systems/<int:pk>/diff/", views.revision_diff, name="revision_diff"),
+    path("systems/<int:pk>/diff/", versions.revision_diff, name="revision_diff"),
     path("systems/<int:pk>/<section:section>/new/", views.item_create, name="item_create"),
     path(
         "systems/<int:pk>/<section:section>/<slug:item_id>/",

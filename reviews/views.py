@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -43,7 +42,7 @@ from .forms import (
     SystemSettingsForm,
     WorkspaceForm,
 )
-from .history import SECTION_NOUNS, diff_documents
+from .history import SECTION_NOUNS
 from .imports import record_imported_decisions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
 from .reviewing import system_standings
@@ -785,85 +784,3 @@ def system_findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 PLAN_SIZE = 25
-
-
-@require_GET
-def system_history(request: HttpRequest, pk: int) -> HttpResponse:
-    system = _get_system_for_user(request, pk)
-    earlier = Revision.objects.filter(
-        system=OuterRef("system"), version__lt=OuterRef("version")
-    ).order_by("-version")
-    revisions = (
-        system.revisions.select_related("author")
-        .defer("reverse_patch", "snapshot")
-        .annotate(previous=Subquery(earlier.values("version")[:1]))
-    )
-    page = Paginator(revisions, 50).get_page(request.GET.get("page"))
-    context = {"system": system, "page": page, "can_edit": _can_write(system)}
-    return render(request, "reviews/history.html", context)
-
-
-def _get_revision(system: System, version: int) -> Revision:
-    return get_object_or_404(system.revisions.select_related("author"), version=version)
-
-
-@require_GET
-def revision_detail(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    system = _get_system_for_user(request, pk)
-    revision = _get_revision(system, version)
-    document = services.document_at(system, version)
-    previous = system.revisions.filter(version__lt=version).order_by("-version").first()
-    context = {
-        "system": system,
-        "revision": revision,
-        "previous": previous,
-        "sections": _inventory(document),
-        "source": threatmodel.dump(threatmodel.load(document), fmt="yaml"),
-        "can_edit": _can_write(system),
-    }
-    return render(request, "reviews/revision_detail.html", context)
-
-
-@require_GET
-def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    system = _get_system_for_user(request, pk)
-    old = _get_revision(system, _int(request.GET.get("from")))
-    new = _get_revision(system, _int(request.GET.get("to")) or system.version)
-    old_document = services.document_at(system, old.version)
-    new_document = services.document_at(system, new.version)
-    old_findings = _findings_of(old_document)
-    new_findings = _findings_of(new_document)
-    context = {
-        "system": system,
-        "old": old,
-        "new": new,
-        "diff": diff_documents(old_document, new_document),
-        "new_findings": [f for fp, f in new_findings.items() if fp not in old_findings],
-        "fixed_findings": [f for fp, f in old_findings.items() if fp not in new_findings],
-        "versions": system.revisions.values_list("version", flat=True),
-    }
-    return render(request, "reviews/revision_diff.html", context)
-
-
-def _findings_of(document: dict) -> dict[str, dict]:
-    _canonical, model = services.validate(document)
-    return {f["fingerprint"]: f for f in services.analyze(model)["findings"]}
-
-
-@require_POST
-def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    system = _get_system_for_user(request, pk, write=True)
-    revision = _get_revision(system, version)
-    if _int(request.POST.get("base_version")) != system.version:
-        messages.error(request, _stale_message(system))
-        return redirect("system_history", system.pk)
-    try:
-        saved = services.restore(system, revision, request.user)
-    except services.StaleVersion as error:
-        messages.error(request, _stale_message(error.system))
-        return redirect("system_history", system.pk)
-    except services.InvalidDocument as error:
-        messages.error(request, f"Version {version} can't be restored: {error}")
-        return redirect("system_history", system.pk)
-    messages.success(request, f"Restored version {version} as version {saved.version}.")
-    return redirect("system_detail", system.pk)

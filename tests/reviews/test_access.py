@@ -113,6 +113,7 @@ ROUTES = [
     Route(
         "restore", "/systems/{s}/revisions/1/restore/", "post", {"base_version": 1}, access="write"
     ),
+    Route("restore confirmation", "/systems/{s}/revisions/1/restore/", access="write"),
     Route("delete form", "/systems/{s}/delete/", access="owner"),
     Route("delete system", "/systems/{s}/delete/", "post", access="owner"),
     Route(
