@@ -1,4 +1,6 @@
-"""Web speed: a property change on a 300-element system, and the findings page.
+"""Web speed: a property change on a 300-element system, the findings page, and a review
+meeting (the next finding of a walk-through, recording a decision, the comparison with
+the previous signed-off review).
 
 One property change is what the editor does all day: the htmx form POST validates the
 whole document with the engine, saves it with a version check and a revision, re-analyzes,
@@ -35,8 +37,8 @@ from django.test import Client  # noqa: E402
 
 from examples.generate import generate_system  # noqa: E402
 from reviews.forms import ElementForm  # noqa: E402
-from reviews.models import Membership, System, Workspace  # noqa: E402
-from reviews.services import create_system  # noqa: E402
+from reviews.models import Decision, Membership, System, Workspace  # noqa: E402
+from reviews.services import create_system, save_document  # noqa: E402
 
 HTMX = {"HX-Request": "true"}
 
@@ -49,6 +51,50 @@ def timed(runs: int, fn) -> tuple[float, float]:
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples), min(samples)
+
+
+def _review_steps(client, system, user):
+    """A signed-off review of the system, an edit, and a second review open for decisions:
+    (next finding, record a decision, comparison page) as callables."""
+    import datetime as dt
+
+    from reviews import reviewing
+
+    first = reviewing.create_review(system, title="First", date=dt.date(2026, 11, 1), author=user)
+    reviewing.record_override(first, user, "benchmark")
+    reviewing.sign(first, user)
+    system.refresh_from_db()
+    document = json.loads(json.dumps(system.document))
+    document["elements"][0]["description"] = "changed after the first review"
+    system = save_document(system, document, base_version=system.version, author=user)
+    review = reviewing.create_review(system, title="Second", date=dt.date(2026, 12, 1), author=user)
+    ordered = [f["fingerprint"] for f in reviewing.walk_order(review)]
+    print(f"review: {len(ordered)} findings to walk through")
+    position = {"next": 0, "decided": 0}
+
+    def walk():
+        fingerprint = ordered[position["next"] % len(ordered)]
+        position["next"] += 1
+        response = client.get(f"/reviews/{review.pk}/walk/?at={fingerprint}")
+        assert response.status_code == 200
+
+    def decide():
+        fingerprint = ordered[position["decided"] % len(ordered)]
+        position["decided"] += 1
+        base = (
+            Decision.objects.filter(system=system, fingerprint=fingerprint)
+            .values_list("revision_count", flat=True)
+            .first()
+        )
+        data = {"state": "in-discussion", "base_revision": base or 0, "note": "bench"}
+        url = f"/reviews/{review.pk}/findings/{fingerprint}/decide/"
+        response = client.post(url, data, headers=HTMX)
+        assert response.status_code == 200, response.content[:500]
+
+    def comparison():
+        assert client.get(f"/reviews/{review.pk}/changes/").status_code == 200
+
+    return walk, decide, comparison
 
 
 def main() -> None:
@@ -109,7 +155,9 @@ def main() -> None:
         def engine_only():
             threatmodel.analyze(threatmodel.load(system.document)).to_dict()
 
+        walk, decide, comparison = _review_steps(client, system, user)
         property_change()  # warm caches and template loading
+        walk()
         rows = [
             ("property change (htmx save + analyze + panels)", property_change, 150),
             ("  of which the engine (load + analyze)", engine_only, None),
@@ -117,6 +165,9 @@ def main() -> None:
             ("findings page", findings_page, None),
             ("findings fragment (htmx)", findings_fragment, None),
             ("system page", system_page, None),
+            ("walk-through: next finding (page)", walk, 100),
+            ("recording a decision (htmx)", decide, 100),
+            ("review comparison with the previous review", comparison, 300),
         ]
         print(f"{'what':50} {'median ms':>10} {'best ms':>9}  target")
         for label, fn, target in rows:

@@ -49,6 +49,12 @@
       event.target.blur();
       return;
     }
+    // Ctrl+Enter (Cmd+Enter) records the decision or the comment being written.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form) {
+      event.preventDefault();
+      event.target.form.requestSubmit();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var key = event.key;
     if (key === "j" || key === "ArrowRight" || key === "ArrowDown") {
