@@ -1,8 +1,9 @@
 """python -m threatmodel check FILE [--format text|json|sarif] [--fail-on SEVERITY]
-[--decisions FILE] [--max-size SIZE] | import [FORMAT] FILE [-o OUT].
+[--decisions FILE] [--max-size SIZE] | import [FORMAT] FILE [-o OUT] | export EXPORT FILE [-o OUT].
 
 `check` analyzes a model in any format `formats.detect.FORMATS` reads and says which
-format it read; `import` converts one to a Ciphermap document.
+format it read; `import` converts one to a Ciphermap document; `export` writes one of
+`exports.EXPORTS` (OTM, findings CSV/JSON/SARIF, the crypto inventory).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import ModelError, __version__, analyze, dump, load
 from .decisions import DecisionsError, load_decisions
+from .exports import EXPORTS, find_export
 from .formats import terraform
 from .formats.detect import FORMATS, Imported, read_model
 from .formats.sarif import to_sarif
@@ -87,6 +89,20 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         help="where to write it (.json for JSON, else YAML; default: stdout)",
+    )
+    export = commands.add_parser(
+        "export",
+        help="write a model (any format it imports) as OTM, findings CSV/JSON/SARIF or its "
+        "crypto inventory",
+    )
+    export.add_argument("export", choices=[e.id for e in EXPORTS], metavar="EXPORT")
+    export.add_argument("file", type=Path)
+    export.add_argument("-o", "--output", type=Path, help="where to write it (default: stdout)")
+    export.add_argument(
+        "--decisions", type=Path, help="a ciphermap-decisions/1 file: decisions to include"
+    )
+    export.add_argument(
+        "--today", type=date.fromisoformat, help="the 'as of' date (default: policy.today or now)"
     )
     return parser
 
@@ -193,11 +209,50 @@ def import_(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_CLEAN
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write one of EXPORTS; the decisions file's entries ride along."""
+    imported = None
+    try:
+        system = load(args.file)
+    except ModelError as native_error:
+        try:
+            imported = read_model(args.file)
+            if imported.native:
+                return _invalid(args.file, native_error)
+            system = load(imported.document)
+        except ModelError as error:
+            return _invalid(args.file, error, imported)
+    decided = {}
+    if args.decisions:
+        try:
+            decided = {d.fingerprint: d.to_dict() for d in load_decisions(args.decisions).decisions}
+        except DecisionsError as error:
+            print(f"{args.decisions}: invalid decisions file", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_INVALID
+    if args.today:
+        system = dataclasses.replace(
+            system, policy=dataclasses.replace(system.policy, today=args.today)
+        )
+    chosen = find_export(args.export)
+    assert chosen is not None  # argparse checked the choice
+    text = chosen.render(system, analyze(system, system.policy), decided, args.file.as_posix())
+    if args.output is None or str(args.output) == "-":
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{args.file}: wrote {chosen.name} to {args.output}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "import":
         return import_(args, parser)
+    if args.command == "export":
+        return export(args)
     return check(args)
 
 

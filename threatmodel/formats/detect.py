@@ -20,7 +20,7 @@ from typing import Any
 
 from threatmodel.load import TOP_FIELDS, ModelError, Problem, parse_text
 
-from . import terraform, threagile, threatdragon
+from . import otm, terraform, threagile, threatdragon
 
 __all__ = ["FORMATS", "Format", "Imported", "detect", "find_format", "read_model"]
 
@@ -88,10 +88,6 @@ def _threat_dragon_version(data: Any) -> str:
     return "1.x" if legacy else ""
 
 
-def _is_otm(data: Any) -> bool:
-    return isinstance(data, Mapping) and "otmVersion" in data
-
-
 def _is_tm_bom(data: Any) -> bool:
     """The OWASP Threat Model Library's TM-BOM: `scope` plus its own sections."""
     if not isinstance(data, Mapping):
@@ -125,10 +121,6 @@ def _as_is(data: Any) -> dict[str, Any]:
     return dict(data)
 
 
-def _not_yet(what: str) -> str:
-    return f"Ciphermap recognises {what} files but cannot import them yet."
-
-
 FORMATS: list[Format] = [
     Format(
         "threatdragon",
@@ -148,9 +140,10 @@ FORMATS: list[Format] = [
     Format(
         "otm",
         "Open Threat Model (OTM) file",
-        matches=_is_otm,
+        matches=otm.is_otm,
+        to_document=otm.to_document,
         version=_version_field("otmVersion"),
-        refusal=_not_yet("Open Threat Model"),
+        decisions=otm.decisions,
     ),
     Format(
         "terraform",
