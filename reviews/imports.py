@@ -32,14 +32,19 @@ def matching_findings(findings: Iterable[Mapping[str, Any]], proposal: Mapping[s
             yield finding
 
 
-def record_imported_decisions(system: System, proposals: list[dict], actor) -> int:
+def record_imported_decisions(
+    system: System, proposals: list[dict], actor, *, undecided_only: bool = False
+) -> int:
     """Record every proposal on every finding it matches; returns how many were recorded.
-    A finding named by several proposals keeps the most specific (the one naming most)."""
+    A finding named by several proposals keeps the most specific (the one naming most).
+    `undecided_only` (a re-import) leaves the findings the team has decided alone."""
     chosen: dict[str, dict] = {}
     findings = system.analysis.get("findings", [])
+    decided = set(system.decisions.values_list("fingerprint", flat=True)) if undecided_only else ()
     for proposal in sorted(proposals, key=lambda p: len(p.get("match", []))):
         for finding in matching_findings(findings, proposal):
-            chosen[finding["fingerprint"]] = {**proposal, "finding": finding}
+            if finding["fingerprint"] not in decided:
+                chosen[finding["fingerprint"]] = {**proposal, "finding": finding}
     for fingerprint, proposal in chosen.items():
         _record(system, fingerprint, proposal, actor)
     return len(chosen)

@@ -423,3 +423,21 @@ class Comment(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.fingerprint}: {self.text[:40]}"
+
+
+class ImportBase(models.Model):
+    """What the last import of another tool's model produced for a system.
+
+    The next import of a newer version merges against it (`threatmodel.merge`), which
+    tells the architect's edits from the import's own facts. It holds the converted
+    document only (the attributes the importer reads), never the uploaded file.
+    """
+
+    system = models.OneToOneField(System, models.CASCADE, related_name="import_base")
+    read_as = models.CharField(max_length=200)
+    document = models.JSONField(encoder=DjangoJSONEncoder)
+    version = models.PositiveIntegerField()  # the system version that import became
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.system} v{self.version}: {self.read_as}"

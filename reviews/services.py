@@ -20,10 +20,11 @@ from django.utils import timezone
 
 import threatmodel
 from threatmodel.formats import read_model
+from threatmodel.formats.detect import CIPHERMAP, find_format
 
 from .decisions import observe_findings
 from .history import apply_patch, is_move_only, make_patch, summarize
-from .models import SEVERITIES, Revision, System, Workspace
+from .models import SEVERITIES, ImportBase, Revision, System, Workspace
 
 Problem = threatmodel.Problem
 
@@ -294,3 +295,35 @@ def current_analysis(system: System) -> dict:
     system.analysis, system.analyzed_on = analysis, today
     system.counts = severity_counts(analysis)
     return analysis
+
+
+# --- re-imports ----------------------------------------------------------------------
+
+
+def format_name(read_as: str) -> str:
+    """'Terraform plan (...) (version 1.1)' -> 'Terraform plan (...)': versions may differ."""
+    return read_as.split(" (version ", 1)[0]
+
+
+def is_native(read_as: str) -> bool:
+    return read_as == find_format(CIPHERMAP).name
+
+
+def remember_import(system: System, document: dict, read_as: str) -> None:
+    """Keep what an import of another tool's model produced: the next import of a newer
+    version merges against it (`threatmodel.merge`). A Ciphermap upload forgets it."""
+    if is_native(read_as):
+        ImportBase.objects.filter(system=system).delete()
+        return
+    ImportBase.objects.update_or_create(
+        system=system,
+        defaults={"document": document, "read_as": read_as[:200], "version": system.version},
+    )
+
+
+def import_base_for(system: System, read_as: str) -> dict | None:
+    """The previous import's document, when it was of the same format."""
+    base = ImportBase.objects.filter(system=system).first()
+    if base is None or format_name(base.read_as) != format_name(read_as):
+        return None
+    return base.document

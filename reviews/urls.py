@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from . import versions, views
+from . import reimport, versions, views
 from .history import SECTIONS
 
 
@@ -40,6 +40,12 @@ urlpatterns = [
     path("systems/<int:pk>/document.json", views.system_document, name="system_document"),
     path("systems/<int:pk>/export.<str:fmt>", views.system_export, name="system_export"),
     path("systems/<int:pk>/import/", views.system_import_into, name="system_import_into"),
+    path("systems/<int:pk>/reimport/", reimport.system_reimport, name="system_reimport"),
+    path(
+        "systems/<int:pk>/reimport/confirm/",
+        reimport.system_reimport_confirm,
+        name="system_reimport_confirm",
+    ),
     path("systems/<int:pk>/settings/", views.system_settings, name="system_settings"),
     path("systems/<int:pk>/delete/", views.system_delete, name="system_delete"),
     path("systems/<int:pk>/policy/", views.system_policy, name="system_policy"),

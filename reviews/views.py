@@ -403,6 +403,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["workspace"], upload.document, request.user
                 )
                 decided = record_imported_decisions(system, upload.decisions, request.user)
+                services.remember_import(system, upload.document, upload.read_as)
         except services.InvalidDocument as error:
             problems = error.problems
         else:

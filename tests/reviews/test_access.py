@@ -102,6 +102,25 @@ ROUTES = [
         {"base_version": 1, "text": json.dumps(sample_document(name="Imported"))},
         access="write",
     ),
+    Route("import version preview form", "/systems/{s}/reimport/", access="write"),
+    Route(
+        "import version preview",
+        "/systems/{s}/reimport/",
+        "post",
+        {"base_version": 1, "text": json.dumps(sample_document(name="Imported"))},
+        access="write",
+    ),
+    Route(
+        "import version confirm",
+        "/systems/{s}/reimport/confirm/",
+        "post",
+        {
+            "base_version": 1,
+            "read_as": "Ciphermap model",
+            "incoming": json.dumps(sample_document(name="Imported")),
+        },
+        access="write",
+    ),
     Route(
         "save document",
         "/systems/{s}/document.json",

@@ -23,6 +23,7 @@ PAGES = [
     "/systems/{s}/flows/new/",
     "/systems/{s}/policy/",
     "/systems/{s}/settings/",
+    "/systems/{s}/reimport/",
     "/systems/{s}/delete/",
     "/accounts/password/",
 ]

@@ -19,6 +19,14 @@ WRITES = [
     ("/systems/{s}/settings/", {"base_version": 1, "name": "X"}),
     ("/systems/{s}/revisions/1/restore/", {"base_version": 1}),
     ("/systems/{s}/import/", {"base_version": 1, "text": json.dumps(sample_document(name="X"))}),
+    (
+        "/systems/{s}/reimport/confirm/",
+        {
+            "base_version": 1,
+            "read_as": "Ciphermap model",
+            "incoming": json.dumps(sample_document(name="X")),
+        },
+    ),
     ("/systems/{s}/delete/", {}),
     ("/workspaces/{w}/members/", {"username": "outsider", "role": "editor"}),
     ("/workspaces/", {"name": "X"}),
