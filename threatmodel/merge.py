@@ -78,6 +78,8 @@ class Merge:
     removed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # Fields of matched items where the result keeps the architect's value over the import's.
+    kept_fields: list[Change] = field(default_factory=list)
     # Items only the current document has and the previous import did not: kept.
     kept: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # Items the import has that the architect deleted since the previous import.
@@ -114,7 +116,12 @@ def merge(
     """Merge `incoming` into `current`, knowing what the previous import made (`base`)."""
     document = {k: copy.deepcopy(v) for k, v in current.items() if k not in SECTIONS}
     result = Merge(document)
+    # The system's name is the architect's; a plan file's name says nothing about it.
+    if "name" in current:
+        document["name"] = copy.deepcopy(current["name"])
     for key in _TOP_LEVEL:
+        if key == "name" and "name" in current:
+            continue
         value = _merge_field(result, "", "", key, base, current, incoming)
         if value is _MISSING:
             document.pop(key, None)
@@ -181,6 +188,7 @@ def _merge_item(result, section, mine, theirs, before) -> dict[str, Any]:
 def _merge_field(result, section, item_id, name, before, mine, theirs) -> Any:
     yours = mine.get(name, _MISSING)
     imported = theirs.get(name, _MISSING)
+    conflicted = False
     if before is None:
         # No base: the architect's words stay; the import states every other fact.
         if name in HAND_FIELDS and yours is not _MISSING:
@@ -198,6 +206,7 @@ def _merge_field(result, section, item_id, name, before, mine, theirs) -> Any:
         else:
             keep_yours = name in HAND_FIELDS or previous is _MISSING
             value = yours if keep_yours else imported
+            conflicted = True
             result.conflicts.append(
                 Conflict(
                     section or "document",
@@ -208,6 +217,10 @@ def _merge_field(result, section, item_id, name, before, mine, theirs) -> Any:
                     "yours" if keep_yours else "imported",
                 )
             )
+    kept_yours = value is yours and yours != imported and yours is not _MISSING
+    if kept_yours and section and not conflicted:
+        shown = None if imported is _MISSING else imported
+        result.kept_fields.append(Change(section, item_id, name, shown, yours))
     if value != yours and section:
         result.changed.append(
             Change(

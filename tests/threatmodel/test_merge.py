@@ -188,3 +188,17 @@ def test_the_document_name_and_policy_are_the_architects():
         "Shop platform",
         {"key_rotation_days": 30},
     )
+
+
+def test_the_fields_kept_over_the_import_are_listed():
+    base = _import(*FIRST)
+    result = merge(_hand_edited(base), _import(*SECOND), base)
+    kept = {(c.id, c.field) for c in result.kept_fields}
+    assert {("s3-files", "stores"), ("s3-files", "position"), ("s3-files", "name")} <= kept
+    assert ("s3-files", "description") not in kept  # a conflict, listed there instead
+
+
+def test_the_system_keeps_its_name_whatever_the_new_file_is_called():
+    base = _import(*FIRST)
+    incoming = dict(_import(*SECOND), name="plan-2026-12-01")
+    assert merge(base, incoming, base).document["name"] == "Shop"

@@ -1017,3 +1017,43 @@ def test_format_detection_reads_a_plan_as_terraform_and_names_it_after_the_file(
     assert imported.format.id == "terraform"
     assert imported.label == "Terraform plan (terraform show -json) (version 1.2)"
     assert imported.document["name"] == "tfplan"
+
+
+def test_a_classic_elb_reads_its_listeners_both_ways():
+    listener = {"lb_protocol": "https", "lb_port": 443, "instance_protocol": "http"}
+    document = imported(
+        R("aws_instance", "web", {}),
+        R(
+            "aws_elb",
+            "old",
+            {"internal": False, "listener": [listener]},
+            {"instances": ["aws_instance.web"]},
+        ),
+    )
+    assert flow(document, "internet", "lb-old")["protocol"] == "https"
+    assert flow(document, "lb-old", "ec2-web")["protocol"] == "http"
+
+
+def test_an_alb_alias_and_a_websocket_api_are_gateways_too():
+    document = imported(
+        R("aws_alb", "web", {"internal": True}),
+        R("aws_apigatewayv2_api", "ws", {"protocol_type": "WEBSOCKET"}),
+    )
+    assert element(document, "lb-web")["kind"] == "gateway"
+    assert "internet_facing" not in element(document, "lb-web")
+    assert flow(document, "internet", "api-ws")["protocol"] == "wss"
+
+
+def test_a_lambda_function_url_makes_the_function_reachable_from_the_internet():
+    document = imported(
+        R("aws_lambda_function", "f", {}),
+        R(
+            "aws_lambda_function_url",
+            "f",
+            {"authorization_type": "NONE"},
+            {"function_name": ["aws_lambda_function.f"]},
+        ),
+    )
+    entry = flow(document, "internet", "fn-f")
+    assert (entry["protocol"], entry["auth"]) == ("https", "none")
+    assert element(document, "fn-f")["internet_facing"] is True

@@ -1303,6 +1303,8 @@ class _Builder:
         self.data: dict[str, dict[str, Any]] = {}
         self.placement: dict[str, str] = {}  # element ID -> boundary ID
         self.unmapped: Counter[str] = Counter()
+        self._docs: dict[str, dict[str, Any]] = {}  # element ID -> its document entry
+        self.element_kinds: dict[str, str] = {}
 
     # elements
 
@@ -1342,6 +1344,7 @@ class _Builder:
             element_id = _make_id(kind.short, _module_words(first.module), first.name, suffix)
             built.append(_Element(element_id, config, kind, [r for r, _f in group], facts))
         self.elements[config] = built
+        self.element_kinds.update((element.id, kind.kind) for element in built)
 
     def element_documents(self) -> None:
         for config in sorted(self.elements):
@@ -1383,11 +1386,9 @@ class _Builder:
         return document
 
     def _kind_of(self, element_id: str) -> str | None:
-        for elements in self.elements.values():
-            for element in elements:
-                if element.id == element_id:
-                    return element.kind.kind
-        return None
+        if element_id in self.element_kinds:
+            return self.element_kinds[element_id]
+        return self._element_doc(element_id).get("kind")
 
     def _description(self, element: _Element) -> str:
         addresses = [r.address for r in element.resources]
@@ -1567,18 +1568,24 @@ class _Builder:
 
     def _users_of(self, config: str) -> list[str]:
         """Services whose configuration refers to `config`."""
-        users = []
-        for address, refs in self.c.configuration.refs.items():
-            if any(target == config for _p, target in refs):
-                users += [e.id for e in self.elements.get(address, ()) if e.kind.kind in _SERVICES]
-        return users
+        if not hasattr(self, "_referrers"):
+            self._referrers: dict[str, list[str]] = defaultdict(list)
+            for address, refs in self.c.configuration.refs.items():
+                for target in dict.fromkeys(t for _p, t in refs):
+                    self._referrers[target].append(address)
+        return [
+            e.id
+            for address in self._referrers.get(config, ())
+            for e in self.elements.get(address, ())
+            if e.kind.kind in _SERVICES
+        ]
 
     def _use_key(self, element_id: str, key_id: str) -> None:
-        for document in self.document_elements:
-            if document["id"] == element_id:
-                uses = document.setdefault("uses_keys", [])
-                if key_id not in uses:
-                    uses.append(key_id)
+        document = self._element_doc(element_id)
+        if document:
+            uses = document.setdefault("uses_keys", [])
+            if key_id not in uses:
+                uses.append(key_id)
 
     def environment_secrets(self) -> None:
         for config, names in sorted(self.c.secrets.items()):
@@ -1599,7 +1606,7 @@ class _Builder:
                     self._use_key(element.id, key_id)
 
     def _key_store(self, element_id: str, name: str) -> str:
-        if not any(d["id"] == element_id for d in self.document_elements):
+        if not self._element_doc(element_id):
             self.document_elements.append(
                 {"id": element_id, "kind": "key-store", "name": name, "technology": name}
             )
@@ -1972,10 +1979,9 @@ class _Builder:
         self.add_flow(INTERNET, target, why, protocol, tls, auth)
 
     def _element_doc(self, element_id: str) -> dict[str, Any]:
-        for document in self.document_elements:
-            if document["id"] == element_id:
-                return document
-        return {}
+        if len(self._docs) != len(self.document_elements):
+            self._docs = {d["id"]: d for d in self.document_elements}
+        return self._docs.get(element_id, {})
 
     def _note_on(self, element_ids: Iterable[str], note: str) -> None:
         for element_id in element_ids:
