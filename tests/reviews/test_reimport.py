@@ -186,3 +186,31 @@ def test_an_unreadable_upload_shows_its_problem(imported, editor):
 def test_the_system_page_links_import_version_to_the_merge(imported, editor):
     content = client_for(editor).get(f"/systems/{imported.pk}/").content.decode()
     assert f"/systems/{imported.pk}/reimport/" in content
+
+
+def test_a_reimport_leaves_the_teams_decisions_alone(workspace, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.models import Decision, DecisionEvent
+    from tests.reviews.test_import_formats import FIXTURES
+
+    shop = (FIXTURES / "threagile" / "shop.yaml").read_bytes()
+    client_for(editor).post(
+        "/systems/import/",
+        {"workspace": workspace.pk, "file": SimpleUploadedFile("shop.yaml", shop)},
+    )
+    system = System.objects.get()
+    assert ImportBase.objects.get(system=system).read_as.startswith("Threagile")
+    decided = Decision.objects.filter(system=system).count()
+    events = DecisionEvent.objects.count()
+    assert decided
+    response = client_for(editor).post(
+        f"/systems/{system.pk}/reimport/",
+        {"base_version": system.version, "file": SimpleUploadedFile("shop.yaml", shop)},
+    )
+    assert response.context["merge"] is not None and not response.context["merge"]
+    confirm = response.context["confirm"].initial
+    assert json.loads(confirm["decisions"])
+    client_for(editor).post(f"/systems/{system.pk}/reimport/confirm/", confirm)
+    assert Decision.objects.filter(system=system).count() == decided
+    assert DecisionEvent.objects.count() == events
