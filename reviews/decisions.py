@@ -385,13 +385,17 @@ def state_label(decision: Decision | None, today: dt.date | None = None) -> str:
 
 def decisions_for(system: System) -> dict[str, Decision]:
     """The system's decisions by fingerprint, each with its current event loaded."""
-    decisions = Decision.objects.filter(system=system).select_related(
-        "current",
-        "current__owner",
-        "current__approver",
-        "current__approved_by",
-        "current__review",
-    )
+    decisions = (
+        Decision.objects.filter(system=system)
+        .select_related(
+            "current",
+            "current__owner",
+            "current__approver",
+            "current__approved_by",
+            "current__review",
+        )
+        .defer("current__review__analysis")
+    )  # a review's frozen analysis is large
     return {decision.fingerprint: decision for decision in decisions}
 
 
@@ -418,7 +422,8 @@ def decisions_as_of(system: System, moment: dt.datetime) -> dict[str, StandingDe
     a signed-off review shows what was decided then, whatever happened after."""
     events = (
         DecisionEvent.objects.filter(decision__system=system, at__lte=moment)
-        .select_related("decision", "owner", "approver", "approved_by")
+        .select_related("decision", "owner", "approver", "approved_by", "review")
+        .defer("review__analysis")
         .order_by("decision_id", "number")
     )
     latest: dict[str, DecisionEvent] = {}

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import threatmodel
 
-from . import reviewing, services
+from . import reviewing
 from .decisions import (
     DecisionConflict,
     DecisionRefused,
@@ -62,7 +62,8 @@ def _get_review_for_user(
         .defer("system__analysis", "system__document")
         .annotate(role=_role_subquery(request, "system__workspace"))
     )
-    review = get_object_or_404(reviews.exclude(role=None), pk=pk)
+    review = get_object_or_404(reviews.exclude(role=None).defer("analysis"), pk=pk)
+    review.analysis = reviewing.frozen_analysis(review)
     _check_role(review.role, write or owner, owner)
     if (write or owner) and review.signed_off:
         raise PermissionDenied("This review is signed off: it is read-only for good.")
@@ -229,16 +230,10 @@ def review_walk(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/review_walk.html", context)
 
 
-@lru_cache(maxsize=16)
-def _labels_of(review_pk: int, version: int, system_pk: int) -> dict[str, str]:
+def _labels(review: Review) -> dict[str, str]:
     from .findings import labels
 
-    system = System.objects.get(pk=system_pk)
-    return labels(services.document_at(system, version))
-
-
-def _labels(review: Review) -> dict[str, str]:
-    return _labels_of(review.pk, review.version, review.system_id)
+    return labels(reviewing.frozen_document(review.system, review.version))
 
 
 def _finding_context(review, finding, decisions, today, request, form=None, **extra) -> dict:
@@ -473,13 +468,17 @@ def review_updates(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the diagram focused on a finding ------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _review_diagram(review_pk: int, version: int, system_pk: int) -> tuple[str, dict, dict]:
+def _review_diagram(review: Review) -> tuple[str, dict, dict]:
     """The frozen revision's diagram (SVG text), element centres, and the document."""
+    system = review.system
+    return _frozen_diagram(system.pk, system.created, review.version)
+
+
+@lru_cache(maxsize=8)
+def _frozen_diagram(system_pk: int, created, version: int) -> tuple[str, dict, dict]:
     from .report.diagram import layout_system, render_diagram_svg
 
-    system = System.objects.get(pk=system_pk)
-    document = services.document_at(system, version)
+    document = reviewing.frozen_document(System.objects.get(pk=system_pk), version)
     model = threatmodel.load(document)
     svg = render_diagram_svg(model, threatmodel.analyze(model))
     centres = dict(layout_system(model).nodes)
@@ -515,7 +514,7 @@ def review_diagram(request: HttpRequest, pk: int) -> HttpResponse:
     from .report.diagram import NODE_H, NODE_W
 
     review = _get_review_for_user(request, pk)
-    svg, centres, document = _review_diagram(review.pk, review.version, review.system_id)
+    svg, centres, document = _review_diagram(review)
     fingerprint = request.GET.get("at", "")
     finding = next((f for f in review.findings if f["fingerprint"] == fingerprint), None)
     focus = (
@@ -598,6 +597,8 @@ def review_changes(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk)
     context = _review_context(review, request)
     context["comparison"] = reviewing.compare_with_previous(review)
+    context["walk_url"] = reverse("review_walk", args=[review.pk])
+    context["limit"], context["minus_limit"] = reviewing.LIST_LIMIT, -reviewing.LIST_LIMIT
     return render(request, "reviews/review_changes.html", context)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +39,28 @@ class ReviewRefused(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(errors.values()))
+
+
+def frozen_analysis(review: Review) -> dict:
+    """A review's stored analysis, parsed once per process: it never changes. (Keyed with
+    the creation time too, so a reused primary key never meets a stale entry.)"""
+    return _frozen_analysis(review.pk, review.created_at)
+
+
+@lru_cache(maxsize=16)
+def _frozen_analysis(review_pk: int, created_at) -> dict:
+    return Review.objects.values_list("analysis", flat=True).get(pk=review_pk)
+
+
+def frozen_document(system: System, version: int) -> dict:
+    """The document of a version, rebuilt once per process: versions never change (every
+    save makes a new one). Callers must not modify it."""
+    return _frozen_document(system.pk, system.created, version)
+
+
+@lru_cache(maxsize=16)
+def _frozen_document(system_pk: int, created, version: int) -> dict:
+    return services.document_at(System.objects.get(pk=system_pk), version)
 
 
 def model_hash(document: dict) -> str:
@@ -256,7 +279,8 @@ def sign(review: Review, user, today: dt.date | None = None) -> SignOff:
 def previous_review(review: Review) -> Review | None:
     """The system's last review signed off before this one was created."""
     return (
-        Review.objects.filter(
+        Review.objects.defer("analysis")
+        .filter(
             system_id=review.system_id,
             status=Review.SIGNED_OFF,
             signed_off_at__lte=review.signed_off_at or timezone.now(),
@@ -266,6 +290,9 @@ def previous_review(review: Review) -> Review | None:
         .order_by("-signed_off_at", "-pk")
         .first()
     )
+
+
+LIST_LIMIT = 100  # entries per list on the comparison page; the counts are complete
 
 
 @dataclass
@@ -283,6 +310,8 @@ class Comparison:
 
 def compare_with_previous(review: Review) -> Comparison:
     previous = previous_review(review)
+    if previous is not None:
+        previous.analysis = frozen_analysis(previous)
     comparison = Comparison(previous)
     decisions = review_decisions(review)
     today = review_day(review)
@@ -302,8 +331,8 @@ def compare_with_previous(review: Review) -> Comparison:
             if old_state != new_state:
                 comparison.changed.append({"finding": finding, "before": old_state, "after": new})
         comparison.model = diff_documents(
-            services.document_at(review.system, previous.version),
-            services.document_at(review.system, review.version),
+            frozen_document(review.system, previous.version),
+            frozen_document(review.system, review.version),
         )
     soon = today + dt.timedelta(days=EXPIRING_SOON_DAYS)
     for fp, finding in current.items():

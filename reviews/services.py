@@ -23,7 +23,7 @@ from threatmodel.formats import read_model
 from threatmodel.formats.detect import CIPHERMAP, find_format
 
 from .decisions import observe_findings
-from .history import apply_patch, is_move_only, make_patch, summarize
+from .history import apply_patches, is_move_only, make_patch, summarize
 from .models import SEVERITIES, ImportBase, Revision, System, Workspace
 
 Problem = threatmodel.Problem
@@ -265,9 +265,7 @@ def document_at(system: System, version: int) -> dict:
         .order_by("-version")
         .values_list("reverse_patch", flat=True)
     )
-    for patch in patches:
-        document = apply_patch(document, patch)
-    return document
+    return apply_patches(document, patches)
 
 
 def restore(system: System, revision: Revision, author) -> System:
