@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from threatmodel.merge import Merge, merge
@@ -111,6 +112,8 @@ def _preview(request: HttpRequest, system: System, upload: services.Upload) -> H
     return render(request, TEMPLATE, context)
 
 
+# A Terraform plan holds secrets in plain text: error reports must not show the upload.
+@sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def system_reimport(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a newer version and see what it changes (nothing is saved yet)."""
@@ -137,6 +140,7 @@ def system_reimport(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATE, context, status=status)
 
 
+@sensitive_post_parameters("incoming", "decisions")
 @require_http_methods(["POST"])
 def system_reimport_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the previewed import as one new revision."""

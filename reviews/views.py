@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -391,6 +392,7 @@ def _imported(system: System, upload, decided: int, new_version: bool = False) -
     return said
 
 
+@sensitive_post_parameters("text")  # an upload can hold secrets (a Terraform plan does)
 @require_http_methods(["GET", "POST"])
 def system_import(request: HttpRequest) -> HttpResponse:
     form = ImportNewForm(request.POST or None, request.FILES or None, user=request.user)
@@ -415,6 +417,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace a system's document with an imported one, as a new revision."""

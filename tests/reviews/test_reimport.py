@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -214,3 +215,31 @@ def test_a_reimport_leaves_the_teams_decisions_alone(workspace, editor):
     client_for(editor).post(f"/systems/{system.pk}/reimport/confirm/", confirm)
     assert Decision.objects.filter(system=system).count() == decided
     assert DecisionEvent.objects.count() == events
+
+
+@pytest.mark.parametrize(
+    ("view", "hidden"),
+    [
+        ("system_import", ["text"]),
+        ("system_import_into", ["text"]),
+        ("system_reimport", ["text"]),
+        ("system_reimport_confirm", ["incoming", "decisions"]),
+    ],
+)
+def test_uploads_never_reach_error_reports(view, hidden, outsider, system):
+    """Django's error reports (mail to admins, debug pages) hide these POST fields."""
+    from django.http import Http404
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from reviews import reimport, views
+
+    function = getattr(reimport, view, None) or getattr(views, view)
+    args = [] if view == "system_import" else [system.pk]
+    request = RequestFactory().post(reverse(view, args=args), {"text": "x"})
+    request.user = outsider
+    request.htmx = False
+    request._dont_enforce_csrf_checks = True
+    with contextlib.suppress(Http404):
+        function(request, *args)
+    assert list(request.sensitive_post_parameters) == hidden
