@@ -1057,3 +1057,76 @@ def test_a_lambda_function_url_makes_the_function_reachable_from_the_internet():
     entry = flow(document, "internet", "fn-f")
     assert (entry["protocol"], entry["auth"]) == ("https", "none")
     assert element(document, "fn-f")["internet_facing"] is True
+
+
+@pytest.mark.parametrize(
+    ("volumes", "encryption"),
+    [
+        ({"root_block_device": [{"encrypted": True}]}, "disk"),
+        (
+            {"root_block_device": [{"encrypted": True, "kms_key_id": "arn:aws:kms:x:1:key/k"}]},
+            "sse-kms",
+        ),
+        (
+            {
+                "root_block_device": [{"encrypted": True}],
+                "ebs_block_device": [{"encrypted": False}],
+            },
+            "none",
+        ),
+        ({"root_block_device": [{"encrypted": False}]}, "none"),
+    ],
+)
+def test_an_instance_is_as_encrypted_at_rest_as_its_weakest_volume(volumes, encryption):
+    document = imported(R("aws_instance", "web", volumes))
+    assert element(document, "ec2-web")["encryption"] == encryption
+
+
+def test_an_instance_whose_volumes_are_computed_states_no_encryption():
+    document = imported(R("aws_instance", "web", {}, unknown={"root_block_device": True}))
+    assert "encryption" not in element(document, "ec2-web")
+
+
+@pytest.mark.parametrize(
+    ("origin", "protocol", "tls"),
+    [
+        ({"origin_protocol_policy": "http-only"}, "http", None),
+        (
+            {"origin_protocol_policy": "https-only", "origin_ssl_protocols": ["TLSv1", "TLSv1.2"]},
+            "https",
+            {"min_version": "1.0"},
+        ),
+        ({"origin_protocol_policy": "match-viewer"}, "https", None),
+    ],
+)
+def test_cloudfront_reaches_a_custom_origin_as_its_origin_protocol_policy_says(
+    origin, protocol, tls
+):
+    values = {
+        "default_cache_behavior": [{"viewer_protocol_policy": "https-only"}],
+        "origin": [{"domain_name": "x", "custom_origin_config": [origin]}],
+    }
+    document = imported(
+        R("aws_lb", "web", {"internal": False}),
+        R("aws_cloudfront_distribution", "cdn", values, {"origin": ["aws_lb.web"]}),
+    )
+    hop = flow(document, "cdn-cdn", "lb-web")
+    assert (hop.get("protocol"), hop.get("tls")) == (protocol, tls)
+
+
+def test_an_instance_with_a_public_ip_open_to_anywhere_gets_a_flow_from_the_internet():
+    ingress = [{"from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]
+    document = imported(
+        R("aws_security_group", "ssh", {"ingress": ingress}),
+        R(
+            "aws_instance",
+            "bastion",
+            {"associate_public_ip_address": True},
+            {"vpc_security_group_ids": ["aws_security_group.ssh"]},
+        ),
+        R("aws_instance", "private", {}, {"vpc_security_group_ids": ["aws_security_group.ssh"]}),
+    )
+    entry = flow(document, "internet", "ec2-bastion")
+    assert "protocol" not in entry  # port 22 says nothing certain about the protocol
+    assert "allows 0.0.0.0/0" in entry["description"]
+    assert ("internet", "ec2-private") not in flows(document)  # no public address

@@ -314,6 +314,8 @@ class Facts:
     entry_auth: set[str] = field(default_factory=set)  # auth of the flows from the internet
     backup: Facts | None = None  # automated backups of this store
     backup_of: str | None = None  # attribute referring to the source of this backup
+    # Protocol (and TLS) of the flows its attribute's references become: CloudFront origins.
+    egress: dict[str, tuple[str | None, dict[str, Any] | None] | None] = field(default_factory=dict)
 
     def comparable(self) -> tuple:
         return (
@@ -734,8 +736,21 @@ def _read_instance(r: Resource, c: _Context) -> Facts:
     if _flag(r.get("associate_public_ip_address")):
         facts.fields["internet_facing"] = True
         facts.notes.append("has a public IP address")
-    if _flag(r.get("root_block_device", "encrypted")) is False:
-        facts.notes.append("its root volume is not encrypted")
+    # Its volumes hold what it writes to disk: at rest it is as encrypted as the weakest.
+    volumes = [r.block("root_block_device"), *r.all("ebs_block_device")]
+    flags = [v.get("encrypted") for v in volumes if isinstance(v, Mapping)]
+    if r.block("root_block_device") is UNKNOWN or UNKNOWN in flags or None in flags or not flags:
+        facts.notes.append("volume encryption is known only after apply")
+    elif not all(flags):
+        facts.fields["encryption"] = "none"
+        facts.notes.append("a volume is not encrypted")
+    else:
+        keys = [v.get("kms_key_id") for v in volumes if isinstance(v, Mapping)]
+        customer = c.key_reference(r, "root_block_device") or any(
+            isinstance(k, str) and k and "alias/aws/" not in k for k in keys
+        )
+        facts.fields["encryption"] = "sse-kms" if customer else "disk"
+        facts.key = c.key_reference(r, "root_block_device")
     return facts
 
 
@@ -785,7 +800,31 @@ def _read_cloudfront(r: Resource, c: _Context) -> Facts:
                 facts.tls = dict(_CLOUDFRONT_TLS[version])
     else:
         facts.public_entry = "unstated"
+    origins = [o for o in r.all("origin") if isinstance(o, Mapping)]
+    protocols = [_origin_protocol(o, facts.public_entry) for o in origins]
+    if protocols and all(p == protocols[0] for p in protocols):
+        facts.egress["origin"] = protocols[0]
     return facts
+
+
+def _origin_protocol(origin: Mapping[str, Any], viewer: str | None) -> tuple | None:
+    """(protocol, tls) CloudFront uses to reach one origin, when the plan says."""
+    custom = origin.get("custom_origin_config")
+    custom = custom[0] if isinstance(custom, list) and custom else custom
+    if not isinstance(custom, Mapping):
+        return None  # an S3 origin: how CloudFront reaches it is not in the plan
+    policy = custom.get("origin_protocol_policy")
+    protocol = {"http-only": "http", "https-only": "https"}.get(policy)
+    if policy == "match-viewer" and viewer in ("http", "https"):
+        protocol = viewer
+    if protocol != "https":
+        return (protocol, None) if protocol else None
+    versions = [
+        {"SSLv3": "1.0", "TLSv1": "1.0", "TLSv1.1": "1.1", "TLSv1.2": "1.2"}.get(v)
+        for v in custom.get("origin_ssl_protocols") or ()
+    ]
+    known = sorted(v for v in versions if v)
+    return ("https", {"min_version": known[0]} if known else None)
 
 
 def _read_rest_api(r: Resource, c: _Context) -> Facts:
@@ -1770,8 +1809,13 @@ class _Builder:
                 if self.elements[target][0].kind.kind == "backup" or kind.kind == "backup":
                     continue
                 why = f"{config} refers to {target} ({path})"
+                egress = elements[0].facts.egress.get(path.split(".", 1)[0])
                 if kind.inbound_references:
                     self._connect([target], [config], why)
+                elif egress:
+                    for source in self._element_ids([config]):
+                        for end in self._element_ids([target]):
+                            self.add_flow(source, end, why, egress[0], egress[1])
                 else:
                     self._connect([config], [target], why)
 
@@ -1934,6 +1978,14 @@ class _Builder:
                 ]
             else:
                 continue
+            for group in self._open_to_the_internet(resource):
+                for member in members.get(group, ()):
+                    for element_id in self._element_ids([member]):
+                        document = self._element_doc(element_id)
+                        exposed = document.get("internet_facing") or document.get("public_access")
+                        if exposed and (INTERNET, element_id) not in self.flows:
+                            why = f"security group rule {resource.config} allows 0.0.0.0/0"
+                            self._internet_flow(element_id, why, None, None)
             for source_group, group in pairs:
                 if self.c.types.get(source_group) != "aws_security_group":
                     continue
@@ -1944,6 +1996,27 @@ class _Builder:
                             [target],
                             f"security group rule {resource.config} allows {source_group}",
                         )
+
+    def _open_to_the_internet(self, resource: Resource) -> list[str]:
+        """The security groups this rule opens to any address."""
+        anywhere = ("0.0.0.0/0", "::/0")
+        if resource.type == "aws_security_group":
+            rules = [i for i in resource.all("ingress") if isinstance(i, Mapping)]
+            cidrs = [
+                c
+                for i in rules
+                for c in (i.get("cidr_blocks") or []) + (i.get("ipv6_cidr_blocks") or [])
+            ]
+            return [resource.config] if any(c in anywhere for c in cidrs) else []
+        if resource.type == "aws_security_group_rule" and resource.get("type") == "ingress":
+            cidrs = (resource.get("cidr_blocks") or []) + (resource.get("ipv6_cidr_blocks") or [])
+        elif resource.type == "aws_vpc_security_group_ingress_rule":
+            cidrs = [resource.get("cidr_ipv4"), resource.get("cidr_ipv6")]
+        else:
+            return []
+        if not any(c in anywhere for c in cidrs if isinstance(c, str)):
+            return []
+        return self.c.targets(resource, "security_group_id")
 
     def internet_entries(self) -> None:
         for config in sorted(self.elements):
