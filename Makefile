@@ -19,8 +19,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: venv run test lint format bench clean
-venv: $(BIN)/.installed
+.PHONY: venv run test lint format bench clean graphviz
+venv: $(BIN)/.installed graphviz
+
+# Graphviz is a program, not a Python package: the diagram layout (editor and PDF) runs it.
+graphviz:
+	@command -v dot >/dev/null 2>&1 && command -v osage >/dev/null 2>&1 || { \
+		echo "Ciphermap lays out diagrams with Graphviz, which was not found." >&2; \
+		echo "Install it: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)." >&2; \
+		exit 1; }
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput

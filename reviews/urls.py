@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from . import reimport, versions, views
+from . import diagram_views, reimport, versions, views
 from .history import SECTIONS
 
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("systems/import/", views.system_import, name="system_import"),
     path("systems/<int:pk>/", views.system_detail, name="system_detail"),
     path("systems/<int:pk>/document.json", views.system_document, name="system_document"),
+    path("systems/<int:pk>/layout.json", diagram_views.system_layout, name="system_layout"),
     path("systems/<int:pk>/export.<str:fmt>", views.system_export, name="system_export"),
     path("systems/<int:pk>/import/", views.system_import_into, name="system_import_into"),
     path("systems/<int:pk>/reimport/", reimport.system_reimport, name="system_reimport"),

@@ -31,6 +31,7 @@ from threatmodel.model import ENCRYPTED_PROTOCOLS, ENCRYPTION_STRENGTH, STORE_KI
 from threatmodel.scoring import POINTS
 
 from . import services
+from .diagram_style import editor_style
 from .findings import SORTS, FindingFilter, findings_view, metric_rows
 from .forms import (
     ITEM_FORMS,
@@ -45,6 +46,7 @@ from .forms import (
 )
 from .history import SECTION_NOUNS
 from .imports import record_imported_decisions
+from .layout import initial_positions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
 from .reviewing import system_standings
 
@@ -116,6 +118,7 @@ def _urls(system: System) -> dict[str, Any]:
     return {
         "system": reverse("system_detail", args=[system.pk]),
         "document": reverse("system_document", args=[system.pk]),
+        "layout": reverse("system_layout", args=[system.pk]),
         "findings": reverse("system_findings", args=[system.pk]),
         "history": reverse("system_history", args=[system.pk]),
         # Replace __id__ with an item's ID.
@@ -465,6 +468,8 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "urls": _urls(system),
         "can_edit": context["can_edit"],
         "vocabulary": EDITOR_VOCABULARY,
+        "diagram": editor_style(),
+        "layout": initial_positions(system.document),
     }
     return render(request, "reviews/system_detail.html", context)
 

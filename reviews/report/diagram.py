@@ -4,9 +4,14 @@ Built with ElementTree, so every user string (names, technologies) lands in a te
 or attribute and is escaped on serialisation; nothing is concatenated into markup.
 WeasyPrint draws no foreignObject, so labels are plain `<text>`.
 
-Layout: the editor's `position` of every element when all of them have one; otherwise
-an automatic layout, boundaries packed as nested boxes, elements inside each box in the
-order data flows through them (clients first, stores last).
+Where things go comes from reviews/layout.py, the layout the editor shows too: the
+editor's positions when every element has one and they print cleanly, else Graphviz.
+How they look comes from reviews/diagram_style.py, which the editor reads as well.
+Nothing is drawn over anything else: elements and labels never overlap, a frame never
+covers another frame's label, and a flow never crosses an element it does not connect
+(a flow label that finds no free spot is left out; the inventory lists every flow).
+A system too large for one page gets an overview of its top-level boundaries and a page
+per boundary (see `diagram_pages`).
 """
 
 from __future__ import annotations
@@ -14,27 +19,46 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from threatmodel.graph import SystemGraph
-from threatmodel.model import Element, Flow, System
+from threatmodel.model import Element, System
 
-NODE_W, NODE_H = 150.0, 58.0
-GAP_X, GAP_Y = 46.0, 46.0
-PAD, HEADER = 16.0, 24.0
-MAX_ROW_WIDTH = 1500.0
-GRID_SHAPE = 1.2  # columns^2 / elements: a grid somewhat wider than tall
-ASPECT = 1.6  # width / height the automatic layout aims for (A4 landscape is 1.41)
+from ..diagram_style import (
+    FONT,
+    FRAME_LABEL_SIZE,
+    FRAME_PAD,
+    NODE_H,
+    NODE_W,
+    REST,
+    TRANSIT,
+    boundary_style,
+    transit_state,
+)
+from ..layout import (
+    Layout,
+    Scene,
+    compute_layout,
+    positioned_layout,
+    route_flows,
+    scene_of,
+)
+
+__all__ = ["FONT", "NODE_H", "NODE_W", "DiagramPage", "diagram_pages", "render_diagram_svg"]
+
 LABEL_CHARS = 22  # characters per label line at 10.5 px in a NODE_W box
 LOCK_LIMIT = 150  # flows above which the padlocks are left out
-FONT = "DejaVu Sans, Liberation Sans, sans-serif"
+PAGE_LIMIT = 25  # elements on one diagram page; more get an overview and a page per boundary
+ROUTE_LIMIT = 160  # flows Graphviz routes between the editor's positions in reasonable time
+CHAR_W = 0.6  # average DejaVu Sans glyph width, in font sizes (for label boxes)
+MARGIN = 12.0  # around the drawing
 
-ENCRYPTED_COLOR = "#2563a8"
-PLAINTEXT_COLOR = "#c62828"
-IN_PROCESS_COLOR = "#8a8a8a"
-WEAK_COLOR = "#c62828"
+ENCRYPTED_COLOR = TRANSIT["encrypted"]["color"]
+PLAINTEXT_COLOR = TRANSIT["plaintext"]["color"]
+IN_PROCESS_COLOR = TRANSIT["in-process"]["color"]
+WEAK_COLOR = REST["none"]["color"]
 SEVERITY_COLORS = {
     "critical": "#7f1d1d",
     "high": "#c62828",
@@ -43,12 +67,6 @@ SEVERITY_COLORS = {
     "info": "#6b7280",
 }
 KEY_COLORS = ("#7c3aed", "#0f766e", "#b45309", "#be185d")
-BOUNDARY_STYLES = {
-    "internet": ("#fdf2f2", "#e0a3a3"),
-    "third-party": ("#fdf7ec", "#d9b37a"),
-    "dmz": ("#fbfbe9", "#c9c47a"),
-    "internal": ("#f1f6fc", "#9db7d6"),
-}
 # Rules whose finding means "this store protects its data poorly at rest".
 AT_REST_RULES = frozenset(
     {
@@ -63,8 +81,6 @@ AT_REST_RULES = frozenset(
         "unprotected-log-sink",
     }
 )
-ENTRY_KINDS = ("user", "client", "external")
-STORE_ORDER = ("cache", "database", "search-index", "object-store", "file-store", "warehouse")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -92,219 +108,6 @@ def label_lines(text: str, width: int = LABEL_CHARS, lines: int = 2) -> list[str
     if len(result) > lines:
         result = [*result[: lines - 1], " ".join(result[lines - 1 :])]
     return [clean(line, width) for line in result]
-
-
-@dataclass
-class Box:
-    """A laid-out boundary: its rectangle and what it contains."""
-
-    id: str
-    label: str
-    kind: str
-    x: float = 0.0
-    y: float = 0.0
-    w: float = 0.0
-    h: float = 0.0
-    depth: int = 0
-    children: list[Box] = field(default_factory=list)
-    elements: list[str] = field(default_factory=list)
-    # automatic layout: the element grid's columns and height, the children's offsets
-    cols: int = 0
-    grid_h: float = 0.0
-    offsets: list[tuple[float, float]] = field(default_factory=list)
-
-
-@dataclass
-class Layout:
-    nodes: dict[str, tuple[float, float]]  # element id -> centre
-    boxes: list[Box]  # every boundary box, outermost first
-    width: float
-    height: float
-
-
-# -- layout ---------------------------------------------------------------------------
-
-
-def _flow_order(system: System) -> dict[str, tuple]:
-    """A sort key per element: its distance from where traffic enters, then its kind."""
-    out: dict[str, list[str]] = defaultdict(list)
-    incoming: dict[str, int] = defaultdict(int)
-    for flow in system.flows:
-        out[flow.source].append(flow.target)
-        incoming[flow.target] += 1
-    starts = [e.id for e in system.elements if e.kind in ENTRY_KINDS or not incoming[e.id]]
-    depth = dict.fromkeys(starts, 0)
-    queue = deque(starts)
-    while queue:
-        current = queue.popleft()
-        for nxt in out[current]:
-            if nxt not in depth:
-                depth[nxt] = depth[current] + 1
-                queue.append(nxt)
-    deepest = max(depth.values(), default=0) + 1
-    return {
-        e.id: (depth.get(e.id, deepest), e.is_store, e.kind == "backup", e.label.lower(), e.id)
-        for e in system.elements
-    }
-
-
-def _boundary_tree(system: System) -> tuple[dict[str | None, list[str]], dict[str, list[str]]]:
-    known = {b.id for b in system.boundaries}
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for boundary in system.boundaries:
-        parent = boundary.parent if boundary.parent in known else None
-        children[parent].append(boundary.id)
-    members: dict[str, list[str]] = defaultdict(list)
-    for element in system.elements:
-        members[element.boundary if element.boundary in known else ""].append(element.id)
-    return children, members
-
-
-def _pack(items: list[tuple[float, float]], max_width: float) -> tuple[list, float, float]:
-    """Row-wrap boxes of the given sizes; returns offsets, total width and height."""
-    offsets, x, y, row_h, width = [], 0.0, 0.0, 0.0, 0.0
-    for w, h in items:
-        if x > 0 and x + w > max_width:
-            x, y, row_h = 0.0, y + row_h + GAP_Y, 0.0
-        offsets.append((x, y))
-        x += w + GAP_X
-        row_h = max(row_h, h)
-        width = max(width, x - GAP_X)
-    return offsets, width, y + row_h
-
-
-def _row_width(sizes: list[tuple[float, float]]) -> float:
-    """A row width that packs the boxes into roughly a landscape page's proportions."""
-    if not sizes:
-        return 0.0
-    area = sum((w + GAP_X) * (h + GAP_Y) for w, h in sizes)
-    return max(max(w for w, _ in sizes), math.sqrt(area * ASPECT))
-
-
-def auto_layout(system: System) -> Layout:
-    """Nested boundary boxes, elements in a grid inside each, in flow order."""
-    order = _flow_order(system)
-    children, members = _boundary_tree(system)
-    boundaries = {b.id: b for b in system.boundaries}
-    kind_rank = {"internet": 0, "third-party": 3, "dmz": 1, "internal": 2}
-
-    def build(boundary_id: str, depth: int, seen: frozenset[str]) -> Box:
-        boundary = boundaries[boundary_id]
-        box = Box(boundary_id, clean(boundary.name or boundary.id), boundary.kind, depth=depth)
-        box.elements = sorted(members.get(boundary_id, []), key=order.__getitem__)
-        box.children = [
-            build(child, depth + 1, seen | {child})
-            for child in sorted(children.get(boundary_id, []), key=_boundary_key(boundaries))
-            if child not in seen
-        ]
-        _size(box)
-        return box
-
-    def _boundary_key(table):
-        return lambda b: (kind_rank.get(table[b].kind, 2), table[b].name or b)
-
-    def _size(box: Box) -> None:
-        n = len(box.elements)
-        cols = max(1, min(n, math.ceil(math.sqrt(n * GRID_SHAPE)))) if n else 0
-        rows = math.ceil(n / cols) if n else 0
-        grid_w = cols * NODE_W + max(cols - 1, 0) * GAP_X
-        grid_h = rows * NODE_H + max(rows - 1, 0) * GAP_Y
-        sizes = [(c.w, c.h) for c in box.children]
-        offsets, kids_w, kids_h = _pack(sizes, max(grid_w, _row_width(sizes)))
-        box.w = max(grid_w, kids_w, 140.0) + 2 * PAD
-        box.h = HEADER + grid_h + (GAP_Y if n and sizes else 0) + kids_h + 2 * PAD
-        box.cols, box.grid_h, box.offsets = cols, grid_h, offsets
-
-    roots = [
-        build(b, 0, frozenset({b}))
-        for b in sorted(children.get(None, []), key=_boundary_key(boundaries))
-    ]
-    loose = members.get("", [])
-    if loose:
-        box = Box("", "No boundary", "none")
-        box.elements = sorted(loose, key=order.__getitem__)
-        _size(box)
-        roots.append(box)
-
-    nodes: dict[str, tuple[float, float]] = {}
-    flat: list[Box] = []
-
-    def place(box: Box, x: float, y: float) -> None:
-        box.x, box.y = x, y
-        flat.append(box)
-        cols, grid_h = box.cols, box.grid_h
-        for i, element_id in enumerate(box.elements):
-            col, row = i % cols, i // cols
-            nodes[element_id] = (
-                x + PAD + col * (NODE_W + GAP_X) + NODE_W / 2,
-                y + HEADER + PAD + row * (NODE_H + GAP_Y) + NODE_H / 2,
-            )
-        top = y + HEADER + PAD + grid_h + (GAP_Y if box.elements and box.children else 0)
-        for child, (dx, dy) in zip(box.children, box.offsets, strict=True):
-            place(child, x + PAD + dx, top + dy)
-
-    sizes = [(r.w, r.h) for r in roots]
-    offsets, width, height = _pack(sizes, max(MAX_ROW_WIDTH, _row_width(sizes)))
-    for root, (dx, dy) in zip(roots, offsets, strict=True):
-        place(root, dx, dy)
-    flat = [b for b in flat if b.id]  # the "no boundary" group is drawn without a frame
-    return Layout(nodes, flat, width, height)
-
-
-def positioned_layout(system: System) -> Layout:
-    """The editor's positions (element centres); boundaries drawn around their members."""
-    nodes = {e.id: (e.position.x, e.position.y) for e in system.elements if e.position}
-    children, members = _boundary_tree(system)
-    boundaries = {b.id: b for b in system.boundaries}
-    boxes: list[Box] = []
-
-    def build(boundary_id: str, depth: int, seen: frozenset[str]) -> Box | None:
-        boundary = boundaries[boundary_id]
-        box = Box(boundary_id, clean(boundary.name or boundary.id), boundary.kind, depth=depth)
-        kids = [
-            build(child, depth + 1, seen | {child})
-            for child in children.get(boundary_id, [])
-            if child not in seen
-        ]
-        box.children = [k for k in kids if k]
-        rects = [
-            (nodes[e][0] - NODE_W / 2, nodes[e][1] - NODE_H / 2, NODE_W, NODE_H)
-            for e in members.get(boundary_id, [])
-        ] + [(k.x, k.y, k.w, k.h) for k in box.children]
-        if not rects:
-            return None
-        left = min(r[0] for r in rects) - PAD
-        top = min(r[1] for r in rects) - PAD - HEADER
-        box.x, box.y = left, top
-        box.w = max(r[0] + r[2] for r in rects) + PAD - left
-        box.h = max(r[1] + r[3] for r in rects) + PAD - top
-        boxes.append(box)
-        return box
-
-    for root in children.get(None, []):
-        build(root, 0, frozenset({root}))
-    boxes.sort(key=lambda b: b.depth)
-    xs = [x for x, _ in nodes.values()] + [b.x + NODE_W / 2 for b in boxes]
-    ys = [y for _, y in nodes.values()] + [b.y + NODE_H / 2 for b in boxes]
-    min_x = min([x - NODE_W / 2 for x in xs] + [b.x for b in boxes], default=0.0)
-    min_y = min([y - NODE_H / 2 for y in ys] + [b.y for b in boxes], default=0.0)
-    max_x = max([x + NODE_W / 2 for x, _ in nodes.values()] + [b.x + b.w for b in boxes])
-    max_y = max([y + NODE_H / 2 for _, y in nodes.values()] + [b.y + b.h for b in boxes])
-    # Shift to the origin so the viewBox starts at 0, 0.
-    nodes = {k: (x - min_x, y - min_y) for k, (x, y) in nodes.items()}
-    for box in boxes:
-        box.x -= min_x
-        box.y -= min_y
-    return Layout(nodes, boxes, max_x - min_x, max_y - min_y)
-
-
-def layout_system(system: System) -> Layout:
-    if system.elements and all(e.position for e in system.elements):
-        return positioned_layout(system)
-    return auto_layout(system)
-
-
-# -- drawing --------------------------------------------------------------------------
 
 
 def _sub(parent: ET.Element, tag: str, **attrs: object) -> ET.Element:
@@ -472,68 +275,602 @@ def diagram_marks(system: System, analysis, max_keys: int = 4) -> Marks:
     return marks
 
 
-def render_diagram_svg(system: System, analysis=None, *, flow_labels: bool | None = None) -> str:
-    """The system as an SVG document string (no XML declaration), safe to inline."""
-    layout = layout_system(system)
-    marks = diagram_marks(system, analysis)
-    elements = {e.id: e for e in system.elements}
-    if flow_labels is None:
-        flow_labels = len(system.flows) <= 60
+def _dash(style: dict) -> str:
+    return " ".join(str(v) for v in style["dash"]) if style["dash"] else "none"
 
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_W
+
+
+# -- which layout ------------------------------------------------------------------------
+
+
+@dataclass
+class Drawing:
+    """One diagram page: a title, what is drawn and where."""
+
+    title: str
+    scene: Scene
+    layout: Layout
+    note: str = ""  # what the caption should say about this page
+    group_nodes: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # overview
+
+
+def _crosses(route: list[tuple[float, float]], box, margin: float = 2.0) -> bool:
+    x1, y1, x2, y2 = box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin
+    return any(x1 < x < x2 and y1 < y < y2 for x, y in _flatten(route))
+
+
+def _flatten(route: list[tuple[float, float]], steps: int = 12) -> list[tuple[float, float]]:
+    """Points along a cubic Bezier chain (p0, c1, c2, p1, c1, c2, p2, ...)."""
+    points = [route[0]] if route else []
+    for i in range(0, len(route) - 3, 3):
+        p0, c1, c2, p1 = route[i : i + 4]
+        for step in range(1, steps + 1):
+            t = step / steps
+            u = 1 - t
+            points.append(
+                (
+                    u**3 * p0[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t**3 * p1[0],
+                    u**3 * p0[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t**3 * p1[1],
+                )
+            )
+    return points
+
+
+def _node_box(layout: Layout, scene: Scene, node: str):
+    cx, cy = layout.nodes[node]
+    w, h = scene.size(node)
+    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def _routes_are_clean(layout: Layout, scene: Scene) -> bool:
+    if layout.routes is None:
+        return False
+    boxes = {n: _node_box(layout, scene, n) for n in layout.nodes}
+    for flow_id, source, target in scene.edges:
+        route = layout.routes.get(flow_id)
+        if route is None:
+            return False
+        for node, box in boxes.items():
+            if node not in (source, target) and _crosses(route, box):
+                return False
+    return True
+
+
+def layout_drawing(system: System) -> Drawing:
+    """The editor's positions when they print cleanly, else Graphviz's layout."""
+    scene = scene_of(system)
+    editor = positioned_layout(system)
+    if editor is not None and _route(editor, scene):
+        return Drawing(clean(system.name, 120), scene, editor, "the editor's layout")
+    note = "the automatic layout"
+    if any(e.position for e in system.elements):
+        note = (
+            "the automatic layout, because the editor's positions would draw items over "
+            "each other (Arrange in the editor shows the same layout)"
+        )
+    layout = compute_layout(scene)
+    _route(layout, scene)
+    return Drawing(clean(system.name, 120), scene, layout, note)
+
+
+def _route(layout: Layout, scene: Scene) -> bool:
+    """Makes sure no flow crosses an element: dot's own splines do in rare cases near
+    clusters, and the editor's positions have none; Graphviz's obstacle-avoiding
+    router (neato -n2) draws them between the fixed positions instead."""
+    if _routes_are_clean(layout, scene):
+        return True
+    if len(scene.edges) > ROUTE_LIMIT:
+        return False
+    routes = route_flows(layout, scene)
+    if routes is None:
+        return False
+    before, layout.routes = layout.routes, routes
+    if _routes_are_clean(layout, scene):
+        return True
+    layout.routes = before
+    return False
+
+
+# -- large systems: an overview and a page per boundary -----------------------------------
+
+
+def _subtree(system: System, root: str) -> set[str]:
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for boundary in system.boundaries:
+        children[boundary.parent].append(boundary.id)
+    result, pending = set(), [root]
+    while pending:
+        current = pending.pop()
+        if current in result:
+            continue
+        result.add(current)
+        pending.extend(children.get(current, []))
+    return result
+
+
+def _part_scene(system: System, focus: set[str]) -> Scene:
+    """The focus elements, the elements they exchange flows with, and their boundaries."""
+    full = scene_of(system)
+    neighbours = set()
+    edges = []
+    for flow_id, source, target in full.edges:
+        if source in focus or target in focus:
+            edges.append((flow_id, source, target))
+            neighbours.update((source, target))
+    nodes = [n for n in full.nodes if n in focus or n in neighbours]
+    member_of = {n: full.member_of[n] for n in nodes}
+    wanted: set[str] = set()
+    for boundary in member_of.values():
+        while boundary is not None and boundary not in wanted:
+            wanted.add(boundary)
+            boundary = full.parents.get(boundary)
+    parents = {b: p for b, p in full.parents.items() if b in wanted}
+    return Scene(nodes, member_of, parents, edges)
+
+
+def _parts(system: System) -> list[tuple[str, set[str]]]:
+    """Pages of at most about PAGE_LIMIT elements, one per boundary, nested ones apart."""
+    names = {b.id: clean(b.name or b.id, 80) for b in system.boundaries}
+    known = set(names)
+    parents = {b.id: b.parent if b.parent in known else None for b in system.boundaries}
+    by_boundary: dict[str | None, set[str]] = defaultdict(set)
+    for element in system.elements:
+        by_boundary[element.boundary if element.boundary in known else None].add(element.id)
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for boundary, parent in parents.items():
+        children[parent].append(boundary)
+
+    order = {e.id: i for i, e in enumerate(system.elements)}
+
+    def _chunks(title: str, members: set[str]) -> list[tuple[str, set[str]]]:
+        """A boundary with too many members for a page, in pages of its own."""
+        ordered = sorted(members, key=order.__getitem__)
+        count = math.ceil(len(ordered) / PAGE_LIMIT)
+        if count <= 1:
+            return [(title, members)]
+        size = math.ceil(len(ordered) / count)
+        return [
+            (f"{title} ({n + 1} of {count})", set(ordered[n * size : (n + 1) * size]))
+            for n in range(count)
+        ]
+
+    def part(boundary: str) -> list[tuple[str, set[str]]]:
+        members = set().union(*(by_boundary[b] for b in _subtree(system, boundary)))
+        if not members:
+            return []
+        if len(members) <= PAGE_LIMIT:
+            return [(names[boundary], members)]
+        if not children.get(boundary):
+            return _chunks(names[boundary], members)
+        result = []
+        if by_boundary[boundary]:
+            result.append(
+                (f"{names[boundary]} (outside its nested boundaries)", by_boundary[boundary])
+            )
+        for child in children[boundary]:
+            result += part(child)
+        return result
+
+    pages: list[tuple[str, set[str]]] = []
+    for root in children.get(None, []):
+        pages += part(root)
+    if by_boundary[None]:
+        pages += _chunks("Outside any boundary", by_boundary[None])
+    return pages
+
+
+def _overview(system: System) -> Drawing:
+    """Top-level boundaries as boxes, loose elements as themselves, flows counted."""
+    known = {b.id: b for b in system.boundaries}
+    top: dict[str, str] = {}
+    for element in system.elements:
+        boundary, seen = element.boundary if element.boundary in known else None, set()
+        while boundary is not None and known[boundary].parent in known and boundary not in seen:
+            seen.add(boundary)
+            boundary = known[boundary].parent
+        top[element.id] = f"group:{boundary}" if boundary else element.id
+    groups: dict[str, tuple[str, str, int]] = {}
+    for node in top.values():
+        if node.startswith("group:"):
+            boundary = known[node[len("group:") :]]
+            name, kind, count = groups.get(
+                node, (clean(boundary.name or boundary.id, 40), boundary.kind, 0)
+            )
+            groups[node] = (name, kind, count + 1)
+    nodes = list(dict.fromkeys(top.values()))
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for flow in system.flows:
+        if flow.source in top and flow.target in top and top[flow.source] != top[flow.target]:
+            pairs[(top[flow.source], top[flow.target])].append(flow)
+    edges = [(f"overview:{i}", a, b) for i, (a, b) in enumerate(pairs)]
+    sizes = {n: (NODE_W * 1.3, NODE_H) for n in groups}
+    scene = Scene(nodes, dict.fromkeys(nodes), {}, edges, sizes)
+    drawing = Drawing("Overview", scene, compute_layout(scene), "an overview", groups)
+    drawing.pair_flows = {f"overview:{i}": flows for i, flows in enumerate(pairs.values())}
+    return drawing
+
+
+@dataclass
+class DiagramPage:
+    title: str
+    svg: str
+    note: str  # how it was laid out, or what it shows
+
+
+def diagram_pages(system: System, analysis=None) -> list[DiagramPage]:
+    """The diagram's pages: the whole system, or an overview and a page per boundary."""
+    marks = diagram_marks(system, analysis)
+    if len(system.elements) <= PAGE_LIMIT:
+        drawing = layout_drawing(system)
+        return [DiagramPage(drawing.title, _render(system, drawing, marks), drawing.note)]
+    overview = _overview(system)
+    pages = [
+        DiagramPage(
+            "Overview",
+            _render(system, overview, marks),
+            "the top-level boundaries, with the number of flows between them",
+        )
+    ]
+    for title, focus in _parts(system):
+        scene = _part_scene(system, focus)
+        layout = compute_layout(scene)
+        _route(layout, scene)
+        drawing = Drawing(title, scene, layout)
+        note = "elements in grey belong to other pages and are shown for their flows"
+        pages.append(DiagramPage(title, _render(system, drawing, marks, focus=focus), note))
+    return pages
+
+
+def render_diagram_svg(system: System, analysis=None, *, flow_labels: bool | None = None) -> str:
+    """The whole system on one page, as an SVG document string, safe to inline."""
+    return _render(system, layout_drawing(system), diagram_marks(system, analysis), flow_labels)
+
+
+# -- drawing -----------------------------------------------------------------------------
+
+
+class _Occupied:
+    """Rectangles already drawn on, for placing labels where nothing else is."""
+
+    def __init__(self) -> None:
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def free(self, box) -> bool:
+        return not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in self.boxes
+        )
+
+    def take(self, box) -> None:
+        self.boxes.append(box)
+
+
+def _render(
+    system: System,
+    drawing: Drawing,
+    marks: Marks,
+    flow_labels: bool | None = None,
+    focus: set[str] | None = None,
+) -> str:
+    layout, scene = drawing.layout, drawing.scene
+    elements = {e.id: e for e in system.elements}
+    flows = {f.id: f for f in system.flows}
+    boundaries = {b.id: b for b in system.boundaries}
+    if flow_labels is None:
+        flow_labels = len(scene.edges) <= 60
     legend_h = 64.0
-    width = max(layout.width, 760.0) + 20
-    height = layout.height + legend_h + 30
+    width = max(layout.width, 960.0) + 2 * MARGIN
+    height = layout.height + legend_h + 2 * MARGIN
     svg = ET.Element(
         "svg",
         {
             "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"-10 -10 {_fmt(width)} {_fmt(height)}",
+            "viewBox": f"{_fmt(-MARGIN)} {_fmt(-MARGIN)} {_fmt(width)} {_fmt(height)}",
             "width": _fmt(width),
             "height": _fmt(height),
             "class": "diagram-svg",
+            "data-layout": layout.engine,
         },
     )
     title = ET.SubElement(svg, "title")
-    title.text = clean(system.name, 120)
+    title.text = drawing.title
+    occupied = _Occupied()
+    for node in layout.nodes:
+        occupied.take(_node_box(layout, scene, node))
 
-    for box in layout.boxes:
-        fill, stroke = BOUNDARY_STYLES.get(box.kind, ("#f7f7f7", "#b0b0b0"))
+    for frame in layout.frames:
+        boundary = boundaries.get(frame.id)
+        if boundary is None:
+            continue
+        style = boundary_style(boundary.kind)
         _sub(
             svg,
             "rect",
-            x=box.x,
-            y=box.y,
-            width=box.w,
-            height=box.h,
+            class_="frame",
+            data_id=frame.id,
+            x=frame.x,
+            y=frame.y,
+            width=frame.w,
+            height=frame.h,
             rx=8.0,
-            fill=fill,
-            stroke=stroke,
+            fill=style["fill"],
+            stroke=style["stroke"],
             stroke_width=1.4,
-            stroke_dasharray="7 4" if box.kind in ("internet", "third-party") else "none",
+            stroke_dasharray=_dash(style),
         )
+        label = clean(boundary.name or boundary.id)
+        label = clean(label, max(4, int((frame.w - 20) / (FRAME_LABEL_SIZE * CHAR_W))))
         _text(
             svg,
-            box.x + 10,
-            box.y + 16,
-            clean(box.label, max(8, int(box.w / 7.5))),
-            11.0,
-            fill="#374151",
+            frame.x + 10,
+            frame.y + 5 + FRAME_LABEL_SIZE,
+            label,
+            FRAME_LABEL_SIZE,
+            class_="frame-label",
+            fill=style["text"],
             font_weight="bold",
+        )
+        occupied.take(
+            (
+                frame.x + 10,
+                frame.y + 4,
+                frame.x + 10 + text_width(label, FRAME_LABEL_SIZE),
+                frame.y + FRAME_PAD,
+            )
         )
 
     _draw_key_halos(svg, layout, marks)
-    _draw_flows(svg, system, layout, flow_labels)
-    for element_id, (cx, cy) in layout.nodes.items():
+    _draw_flows(svg, drawing, flows, occupied, flow_labels, lock=len(scene.edges) <= LOCK_LIMIT)
+    detail = len(layout.nodes) <= 80
+    for node, (cx, cy) in layout.nodes.items():
+        if node in drawing.group_nodes:
+            _draw_group(svg, node, drawing.group_nodes[node], cx, cy, scene.size(node))
+            continue
+        group = _sub(svg, "g", class_="element", data_id=node)
+        _sub(
+            group,
+            "rect",
+            class_="element-box",
+            x=cx - NODE_W / 2,
+            y=cy - NODE_H / 2,
+            width=NODE_W,
+            height=NODE_H,
+            fill="none",
+            stroke="none",
+        )
+        element = elements[node]
+        outside = focus is not None and node not in focus
         # SVG text is laid out glyph by glyph: large diagrams keep only the names.
-        _draw_element(svg, elements[element_id], cx, cy, marks, detail=len(elements) <= 80)
+        _draw_element(group, element, cx, cy, marks, detail=detail, outside=outside)
     _draw_legend(svg, marks, layout.height + 24)
     return ET.tostring(svg, encoding="unicode")
+
+
+def _draw_group(svg: ET.Element, node: str, spec, cx: float, cy: float, size) -> None:
+    name, kind, count = spec
+    style = boundary_style(kind)
+    w, h = size
+    group = _sub(svg, "g", class_="element", data_id=node)
+    _sub(
+        group,
+        "rect",
+        class_="element-box",
+        x=cx - w / 2,
+        y=cy - h / 2,
+        width=w,
+        height=h,
+        rx=8.0,
+        fill=style["fill"],
+        stroke=style["stroke"],
+        stroke_width=1.6,
+        stroke_dasharray=_dash(style),
+    )
+    _text(
+        group,
+        cx,
+        cy - 2,
+        clean(name, 26),
+        11.0,
+        text_anchor="middle",
+        font_weight="bold",
+        fill=style["text"],
+    )
+    noun = "element" if count == 1 else "elements"
+    _text(group, cx, cy + 13, f"{count} {noun}", 9.0, text_anchor="middle", fill="#374151")
+
+
+def _path(route: list[tuple[float, float]]) -> str:
+    head, rest = route[0], route[1:]
+    parts = [f"M{_fmt(head[0])},{_fmt(head[1])}"]
+    for i in range(0, len(rest) - 2, 3):
+        (ax, ay), (bx, by), (cx, cy) = rest[i : i + 3]
+        parts.append(f"C{_fmt(ax)},{_fmt(ay)} {_fmt(bx)},{_fmt(by)} {_fmt(cx)},{_fmt(cy)}")
+    return " ".join(parts)
+
+
+def _straight(layout: Layout, scene: Scene, source: str, target: str, lane: float):
+    (sx, sy), (tx, ty) = layout.nodes[source], layout.nodes[target]
+    length = math.hypot(tx - sx, ty - sy) or 1.0
+    nx_, ny_ = -(ty - sy) / length, (tx - sx) / length
+    sx, sy, tx, ty = sx + nx_ * lane, sy + ny_ * lane, tx + nx_ * lane, ty + ny_ * lane
+    x1, y1 = _clip(sx, sy, tx, ty)
+    x2, y2 = _clip(tx, ty, sx, sy, margin=4.0)
+    return [(x1, y1), (x1, y1), (x2, y2), (x2, y2)]
+
+
+def _draw_flows(svg, drawing: Drawing, flows, occupied: _Occupied, labels: bool, lock: bool):
+    layout, scene = drawing.layout, drawing.scene
+    boxes = {n: _node_box(layout, scene, n) for n in layout.nodes}
+    pair_count: dict[tuple[str, str], int] = defaultdict(int)
+    pair_flows = getattr(drawing, "pair_flows", {})
+    for flow_id, source, target in scene.edges:
+        if source == target or source not in layout.nodes or target not in layout.nodes:
+            continue
+        route = (layout.routes or {}).get(flow_id)
+        if route is None:
+            pair = tuple(sorted((source, target)))
+            index = pair_count[pair]
+            pair_count[pair] += 1
+            lane = (index + 0.5) * 9.0 * (1 if source < target else -1)
+            route = _straight(layout, scene, source, target, lane)
+            # Without a routed path, a hop that would cross an element is not drawn.
+            if any(n not in (source, target) and _crosses(route, b) for n, b in boxes.items()):
+                continue
+        if flow_id in pair_flows:
+            members = pair_flows[flow_id]
+            plaintext = [
+                f for f in members if transit_state(f.protocol, f.encrypted) != "encrypted"
+            ]
+            state = "plaintext" if plaintext else "encrypted"
+            text = f"{len(members)} flow{'s' if len(members) != 1 else ''}"
+            if plaintext:
+                text += f", {len(plaintext)} plaintext"
+        else:
+            flow = flows[flow_id]
+            state = transit_state(flow.protocol, flow.encrypted)
+            text = clean(flow.protocol, 16) if flow.protocol else "protocol?"
+        style = TRANSIT[state]
+        _sub(
+            svg,
+            "path",
+            class_="flow",
+            data_id=flow_id,
+            data_from=source,
+            data_to=target,
+            d=_path(route),
+            fill="none",
+            stroke=style["color"],
+            stroke_width=style["width"],
+            stroke_dasharray=_dash(style),
+        )
+        _arrowhead(svg, route, style["color"])
+        if labels or (lock and state == "encrypted"):
+            _flow_label(svg, route, text if labels else "", state, lock, occupied)
+
+
+def _arrowhead(svg: ET.Element, route, color: str) -> None:
+    points = _flatten(route[-4:], steps=8) if len(route) >= 4 else route
+    (x1, y1), (x2, y2) = points[0], points[-1]
+    for x, y in reversed(points[:-1]):
+        if math.hypot(x2 - x, y2 - y) >= 6:
+            x1, y1 = x, y
+            break
+    seg = math.hypot(x2 - x1, y2 - y1) or 1.0
+    ux, uy = (x2 - x1) / seg, (y2 - y1) / seg
+    head = [
+        (x2, y2),
+        (x2 - ux * 9 + uy * 4.5, y2 - uy * 9 - ux * 4.5),
+        (x2 - ux * 9 - uy * 4.5, y2 - uy * 9 + ux * 4.5),
+    ]
+    _sub(svg, "polygon", points=_points(head), fill=color)
+
+
+def _flow_label(svg, route, text: str, state: str, lock: bool, occupied: _Occupied) -> None:
+    """The protocol (and a padlock) at the first free spot along the flow, or nowhere."""
+    points = _flatten(route)
+    if len(points) < 2:
+        return
+    size = 8.5
+    padlock = lock and state == "encrypted"
+    w = text_width(text, size) + (16 if padlock else 0) + 4
+    h = 14.0
+    for fraction in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        x, y = points[int(fraction * (len(points) - 1))]
+        for dx, dy in ((4, -h - 2), (4, 2), (-w - 4, -h - 2), (-w - 4, 2)):
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if occupied.free(box):
+                occupied.take(box)
+                group = _sub(svg, "g", class_="flow-label")
+                _sub(
+                    group,
+                    "rect",
+                    class_="label-box",
+                    x=box[0],
+                    y=box[1],
+                    width=w,
+                    height=h,
+                    rx=2.0,
+                    fill="#ffffff",
+                    fill_opacity=0.85,
+                )
+                left = box[0] + 2
+                color = TRANSIT[state]["color"]
+                if padlock:
+                    _lock(group, left + 6, box[1] + 9, color)
+                    left += 16
+                if text:
+                    _text(group, left, box[1] + 10.5, text, size, fill=color)
+                return
+
+
+def _draw_element(
+    svg: ET.Element,
+    element: Element,
+    cx: float,
+    cy: float,
+    marks: Marks,
+    detail: bool = True,
+    outside: bool = False,
+) -> None:
+    """An element's outline by kind, its name and kind; `outside` ones belong to another
+    page and are drawn grey, for the flows that reach them."""
+    weak = element.id in marks.weak and not outside
+    stroke, width = (WEAK_COLOR, 2.8) if weak else ("#374151", 1.3)
+    if outside:
+        stroke = "#9ca3af"
+    _shape(svg, element.kind, cx, cy, stroke, width)
+    lines = label_lines(element.label)
+    top = cy - 3 - 6 * (len(lines) - 1) - (0 if detail else -3)
+    for number, line in enumerate(lines):
+        _text(
+            svg,
+            cx,
+            top + 12 * number,
+            line,
+            10.5,
+            class_="element-label",
+            text_anchor="middle",
+            font_weight="bold",
+            fill="#111827",
+        )
+    if detail:
+        kind = element.kind + (f" · {clean(element.technology)}" if element.technology else "")
+        y = top + 12 * (len(lines) - 1) + 14
+        _text(
+            svg,
+            cx,
+            y,
+            clean(kind, 28),
+            8.5,
+            class_="element-label",
+            text_anchor="middle",
+            fill="#4b5563",
+        )
+    if weak:
+        _sub(svg, "circle", cx=cx - NODE_W / 2 + 4, cy=cy - NODE_H / 2 + 4, r=8.0, fill=WEAK_COLOR)
+        _text(
+            svg,
+            cx - NODE_W / 2 + 4,
+            cy - NODE_H / 2 + 8,
+            "!",
+            11.0,
+            text_anchor="middle",
+            fill="#ffffff",
+            font_weight="bold",
+        )
+    if element.id in marks.badges and not outside:
+        count, worst = marks.badges[element.id]
+        bx, by = cx + NODE_W / 2 - 4, cy - NODE_H / 2 + 4
+        _sub(svg, "circle", cx=bx, cy=by, r=9.0, fill=SEVERITY_COLORS[worst])
+        _text(svg, bx, by + 3.5, str(count), 9.5, text_anchor="middle", fill="#ffffff")
 
 
 def _draw_key_halos(svg: ET.Element, layout: Layout, marks: Marks) -> None:
     for index, (_key_id, _label, _n, protected) in enumerate(marks.keys):
         color = KEY_COLORS[index % len(KEY_COLORS)]
-        grow = 5.0 + 4.0 * index
+        grow = 4.0 + 3.0 * index
         for element_id in protected:
             if element_id not in layout.nodes:
                 continue
@@ -553,124 +890,10 @@ def _draw_key_halos(svg: ET.Element, layout: Layout, marks: Marks) -> None:
             )
 
 
-def _draw_flows(svg: ET.Element, system: System, layout: Layout, labels: bool) -> None:
-    pair_count: dict[tuple[str, str], int] = defaultdict(int)
-    for flow in system.flows:
-        if flow.source not in layout.nodes or flow.target not in layout.nodes:
-            continue
-        pair = tuple(sorted((flow.source, flow.target)))
-        index = pair_count[pair]
-        pair_count[pair] += 1
-        # Hundreds of padlocks are unreadable at page scale; colour and dash still tell.
-        _draw_flow(svg, flow, layout, index, labels, lock=len(system.flows) <= LOCK_LIMIT)
-
-
-def _draw_flow(
-    svg: ET.Element, flow: Flow, layout: Layout, index: int, label: bool, lock: bool = True
-) -> None:
-    (sx, sy), (tx, ty) = layout.nodes[flow.source], layout.nodes[flow.target]
-    if flow.source == flow.target:
-        return
-    length = math.hypot(tx - sx, ty - sy) or 1.0
-    nx_, ny_ = -(ty - sy) / length, (tx - sx) / length  # unit normal
-    # Parallel flows of one pair, and the two directions, get their own lanes.
-    lane = (index + 0.5) * 9.0 * (1 if flow.source < flow.target else -1)
-    sx, sy, tx, ty = sx + nx_ * lane, sy + ny_ * lane, tx + nx_ * lane, ty + ny_ * lane
-    x1, y1 = _clip(sx, sy, tx, ty)
-    x2, y2 = _clip(tx, ty, sx, sy, margin=4.0)
-    if flow.protocol == "in-process":
-        color, dash, width = IN_PROCESS_COLOR, "2 3", 1.4
-    elif flow.encrypted:
-        color, dash, width = ENCRYPTED_COLOR, "none", 1.6
-    else:
-        color, dash, width = PLAINTEXT_COLOR, "7 4", 2.2
-    _sub(
-        svg,
-        "line",
-        x1=x1,
-        y1=y1,
-        x2=x2,
-        y2=y2,
-        stroke=color,
-        stroke_width=width,
-        stroke_dasharray=dash,
-    )
-    # Arrowhead as a polygon: markers are not needed and stay simple for every renderer.
-    ux, uy = (x2 - x1), (y2 - y1)
-    seg = math.hypot(ux, uy) or 1.0
-    ux, uy = ux / seg, uy / seg
-    head = [
-        (x2, y2),
-        (x2 - ux * 9 + uy * 4.5, y2 - uy * 9 - ux * 4.5),
-        (x2 - ux * 9 - uy * 4.5, y2 - uy * 9 + ux * 4.5),
-    ]
-    _sub(svg, "polygon", points=_points(head), fill=color)
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-    if lock and flow.encrypted and flow.protocol != "in-process":
-        _lock(svg, mx, my, color)
-    if label and flow.protocol:
-        _text(
-            svg,
-            mx + 9,
-            my - 6,
-            clean(flow.protocol, 16),
-            8.5,
-            fill=color,
-        )
-    elif label and not flow.protocol:
-        _text(svg, mx + 9, my - 6, "protocol?", 8.5, fill=color)
-
-
-def _draw_element(
-    svg: ET.Element, element: Element, cx: float, cy: float, marks: Marks, detail: bool = True
-) -> None:
-    weak = element.id in marks.weak
-    stroke, width = (WEAK_COLOR, 2.8) if weak else ("#374151", 1.3)
-    _shape(svg, element.kind, cx, cy, stroke, width)
-    lines = label_lines(element.label)
-    top = cy - 3 - 6 * (len(lines) - 1) - (0 if detail else -3)
-    for number, line in enumerate(lines):
-        _text(
-            svg,
-            cx,
-            top + 12 * number,
-            line,
-            10.5,
-            text_anchor="middle",
-            font_weight="bold",
-            fill="#111827",
-        )
-    if detail:
-        kind = element.kind + (f" · {clean(element.technology)}" if element.technology else "")
-        y = top + 12 * (len(lines) - 1) + 14
-        _text(svg, cx, y, clean(kind, 28), 8.5, text_anchor="middle", fill="#4b5563")
-    if weak:
-        _sub(svg, "circle", cx=cx - NODE_W / 2 + 4, cy=cy - NODE_H / 2 + 4, r=8.0, fill=WEAK_COLOR)
-        _text(
-            svg,
-            cx - NODE_W / 2 + 4,
-            cy - NODE_H / 2 + 8,
-            "!",
-            11.0,
-            text_anchor="middle",
-            fill="#ffffff",
-            font_weight="bold",
-        )
-    if element.id in marks.badges:
-        count, worst = marks.badges[element.id]
-        bx, by = cx + NODE_W / 2 - 4, cy - NODE_H / 2 + 4
-        _sub(svg, "circle", cx=bx, cy=by, r=9.0, fill=SEVERITY_COLORS[worst])
-        _text(svg, bx, by + 3.5, str(count), 9.5, text_anchor="middle", fill="#ffffff")
-
-
 def _draw_legend(svg: ET.Element, marks: Marks, top: float) -> None:
     x = 0.0
-    items = [
-        ("line", ENCRYPTED_COLOR, "none", "encrypted flow"),
-        ("line", PLAINTEXT_COLOR, "7 4", "plaintext flow"),
-        ("line", IN_PROCESS_COLOR, "2 3", "in-process"),
-    ]
-    for _, color, dash, label in items:
+    for state in ("encrypted", "plaintext", "in-process"):
+        style = TRANSIT[state]
         _sub(
             svg,
             "line",
@@ -678,13 +901,13 @@ def _draw_legend(svg: ET.Element, marks: Marks, top: float) -> None:
             y1=top,
             x2=x + 34,
             y2=top,
-            stroke=color,
+            stroke=style["color"],
             stroke_width=2.0,
-            stroke_dasharray=dash,
+            stroke_dasharray=_dash(style),
         )
-        if dash == "none":
-            _lock(svg, x + 17, top, color)
-        _text(svg, x + 40, top + 4, label, 10.0, fill="#374151")
+        if state == "encrypted":
+            _lock(svg, x + 17, top, style["color"])
+        _text(svg, x + 40, top + 4, style["label"], 10.0, fill="#374151")
         x += 150
     _sub(svg, "circle", cx=x + 6, cy=top, r=8.0, fill=WEAK_COLOR)
     _text(svg, x + 6, top + 4, "!", 11.0, text_anchor="middle", fill="#ffffff", font_weight="bold")

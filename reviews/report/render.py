@@ -25,7 +25,7 @@ from threatmodel.model import System
 from .attachments import analysis_json, findings_csv, inventory_csv
 from .charts import coverage_donut, severity_bars
 from .compliance import compliance_matrix, framework_notes
-from .diagram import render_diagram_svg
+from .diagram import diagram_pages
 from .fetcher import StaticOnlyFetcher, generated_url, static_base_url
 
 Progress = Callable[[str], None]
@@ -268,15 +268,19 @@ def _next_expiry_text(certificates: dict[str, Any]) -> str:
 
 
 def build_diagram(report: ReportContext) -> dict[str, Any]:
-    """The diagram goes in as an image served from memory by the fetcher (see fetcher.py)."""
+    """The diagram's pages go in as images served from memory by the fetcher (see
+    fetcher.py): one, or for a large system an overview and one per boundary."""
     if len(report.system.elements) > DIAGRAM_ELEMENTS:
         return {"too_large": True, "elements": len(report.system.elements)}
-    svg = render_diagram_svg(report.system, report.analysis)
-    report.generated[DIAGRAM] = svg.encode()
-    positioned = bool(report.system.elements) and all(e.position for e in report.system.elements)
+    pages = []
+    for number, page in enumerate(diagram_pages(report.system, report.analysis), start=1):
+        name = DIAGRAM if number == 1 else f"diagram-{number}.svg"
+        report.generated[name] = page.svg.encode()
+        pages.append({"title": page.title, "src": generated_url(name), "note": page.note})
     return {
-        "src": generated_url(DIAGRAM),
-        "layout": "the editor's layout" if positioned else "an automatic layout by boundary",
+        "pages": pages,
+        "src": pages[0]["src"],
+        "layout": pages[0]["note"],
         "empty": not report.system.elements,
         "elements": len(report.system.elements),
         "large": len(report.system.elements) > COVER_DIAGRAM_LIMIT,

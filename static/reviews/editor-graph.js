@@ -2,7 +2,7 @@
 // Pure functions of the document and the analysis, so the canvas can always be rebuilt
 // from what the server holds.
 
-import { cylinderIcon, kindIcon, LOCK_ICON, OPEN_LOCK_ICON } from "./editor-icons.js";
+import { kindIcon, lockIcon } from "./editor-icons.js";
 
 // Canvas IDs carry the section, because an element and a boundary may share an ID.
 export const ELEMENT = "e:";
@@ -41,19 +41,23 @@ export const BOUNDARY_KINDS = [
 // so the canvas and the rules never disagree about what counts as encrypted.
 export const STORE_KINDS = new Set();
 
-// Data stores proper are drawn as cylinders (an SVG with the at-rest outline baked in).
-const CYLINDERS = new Set([
-  "database",
-  "object-store",
-  "file-store",
-  "cache",
-  "search-index",
-  "warehouse",
-]);
-
 export const ENCRYPTED_PROTOCOLS = new Set();
 
 export const ENCRYPTION_STRENGTH = {};
+
+// How the diagram looks, declared once on the server (reviews/diagram_style.py) and sent
+// as `editor_data.diagram`: the PDF draws with the same sizes, colours and dashes.
+export const DIAGRAM = {
+  node: { width: 150, height: 58 },
+  frame: { padding: 24, label_size: 11 },
+  transit: {},
+  boundaries: {},
+  rest: {},
+};
+
+export function useDiagramStyle(style) {
+  Object.assign(DIAGRAM, style);
+}
 
 export function useVocabulary(vocabulary) {
   for (const kind of vocabulary.store_kinds) STORE_KINDS.add(kind);
@@ -71,8 +75,9 @@ export function restState(element) {
   return strength === 1 ? "weak" : "strong";
 }
 
-/** "encrypted" | "plaintext" | "unstated" for a flow's protocol. */
+/** "in-process" | "encrypted" | "plaintext" | "unstated" for a flow's protocol. */
 export function transitState(flow) {
+  if (flow.protocol === "in-process") return "in-process";
   if (!flow.protocol) return "unstated";
   return ENCRYPTED_PROTOCOLS.has(flow.protocol) ? "encrypted" : "plaintext";
 }
@@ -97,9 +102,12 @@ function cachedIcon(kind) {
   if (!icons.has(kind)) icons.set(kind, kindIcon(kind));
   return icons.get(kind);
 }
-function cachedCylinder(kind, rest) {
-  const key = `${kind}/${rest}`;
-  if (!icons.has(key)) icons.set(key, cylinderIcon(kind, rest));
+function cachedLock(state) {
+  const key = `lock/${state}`;
+  if (!icons.has(key)) {
+    const style = DIAGRAM.transit[state] || { color: "#c62828" };
+    icons.set(key, lockIcon(style.color, state !== "encrypted" && state !== "in-process"));
+  }
   return icons.get(key);
 }
 
@@ -156,7 +164,6 @@ export function toCytoscape(doc, analysis) {
   for (const element of doc.elements || []) {
     const meta = KIND[element.kind] || KIND.service;
     const isStore = STORE_KINDS.has(element.kind);
-    const cylinder = CYLINDERS.has(element.kind);
     const rest = isStore ? restState(element) : null;
     const definition = {
       group: "nodes",
@@ -166,15 +173,14 @@ export function toCytoscape(doc, analysis) {
         type: "element",
         kind: element.kind,
         label: elementLabel(element),
-        shape: cylinder ? "rectangle" : meta.shape,
-        icon: cylinder ? cachedCylinder(element.kind, rest) : cachedIcon(element.kind),
+        shape: meta.shape,
+        icon: cachedIcon(element.kind),
         parent:
           element.boundary && known.has(element.boundary) ? BOUNDARY + element.boundary : undefined,
       },
       classes:
         `element group-${meta.group} kind-${element.kind}` +
         (isStore ? ` store rest-${rest}` : "") +
-        (cylinder ? " cylinder" : "") +
         worst(ELEMENT + element.id),
     };
     if (element.position) definition.position = { x: element.position.x, y: element.position.y };
@@ -202,7 +208,7 @@ export function toCytoscape(doc, analysis) {
         id: BADGE + flow.id,
         flow: FLOW + flow.id,
         type: "badge",
-        icon: state === "encrypted" ? LOCK_ICON : OPEN_LOCK_ICON,
+        icon: cachedLock(state),
       },
       classes: `badge badge-${state}`,
       grabbable: false,
@@ -255,165 +261,130 @@ export function protectedSet(doc, keyId) {
 }
 
 /**
- * The canvas style. For a large model, `view.labels` switches the labels off while
- * zoomed out (they are unreadable there, and measuring them is most of the cost of
- * opening), and hops are drawn straight (no curve fitting for parallel hops).
+ * The canvas style. Elements take the same box as in the PDF, and flows, stores and
+ * boundaries the same colours and dashes (DIAGRAM). For a large model, `view.labels`
+ * switches the labels off while zoomed out (they are unreadable there, and measuring
+ * them is most of the cost of opening), and hops are drawn straight.
  */
 export function stylesheet({ large = false, view = { labels: true } } = {}) {
-  const encrypted = "#2e7d32";
-  const plaintext = "#c62828";
   const label = large ? (ele) => (view.labels ? ele.data("label") : "") : "data(label)";
-  return [
+  const { width, height } = DIAGRAM.node;
+  const font = "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif";
+  const dashed = (style) => (style && style.dash ? "dashed" : "solid");
+  const rules = [
     {
       selector: "node",
-      style: {
-        "font-family": "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif",
-        "font-size": 11,
-        color: "#1b1f23",
-        "min-zoomed-font-size": 4,
-      },
+      style: { "font-family": font, "font-size": 11, color: "#1b1f23", "min-zoomed-font-size": 4 },
     },
     {
       selector: "node.element",
       style: {
         shape: "data(shape)",
-        width: 58,
-        height: 46,
-        "background-color": "#eceff1",
+        width,
+        height,
+        "background-color": "#ffffff",
         "background-image": "data(icon)",
-        "background-width": "46%",
-        "background-height": "58%",
+        "background-width": 22,
+        "background-height": 22,
+        "background-position-x": 9,
+        "background-position-y": "50%",
         "background-clip": "none",
-        "border-width": 1.5,
-        "border-color": "#546e7a",
+        "border-width": 1.3,
+        "border-color": "#374151",
         label,
-        "text-valign": "bottom",
+        "font-size": 10.5,
+        "text-valign": "center",
         "text-halign": "center",
-        "text-margin-y": 5,
+        "text-margin-x": 12,
         "text-wrap": "wrap",
-        "text-max-width": 140,
-        "text-background-color": "#ffffff",
-        "text-background-opacity": 0.8,
-        "text-background-padding": 1,
+        "text-max-width": width - 40,
       },
     },
     { selector: "node.group-actor", style: { "background-color": "#f5f5f5" } },
-    {
-      selector: "node.group-service",
-      style: { "background-color": "#e3f2fd", "border-color": "#1565c0" },
-    },
-    { selector: "node.group-store", style: { "background-color": "#ede7f6", height: 52 } },
-    { selector: "node.group-broker", style: { "background-color": "#e0f7fa", width: 66 } },
-    { selector: "node.group-log", style: { "background-color": "#fff8e1" } },
-    { selector: "node.group-backup", style: { "background-color": "#efebe9" } },
-    {
-      selector: "node.group-keys",
-      style: { "background-color": "#fffde7", "border-color": "#827717" },
-    },
+    { selector: "node.group-service", style: { "background-color": "#f1f7fd" } },
+    { selector: "node.group-store", style: { "background-color": "#f6f2fb" } },
+    { selector: "node.group-broker", style: { "background-color": "#eef9fa" } },
+    { selector: "node.group-log", style: { "background-color": "#fffaeb" } },
+    { selector: "node.group-backup", style: { "background-color": "#f6f3f1" } },
+    { selector: "node.group-keys", style: { "background-color": "#fffde9" } },
     {
       selector: "node.group-external",
+      style: { "background-color": "#fdf3f1", "border-style": "double", "border-width": 4 },
+    },
+  ];
+  // At rest: a store's border says how it keeps its data.
+  for (const [state, style] of Object.entries(DIAGRAM.rest)) {
+    rules.push({
+      selector: `node.rest-${state}`,
       style: {
-        "background-color": "#fbe9e7",
-        "border-style": "double",
-        "border-width": 4,
-        "border-color": "#8d6e63",
-        width: 64,
+        "border-color": style.color,
+        "border-width": 2.8,
+        "border-style": style.dash ? (style.dash[0] <= 2 ? "dotted" : "dashed") : "solid",
       },
+    });
+  }
+  rules.push({
+    selector: "node.boundary",
+    style: {
+      shape: "round-rectangle",
+      "corner-radius": 8,
+      "border-width": 1.4,
+      label,
+      "text-valign": "top",
+      "text-halign": "center",
+      // Inside the frame's top margin, as in the PDF, so frames never cover labels.
+      "text-margin-y": DIAGRAM.frame.padding - 4,
+      "font-size": DIAGRAM.frame.label_size,
+      "font-weight": "bold",
+      padding: DIAGRAM.frame.padding,
+      "min-width": 120,
+      "min-height": 70,
     },
-    // At rest: the border says how a store keeps its data.
-    {
-      selector: "node.rest-strong",
-      style: { "border-color": encrypted, "border-width": 2.5 },
-    },
-    {
-      selector: "node.rest-weak",
-      style: { "border-color": "#ef6c00", "border-width": 2.5 },
-    },
-    {
-      selector: "node.rest-none",
-      style: { "border-color": plaintext, "border-width": 3, "border-style": "dashed" },
-    },
-    {
-      selector: "node.rest-unstated",
-      style: { "border-color": plaintext, "border-width": 2.5, "border-style": "dotted" },
-    },
-    {
-      selector: "node.cylinder",
+  });
+  for (const [kind, style] of Object.entries(DIAGRAM.boundaries)) {
+    rules.push({
+      selector: `node.boundary-${kind}`,
       style: {
-        width: 56,
-        height: 53,
-        "background-opacity": 0,
-        "border-width": 0,
-        "background-width": "100%",
-        "background-height": "100%",
+        "background-color": style.fill,
+        "border-color": style.stroke,
+        "border-style": dashed(style),
+        color: style.text,
       },
+    });
+  }
+  rules.push({
+    selector: "edge.flow",
+    style: {
+      width: 2,
+      "curve-style": large ? "straight" : "bezier",
+      "control-point-step-size": 28,
+      "target-arrow-shape": "triangle",
+      "arrow-scale": 1.1,
+      label,
+      "font-family": font,
+      "font-size": 10,
+      "text-rotation": "autorotate",
+      "text-margin-y": -11,
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.85,
+      "text-background-padding": 1,
+      "min-zoomed-font-size": 5,
     },
-    {
-      selector: "node.boundary",
+  });
+  for (const [state, style] of Object.entries(DIAGRAM.transit)) {
+    rules.push({
+      selector: `edge.transit-${state}`,
       style: {
-        shape: "round-rectangle",
-        "background-opacity": 0.35,
-        "border-width": 1.5,
-        "border-style": "dashed",
-        label,
-        "text-valign": "top",
-        "text-halign": "center",
-        "text-margin-y": -3,
-        "font-size": 12,
-        "font-weight": "bold",
-        padding: 22,
-        "min-width": 120,
-        "min-height": 70,
+        "line-color": style.color,
+        "target-arrow-color": style.color,
+        width: style.width,
+        "line-style": style.dash ? "dashed" : "solid",
+        "line-dash-pattern": style.dash || [1, 0],
+        color: style.color,
       },
-    },
-    {
-      selector: "node.boundary-internet",
-      style: { "background-color": "#ffebee", "border-color": "#c62828", color: "#b71c1c" },
-    },
-    {
-      selector: "node.boundary-third-party",
-      style: { "background-color": "#fff3e0", "border-color": "#e65100", color: "#bf360c" },
-    },
-    {
-      selector: "node.boundary-dmz",
-      style: { "background-color": "#fffde7", "border-color": "#f9a825", color: "#7a5d00" },
-    },
-    {
-      selector: "node.boundary-internal",
-      style: { "background-color": "#e8f5e9", "border-color": "#2e7d32", color: "#1b5e20" },
-    },
-    {
-      selector: "edge.flow",
-      style: {
-        width: 2,
-        "curve-style": large ? "straight" : "bezier",
-        "target-arrow-shape": "triangle",
-        "arrow-scale": 1.1,
-        label,
-        "font-family": "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif",
-        "font-size": 10,
-        "text-rotation": "autorotate",
-        "text-margin-y": -11,
-        "text-background-color": "#ffffff",
-        "text-background-opacity": 0.85,
-        "text-background-padding": 1,
-        "min-zoomed-font-size": 5,
-      },
-    },
-    {
-      selector: "edge.transit-encrypted",
-      style: { "line-color": encrypted, "target-arrow-color": encrypted, color: "#1b5e20" },
-    },
-    {
-      selector: "edge.transit-plaintext, edge.transit-unstated",
-      style: {
-        "line-color": plaintext,
-        "target-arrow-color": plaintext,
-        "line-style": "dashed",
-        "line-dash-pattern": [7, 4],
-        color: "#b71c1c",
-      },
-    },
+    });
+  }
+  return rules.concat([
     {
       selector: "node.badge",
       style: {
@@ -478,5 +449,5 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
         events: "no",
       },
     },
-  ];
+  ]);
 }

@@ -50,43 +50,13 @@ export function kindIcon(kind) {
 }
 
 // A closed padlock on encrypted hops and an open one on plaintext hops, so the state
-// does not rest on colour alone.
-export const LOCK_ICON = dataUri(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">' +
-    '<circle cx="12" cy="12" r="11.5" fill="#ffffff" stroke="#2e7d32" stroke-width="1"/>' +
-    '<path d="M8.5 11V8.5a3.5 3.5 0 0 1 7 0V11" fill="none" stroke="#2e7d32" stroke-width="2"/>' +
-    '<rect x="6.5" y="10.5" width="11" height="8" rx="1.5" fill="#2e7d32"/></svg>',
-);
-
-export const OPEN_LOCK_ICON = dataUri(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">' +
-    '<circle cx="12" cy="12" r="11.5" fill="#ffffff" stroke="#c62828" stroke-width="1"/>' +
-    '<path d="M8.5 10.5V8a3.5 3.5 0 0 1 6.8-1.2" fill="none" stroke="#c62828" stroke-width="2"/>' +
-    '<rect x="6.5" y="10.5" width="11" height="8" rx="1.5" fill="#c62828"/></svg>',
-);
-
-const REST_STROKE = {
-  strong: { color: "#2e7d32", dash: "" },
-  weak: { color: "#ef6c00", dash: "" },
-  none: { color: "#c62828", dash: ' stroke-dasharray="6 3.5"' },
-  unstated: { color: "#c62828", dash: ' stroke-dasharray="1.5 3" stroke-linecap="round"' },
-};
-
-/**
- * A data store drawn as a cylinder, its outline saying how it holds data at rest (the
- * same colours and dashes as the other stores' borders), with the kind's icon inside.
- */
-export function cylinderIcon(kind, restState) {
-  const { color, dash } = REST_STROKE[restState] || REST_STROKE.unstated;
-  const body =
-    `<path d="M4 11v36c0 4.4 12.5 7.5 28 7.5s28-3.1 28-7.5V11" fill="#ede7f6" stroke="${color}" ` +
-    `stroke-width="3"${dash}/>` +
-    `<ellipse cx="32" cy="11" rx="28" ry="7.5" fill="#f6f2fb" stroke="${color}" ` +
-    `stroke-width="3"${dash}/>` +
-    `<g transform="translate(20 20)">` +
-    `<g fill="none" stroke="${STROKE}" stroke-width="1.7" stroke-linecap="round" ` +
-    `stroke-linejoin="round">${PATHS[kind] || PATHS.database}</g></g>`;
+// does not rest on colour alone. The colour is the hop's (reviews/diagram_style.py).
+export function lockIcon(color, open = false) {
+  const shackle = open ? "M8.5 10.5V8a3.5 3.5 0 0 1 6.8-1.2" : "M8.5 11V8.5a3.5 3.5 0 0 1 7 0V11";
   return dataUri(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="60" viewBox="0 0 64 60">${body}</svg>`,
+    '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">' +
+      `<circle cx="12" cy="12" r="11.5" fill="#ffffff" stroke="${color}" stroke-width="1"/>` +
+      `<path d="${shackle}" fill="none" stroke="${color}" stroke-width="2"/>` +
+      `<rect x="6.5" y="10.5" width="11" height="8" rx="1.5" fill="${color}"/></svg>`,
   );
 }

@@ -111,6 +111,7 @@ export const interactionMethods = {
     const isBoundary = node.data("type") === "boundary";
     const current = node.parent().nonempty() ? node.parent().data("ref") : null;
     const target = zone ? zone.id : null;
+    if (!isBoundary) this.clearOverlap(node);
     const positions = this.canvasPositions();
     let summary = `moved ${ref}`;
     if (target !== current) {
@@ -122,6 +123,17 @@ export const interactionMethods = {
       if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });
       else ops.setBoundary(doc, { element: ref, boundary: target });
     });
+  },
+
+  /** A dropped element never stays on top of another: it moves to the nearest free spot. */
+  clearOverlap(node) {
+    const others = this.cy
+      .nodes(".element")
+      .filter((n) => n !== node && !n.same(node))
+      .map((n) => n.boundingBox({ includeLabels: false }));
+    const spot = this.freeSpot(node.position(), others, 6);
+    const here = node.position();
+    if (spot.x !== here.x || spot.y !== here.y) node.position(spot);
   },
 
   startConnect(node) {
@@ -324,20 +336,27 @@ export const interactionMethods = {
       case "redo":
         return this.redo();
       case "layout":
-        if (!this.canEdit) {
-          this.autoLayout();
-          this.fit();
-          return undefined;
-        }
-        return this.commit("arranged the diagram automatically", (doc) => {
-          this.autoLayout();
-          ops.setPositions(doc, this.canvasPositions());
-          this.fit();
-        });
+        return this.arrange();
       default:
         break;
     }
     return undefined;
+  },
+
+  /** Arrange: the server's automatic layout (the PDF's), saved as the positions. */
+  async arrange() {
+    const layout = await this.fetchLayout();
+    if (!layout) return undefined;
+    if (!this.canEdit) {
+      this.applyLayout(layout);
+      this.fit();
+      return undefined;
+    }
+    return this.commit("arranged the diagram automatically", (doc) => {
+      this.applyLayout(layout);
+      ops.setPositions(doc, this.canvasPositions());
+      this.fit();
+    });
   },
 
   updateButtons() {

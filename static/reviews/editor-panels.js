@@ -1,14 +1,46 @@
 // The panels around the canvas: the palette of things to add, the legend and the keys
 // panel. Built with DOM calls (never innerHTML), so user text is always text.
 
-import { BOUNDARY_KINDS, KINDS, protectedSet } from "./editor-graph.js";
-import { kindIcon, LOCK_ICON, OPEN_LOCK_ICON } from "./editor-icons.js";
+import { BOUNDARY_KINDS, DIAGRAM, KINDS, protectedSet } from "./editor-graph.js";
+import { kindIcon, lockIcon } from "./editor-icons.js";
 
 function make(tag, { className, text, attrs } = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+  return node;
+}
+
+/** A boundary's swatch in the declared colours (set through the CSSOM: CSP allows it). */
+function swatch(kind) {
+  const node = make("span", { className: `swatch swatch-boundary-${kind}` });
+  const style = DIAGRAM.boundaries[kind];
+  if (style) {
+    node.style.background = style.fill;
+    node.style.borderColor = style.stroke;
+    node.style.borderStyle = style.dash ? "dashed" : "solid";
+  }
+  return node;
+}
+
+/** A flow's line in the legend, in its declared colour and dash, with its padlock. */
+function transitLine(state, open) {
+  const style = DIAGRAM.transit[state] || {};
+  const box = make("span", { className: "legend-line" });
+  box.style.setProperty("--line-color", style.color || "");
+  box.style.setProperty("--line-style", style.dash ? (style.dash[0] <= 2 ? "dotted" : "dashed") : "solid");
+  box.append(icon(lockIcon(style.color || "#c62828", open), "legend-lock"));
+  return box;
+}
+
+function restSwatch(state) {
+  const node = make("span", { className: "legend-rest" });
+  const style = DIAGRAM.rest[state];
+  if (style) {
+    node.style.borderColor = style.color;
+    node.style.borderStyle = style.dash ? (style.dash[0] <= 2 ? "dotted" : "dashed") : "solid";
+  }
   return node;
 }
 
@@ -49,8 +81,7 @@ export function fillPalette(container, editor) {
   });
   boundaries.append(make("span", { className: "palette-label", text: "Boundary" }));
   for (const { kind, label } of BOUNDARY_KINDS) {
-    const swatch = make("span", { className: `swatch swatch-boundary-${kind}` });
-    boundaries.append(addButton(`boundary:${kind}`, label, swatch, "boundary"));
+    boundaries.append(addButton(`boundary:${kind}`, label, swatch(kind), "boundary"));
   }
   container.append(elements, boundaries);
 }
@@ -63,24 +94,18 @@ export function fillLegend(container) {
     dt.append(picture, make("span", { text: term }));
     list.append(dt, make("dd", { text: description }));
   };
-  const line = (className, lock) => {
-    const box = make("span", { className: `legend-line ${className}` });
-    box.append(icon(lock, "legend-lock"));
-    return box;
-  };
-  row(line("legend-line-encrypted", LOCK_ICON), "Encrypted hop", "solid line with a lock");
+  row(transitLine("encrypted", false), "Encrypted hop", "solid line with a lock");
   row(
-    line("legend-line-plaintext", OPEN_LOCK_ICON),
+    transitLine("plaintext", true),
     "Plaintext hop",
     "red dashed line, open lock (also: no protocol stated)",
   );
-  row(make("span", { className: "legend-rest legend-rest-strong" }), "Customer key", "at rest");
-  row(make("span", { className: "legend-rest legend-rest-weak" }), "Provider key", "at rest");
-  row(make("span", { className: "legend-rest legend-rest-none" }), "Plaintext", "at rest");
-  row(make("span", { className: "legend-rest legend-rest-unstated" }), "Not stated", "at rest");
-  for (const { kind, label } of BOUNDARY_KINDS) {
-    row(make("span", { className: `swatch swatch-boundary-${kind}` }), label, "trust boundary");
-  }
+  row(transitLine("in-process", false), "In-process", "dotted grey line: stays in one process");
+  row(restSwatch("strong"), "Customer key", "at rest");
+  row(restSwatch("weak"), "Provider key", "at rest");
+  row(restSwatch("none"), "Plaintext", "at rest");
+  row(restSwatch("unstated"), "Not stated", "at rest");
+  for (const { kind, label } of BOUNDARY_KINDS) row(swatch(kind), label, "trust boundary");
   const shapes = make("ul", { className: "legend-kinds" });
   for (const { kind, label } of KINDS) {
     const item = make("li");

@@ -2,18 +2,26 @@
 // operation edits a copy, posts it to document.json, and the canvas then shows what the
 // server kept (or goes back, with the reason, when the save fails).
 
-import { BADGE, findingsByItem, stylesheet, toCytoscape, useVocabulary } from "./editor-graph.js";
+import {
+  BADGE,
+  BOUNDARY,
+  DIAGRAM,
+  ELEMENT,
+  findingsByItem,
+  stylesheet,
+  toCytoscape,
+  useDiagramStyle,
+  useVocabulary,
+} from "./editor-graph.js";
 import { interactionMethods } from "./editor-interaction.js";
-import { tidyPositions } from "./editor-layout.js";
 import * as ops from "./editor-ops.js";
 import { pageMethods } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
 
 const HISTORY_LIMIT = 50;
 const MAX_FOCUS_ZOOM = 1.3;
-// Up to this many elements the force-directed layout is quick and reads well; above it
-// the tidy grid layout keeps opening a large import instant.
-const FORCE_LAYOUT_LIMIT = 120;
+// Above this many elements, labels and padlocks wait until the view is zoomed in.
+const LARGE_MODEL = 120;
 const BADGE_MIN_ZOOM = 0.45;
 const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
 
@@ -31,18 +39,6 @@ function csrfToken() {
   if (field) return field.value;
   const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
   return cookie ? decodeURIComponent(cookie.split("=")[1]) : "";
-}
-
-function seededRandom(seed) {
-  // mulberry32: a layout that is the same every time the same document is opened
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
@@ -94,7 +90,8 @@ export class Editor {
     };
     const properties = document.getElementById("properties");
     this.initialProperties = properties ? properties.outerHTML : null;
-    this.large = (this.doc.elements || []).length > FORCE_LAYOUT_LIMIT;
+    this.initialLayout = data.layout || null; // Graphviz's, for a model with unplaced elements
+    this.large = (this.doc.elements || []).length > LARGE_MODEL;
     // Zoomed out on a large model, labels and padlocks are left out until zoomed in.
     this.view = { labels: !this.large };
     this.cy = this.createCytoscape();
@@ -112,12 +109,7 @@ export class Editor {
 
 
   createCytoscape() {
-    const cytoscape = window.cytoscape;
-    if (window.cytoscapeFcose && !Editor.fcoseRegistered) {
-      cytoscape.use(window.cytoscapeFcose);
-      Editor.fcoseRegistered = true;
-    }
-    return cytoscape({
+    return window.cytoscape({
       container: this.el.canvas,
       style: stylesheet({ large: this.large, view: this.view }),
       minZoom: 0.08,
@@ -197,9 +189,10 @@ export class Editor {
         .filter((ele) => MANAGED.has(ele.data("type")) && !wanted.has(ele.id()))
         .remove();
     });
-    const elements = cy.nodes(".element");
-    if (fresh && elements.length && !(doc.elements || []).some((e) => e.position)) {
-      this.autoLayout();
+    const unplacedElement = (doc.elements || []).some((e) => !e.position);
+    if (fresh && unplacedElement && this.initialLayout) {
+      // What the PDF prints for this model: the automatic layout of all of it.
+      this.applyLayout(this.initialLayout);
     } else if (unplaced.length) {
       // Boundaries with members sit around them; only empty ones need a place.
       const lonely = cy.collection(unplaced).filter((n) => n.inside() && !n.isParent());
@@ -220,44 +213,46 @@ export class Editor {
     this.reapplyHighlight();
   }
 
-  /** A force-directed layout that knows about boundaries; seeded, so it is repeatable. */
-  autoLayout() {
+  /**
+   * Moves the canvas to a layout from the server (reviews/layout.py, the one the PDF
+   * draws): element centres, and empty boundaries where their frame would be.
+   */
+  applyLayout(layout) {
     const cy = this.cy;
-    if (cy.nodes(".element").length > FORCE_LAYOUT_LIMIT || !window.cytoscapeFcose) {
-      const positions = tidyPositions(cy);
-      cy.batch(() => positions.forEach((position, node) => node.position(position)));
-      this.updateBadges();
-      return;
-    }
-    const eles = cy.elements().filter((e) => e.data("type") !== "badge" && !e.hasClass("ghost"));
-    const options = window.cytoscapeFcose
-      ? {
-          name: "fcose",
-          quality: "proof",
-          randomize: true,
-          animate: false,
-          fit: false,
-          nodeDimensionsIncludeLabels: true,
-          idealEdgeLength: 95,
-          edgeElasticity: 0.45,
-          nodeRepulsion: 6500,
-          nodeSeparation: 80,
-          nestingFactor: 0.1,
-          gravity: 0.4,
-          gravityCompound: 1.2,
-          gravityRangeCompound: 1.2,
-          tile: true,
-          packComponents: true,
+    cy.batch(() => {
+      for (const [id, position] of Object.entries(layout.positions || {})) {
+        const node = cy.getElementById(ELEMENT + id);
+        if (node.nonempty()) node.position(position);
+      }
+      for (const [id, frame] of Object.entries(layout.boundaries || {})) {
+        const node = cy.getElementById(BOUNDARY + id);
+        if (node.nonempty() && !node.isParent()) {
+          node.position({ x: frame.x + frame.w / 2, y: frame.y + frame.h / 2 });
         }
-      : { name: "cose", animate: false, fit: false, randomize: true, nodeDimensionsIncludeLabels: true };
-    const random = Math.random;
-    Math.random = seededRandom(eles.length * 7919 + 17);
-    try {
-      eles.layout(options).run();
-    } finally {
-      Math.random = random;
-    }
+      }
+    });
     this.updateBadges();
+  }
+
+  /** The automatic layout of the saved document, or null (the reason is shown). */
+  async fetchLayout() {
+    if (!this.urls.layout) return null;
+    let response;
+    try {
+      response = await fetch(this.urls.layout, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+    } catch (error) {
+      this.showAlert("Could not arrange the diagram: the server could not be reached.");
+      return null;
+    }
+    const body = await response.json().catch(() => null);
+    if (!response.ok || !body) {
+      this.showAlert((body && body.error) || `Could not arrange the diagram (${response.status}).`);
+      return null;
+    }
+    return body;
   }
 
   /** Puts nodes that have no position yet on a free spot near where they belong. */
@@ -297,17 +292,16 @@ export class Editor {
     }
   }
 
-  freeSpot(near, taken, margin = 26) {
+  /** The nearest spot to `near` where an element's box keeps `margin` from `taken`. */
+  freeSpot(near, taken, margin = 20) {
+    const halfW = DIAGRAM.node.width / 2 + margin;
+    const halfH = DIAGRAM.node.height / 2 + margin;
     const clear = (p) =>
       taken.every(
-        (b) =>
-          p.x + 45 + margin < b.x1 ||
-          p.x - 45 - margin > b.x2 ||
-          p.y + 45 + margin < b.y1 ||
-          p.y - 45 - margin > b.y2,
+        (b) => p.x + halfW < b.x1 || p.x - halfW > b.x2 || p.y + halfH < b.y1 || p.y - halfH > b.y2,
       );
     if (clear(near)) return near;
-    const step = { x: 120, y: 105 };
+    const step = { x: DIAGRAM.node.width / 2 + margin, y: DIAGRAM.node.height / 2 + margin };
     for (let ring = 1; ring < 40; ring += 1) {
       for (let dy = -ring; dy <= ring; dy += 1) {
         for (let dx = -ring; dx <= ring; dx += 1) {
@@ -387,17 +381,16 @@ export class Editor {
       x2 = Math.max(x2, p.x);
       y2 = Math.max(y2, p.y);
     });
-    // Half a node plus its label below, and the boundaries drawn around their members.
+    // Half a node, the frames drawn around their members, and a margin to spare.
     let depth = 0;
     cy.nodes(".boundary").forEach((b) => {
       depth = Math.max(depth, b.ancestors().length + 1);
     });
-    depth = Math.min(4, depth);
-    const margin = 40 + 34 * depth;
-    x1 -= margin;
-    x2 += margin;
-    y1 -= margin;
-    y2 += margin + 20;
+    const frames = DIAGRAM.frame.padding * Math.min(6, depth);
+    x1 -= DIAGRAM.node.width / 2 + frames + 24;
+    x2 += DIAGRAM.node.width / 2 + frames + 24;
+    y1 -= DIAGRAM.node.height / 2 + frames + 24;
+    y2 += DIAGRAM.node.height / 2 + frames + 24;
     const zoom = Math.max(
       cy.minZoom(),
       Math.min(1.2, cy.width() / (x2 - x1), cy.height() / (y2 - y1)),
@@ -598,6 +591,7 @@ function start() {
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
   useVocabulary(data.vocabulary);
+  if (data.diagram) useDiagramStyle(data.diagram);
   const editor = new Editor(root, data);
   // A handle for debugging and for the browser tests; the mark is for benchmarks/editor.py.
   window.ciphermapEditor = editor;

@@ -395,8 +395,10 @@ def test_palette_items_dragged_onto_a_boundary_land_inside_it_and_boundaries_nes
     assert dmz["parent"] == "vpc"
     assert canvas_state(page)["nodes"]["b:dmz"]["parent"] == "b:vpc"
 
-    # Dragged out again, onto empty canvas.
-    outside = {"x": origin["x"] + 30, "y": origin["y"] + origin["height"] - 30}
+    # Dragged out again, onto empty canvas beside the frame.
+    vpc = box(page, "b:vpc")
+    outside = {"x": vpc["x2"] + 100, "y": vpc["y1"] + 30}
+    assert outside["x"] < origin["x"] + origin["width"] - 80
     drag(page, point(page, "e:cache"), outside)
     settled(page, 4)
     system.refresh_from_db()

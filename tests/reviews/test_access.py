@@ -52,6 +52,7 @@ ROUTES = [
     Route("dashboard-ish workspace", "/workspaces/{w}/"),
     Route("system page", "/systems/{s}/"),
     Route("document json", "/systems/{s}/document.json"),
+    Route("layout json", "/systems/{s}/layout.json"),
     Route("export yaml", "/systems/{s}/export.yaml"),
     Route("export json", "/systems/{s}/export.json"),
     Route("findings", "/systems/{s}/findings/"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import xml.etree.ElementTree as ET
 
 import threatmodel
+from reviews.layout import system_layout
 from reviews.report.diagram import (
     ENCRYPTED_COLOR,
     KEY_COLORS,
@@ -14,9 +14,7 @@ from reviews.report.diagram import (
     NODE_W,
     PLAINTEXT_COLOR,
     WEAK_COLOR,
-    auto_layout,
     label_lines,
-    layout_system,
     render_diagram_svg,
 )
 from tests.reviews.report_fixtures import SMALL_DOCUMENT
@@ -37,51 +35,33 @@ def _inside(inner, outer) -> bool:
     )
 
 
-def test_the_automatic_layout_puts_every_element_inside_its_boundary_box():
+def test_the_automatic_layout_puts_every_element_inside_its_boundary_frame():
     doc = copy.deepcopy(SMALL_DOCUMENT)
     doc["boundaries"].append({"id": "data", "kind": "internal", "parent": "vpc"})
     doc["elements"][2]["boundary"] = "data"
     system = threatmodel.load(doc)
-    layout = auto_layout(system)
-    boxes = {box.id: box for box in layout.boxes}
+    layout = system_layout(system)
     for element in system.elements:
         cx, cy = layout.nodes[element.id]
         node = (cx - NODE_W / 2, cy - NODE_H / 2, NODE_W, NODE_H)
-        assert _inside(node, boxes[element.boundary]), element.id
-    nested = boxes["data"]
-    assert _inside((nested.x, nested.y, nested.w, nested.h), boxes["vpc"])
+        assert _inside(node, layout.frame(element.boundary)), element.id
+    nested = layout.frame("data")
+    assert _inside((nested.x, nested.y, nested.w, nested.h), layout.frame("vpc"))
 
 
-def test_the_automatic_layout_does_not_overlap_elements():
-    system = threatmodel.load(SMALL_DOCUMENT)
-    centres = list(auto_layout(system).nodes.values())
-    for i, (x1, y1) in enumerate(centres):
-        for x2, y2 in centres[i + 1 :]:
-            assert abs(x1 - x2) >= NODE_W or abs(y1 - y2) >= NODE_H
-
-
-def test_the_editors_positions_are_used_when_every_element_has_one():
-    doc = copy.deepcopy(SMALL_DOCUMENT)
-    for n, element in enumerate(doc["elements"]):
-        element["position"] = {"x": 100 + 300 * n, "y": 500 - 100 * n}
-    layout = layout_system(threatmodel.load(doc))
-    xs = [layout.nodes[e["id"]][0] for e in doc["elements"]]
-    ys = [layout.nodes[e["id"]][1] for e in doc["elements"]]
-    assert [round(b - a) for a, b in itertools.pairwise(xs)] == [300, 300, 300]
-    assert [round(b - a) for a, b in itertools.pairwise(ys)] == [-100, -100, -100]
-
-
-def test_a_partly_positioned_model_falls_back_to_the_automatic_layout():
+def test_a_partly_positioned_model_is_drawn_with_the_automatic_layout():
     doc = copy.deepcopy(SMALL_DOCUMENT)
     doc["elements"][0]["position"] = {"x": 5000, "y": 5000}
-    system = threatmodel.load(doc)
-    assert layout_system(system).nodes == auto_layout(system).nodes
+    assert _svg(doc).get("data-layout") == "dot"
 
 
 def test_plaintext_flows_are_red_dashed_and_encrypted_ones_solid_with_a_padlock():
     root = _svg(SMALL_DOCUMENT)
     lines = [
-        n for n in root.iter(f"{NS}line") if n.get("stroke") in (ENCRYPTED_COLOR, PLAINTEXT_COLOR)
+        n
+        for n in root.iter()
+        if (n.tag == f"{NS}line" or n.get("class") == "flow")
+        and n.get("stroke") in (ENCRYPTED_COLOR, PLAINTEXT_COLOR)
     ]
     plaintext = [n for n in lines if n.get("stroke") == PLAINTEXT_COLOR]
     encrypted = [n for n in lines if n.get("stroke") == ENCRYPTED_COLOR]

@@ -16,7 +16,7 @@ from reviews.report.render import build_report, render_report_html, render_repor
 from tests.reviews.report_fixtures import PAYLOADS, hostile_document, pdf_pages_text
 
 SVG = "{http://www.w3.org/2000/svg}"
-DRAWING_TAGS = {"svg", "title", "rect", "path", "polygon", "ellipse", "circle", "line", "text"}
+DRAWING_TAGS = {"svg", "title", "g", "rect", "path", "polygon", "ellipse", "circle", "line", "text"}
 
 
 class RecordingFetcher(StaticOnlyFetcher):

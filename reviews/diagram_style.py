@@ -1,0 +1,69 @@
+"""How the diagram looks, declared once.
+
+The PDF (reviews/report/diagram.py) draws from these constants, and the editor receives
+them in its page data (`editor_data.diagram`), so a hop that is green on the canvas is
+green in the report, and an element takes the same room in both: one unit of the
+layout is one CSS pixel on the canvas at zoom 1 and one point in the PDF's SVG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# An element's box. The layout (reviews/layout.py) keeps these boxes apart.
+NODE_W = 150.0
+NODE_H = 58.0
+# A boundary frame's margin around what it holds; its label sits in the top margin.
+FRAME_PAD = 24.0
+FRAME_LABEL_SIZE = 11.0
+FONT = "DejaVu Sans, Liberation Sans, sans-serif"
+
+# How a flow is drawn, by what protects it in transit (see `transit_state`).
+TRANSIT: dict[str, dict[str, Any]] = {
+    "encrypted": {"color": "#2e7d32", "dash": None, "width": 1.8, "label": "encrypted flow"},
+    "plaintext": {"color": "#c62828", "dash": [7, 4], "width": 2.2, "label": "plaintext flow"},
+    "unstated": {"color": "#c62828", "dash": [7, 4], "width": 2.2, "label": "no protocol stated"},
+    "in-process": {"color": "#8a8a8a", "dash": [2, 3], "width": 1.4, "label": "in-process"},
+}
+
+# Trust boundary frames by kind: fill, outline, label colour, and a dashed outline for
+# zones outside the organisation's control.
+BOUNDARIES: dict[str, dict[str, Any]] = {
+    "internet": {"fill": "#fdf0f0", "stroke": "#c62828", "text": "#8e1b1b", "dash": [7, 4]},
+    "third-party": {"fill": "#fdf5ea", "stroke": "#e65100", "text": "#8a3a00", "dash": [7, 4]},
+    "dmz": {"fill": "#fbfbe6", "stroke": "#b59a00", "text": "#6b5b00", "dash": None},
+    "internal": {"fill": "#eef6ee", "stroke": "#2e7d32", "text": "#1b5e20", "dash": None},
+}
+DEFAULT_BOUNDARY = {"fill": "#f5f5f5", "stroke": "#9e9e9e", "text": "#374151", "dash": None}
+
+# A store's outline by how it keeps its data at rest.
+REST: dict[str, dict[str, Any]] = {
+    "strong": {"color": "#2e7d32", "dash": None},
+    "weak": {"color": "#ef6c00", "dash": None},
+    "none": {"color": "#c62828", "dash": [6, 3]},
+    "unstated": {"color": "#c62828", "dash": [2, 2]},
+}
+
+
+def transit_state(protocol: str | None, encrypted: bool) -> str:
+    """Which TRANSIT style a flow gets: in-process, encrypted, unstated or plaintext."""
+    if protocol == "in-process":
+        return "in-process"
+    if not protocol:
+        return "unstated"
+    return "encrypted" if encrypted else "plaintext"
+
+
+def boundary_style(kind: str) -> dict[str, Any]:
+    return BOUNDARIES.get(kind, DEFAULT_BOUNDARY)
+
+
+def editor_style() -> dict[str, Any]:
+    """The declaration as the editor's page data."""
+    return {
+        "node": {"width": NODE_W, "height": NODE_H},
+        "frame": {"padding": FRAME_PAD, "label_size": FRAME_LABEL_SIZE},
+        "transit": TRANSIT,
+        "boundaries": BOUNDARIES,
+        "rest": REST,
+    }

@@ -1,0 +1,61 @@
+"""The editor gets its automatic layout from the server: the one the PDF draws."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import threatmodel
+from reviews.diagram_style import editor_style
+from reviews.layout import editor_positions, graphviz_available
+from tests.conftest import client_for, sample_document
+
+pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz is not installed")
+
+
+def _editor_data(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="editor-data" type="application/json">') + len(
+        '<script id="editor-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_arrange_gets_the_layout_the_pdf_draws(owner, system):
+    response = client_for(owner).get(f"/systems/{system.pk}/layout.json")
+    assert response.status_code == 200
+    body = response.json()
+    expected = editor_positions(threatmodel.load(system.document))
+    assert body["positions"] == expected["positions"]
+    assert set(body["positions"]) == {e["id"] for e in system.document["elements"]}
+    assert body["version"] == system.version
+
+
+def test_a_viewer_may_arrange_for_a_look_but_an_outsider_sees_nothing(viewer, outsider, system):
+    assert client_for(viewer).get(f"/systems/{system.pk}/layout.json").status_code == 200
+    assert client_for(outsider).get(f"/systems/{system.pk}/layout.json").status_code == 404
+
+
+def test_a_model_with_unplaced_elements_opens_with_the_automatic_layout(owner, system):
+    data = _editor_data(client_for(owner).get(f"/systems/{system.pk}/"))
+    assert data["diagram"] == json.loads(json.dumps(editor_style()))
+    assert data["layout"]["positions"].keys() == {e["id"] for e in system.document["elements"]}
+
+
+def test_a_placed_model_opens_as_it_was_placed(owner, workspace):
+    from tests.conftest import make_system
+
+    document = sample_document()
+    for n, element in enumerate(document["elements"]):
+        element["position"] = {"x": 200 * n, "y": 0}
+    system = make_system(workspace, document, author=owner)
+    data = _editor_data(client_for(owner).get(f"/systems/{system.pk}/"))
+    assert data["layout"] is None
+
+
+def test_without_graphviz_arrange_says_why(owner, system, monkeypatch):
+    monkeypatch.setattr("reviews.layout.shutil.which", lambda _name: None)
+    response = client_for(owner).get(f"/systems/{system.pk}/layout.json")
+    assert response.status_code == 503
+    assert "graphviz" in response.json()["error"].lower()
