@@ -46,7 +46,15 @@ from ..layout import (
     scene_of,
 )
 
-__all__ = ["FONT", "NODE_H", "NODE_W", "DiagramPage", "diagram_pages", "render_diagram_svg"]
+__all__ = [
+    "FONT",
+    "NODE_H",
+    "NODE_W",
+    "DiagramPage",
+    "diagram_pages",
+    "layout_system",
+    "render_diagram_svg",
+]
 
 LABEL_CHARS = 22  # characters per label line at 10.5 px in a NODE_W box
 LOCK_LIMIT = 150  # flows above which the padlocks are left out
@@ -372,6 +380,11 @@ def _route(layout: Layout, scene: Scene) -> bool:
         return True
     layout.routes = before
     return False
+
+
+def layout_system(system: System) -> Layout:
+    """Where `render_diagram_svg` draws the system (element centres in its coordinates)."""
+    return layout_drawing(system).layout
 
 
 # -- large systems: an overview and a page per boundary -----------------------------------
