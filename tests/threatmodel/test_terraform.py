@@ -1130,3 +1130,47 @@ def test_an_instance_with_a_public_ip_open_to_anywhere_gets_a_flow_from_the_inte
     assert "protocol" not in entry  # port 22 says nothing certain about the protocol
     assert "allows 0.0.0.0/0" in entry["description"]
     assert ("internet", "ec2-private") not in flows(document)  # no public address
+
+
+@pytest.mark.parametrize(("policy", "min_version"), [("TLS_1_0", "1.0"), ("TLS_1_2", "1.2")])
+def test_an_api_custom_domain_sets_the_tls_callers_get(policy, min_version):
+    document = imported(
+        R("aws_api_gateway_rest_api", "api", {}),
+        R("aws_api_gateway_domain_name", "api", {"security_policy": policy}),
+        R(
+            "aws_api_gateway_base_path_mapping",
+            "api",
+            {},
+            {
+                "api_id": ["aws_api_gateway_rest_api.api"],
+                "domain_name": ["aws_api_gateway_domain_name.api"],
+            },
+        ),
+    )
+    assert flow(document, "internet", "api-api")["tls"] == {"min_version": min_version}
+
+
+def test_redshift_requiring_ssl_makes_flows_to_it_encrypted():
+    document = imported(
+        R(
+            "aws_redshift_parameter_group",
+            "pg",
+            {"parameter": [{"name": "require_ssl", "value": "true"}]},
+        ),
+        R(
+            "aws_redshift_cluster",
+            "w",
+            {"encrypted": True},
+            {"cluster_parameter_group_name": ["aws_redshift_parameter_group.pg"]},
+        ),
+        R("aws_lambda_function", "etl", {}, {"environment": ["aws_redshift_cluster.w"]}),
+    )
+    assert flow(document, "fn-etl", "redshift-w")["protocol"] == "postgres-tls"
+
+
+def test_terraform_show_json_of_a_state_reads_its_values():
+    data = plan(R("aws_sqs_queue", "q", {"sqs_managed_sse_enabled": True}))
+    state = {"format_version": "1.0", "values": data["planned_values"]}
+    document = import_plan(state).document
+    assert element(document, "sqs-q")["encryption"] == "platform"
+    assert "This plan" not in element(document, "sqs-q")["description"]

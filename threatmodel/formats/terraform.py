@@ -622,6 +622,12 @@ def _read_encrypted_flag(strong: str, weak: str) -> Reader:
     return read
 
 
+def _read_redshift(r: Resource, c: _Context) -> Facts:
+    facts = _read_encrypted_flag("sse-kms", "platform")(r, c)
+    facts.ingress = c.database_protocol(r, "redshift")
+    return facts
+
+
 def _read_snapshot(strong: str, weak: str, source: str) -> Reader:
     """A snapshot copies its source, encrypted as the source is unless it says."""
 
@@ -901,7 +907,7 @@ RESOURCES: dict[str, ResourceKind] = {
         "warehouse",
         "redshift",
         "Amazon Redshift",
-        _read_encrypted_flag("sse-kms", "platform"),
+        _read_redshift,
         name_attribute="cluster_identifier",
     ),
     "aws_efs_file_system": ResourceKind(
@@ -1071,6 +1077,21 @@ def _companion_backup_replication(r: Resource, facts: Facts, c: _Context) -> Non
         facts.backup.notes.append("replicated to another region")
 
 
+_API_DOMAIN_TLS = {"TLS_1_0": {"min_version": "1.0"}, "TLS_1_2": {"min_version": "1.2"}}
+
+
+def _companion_api_domain(r: Resource, facts: Facts, c: _Context) -> None:
+    """A custom domain mapped to the API: its security policy is the TLS callers get."""
+    for domain in c.targets(r, "domain_name"):
+        for instance in c.by_config.get(domain, ()):
+            policy = instance.get("security_policy") or instance.get(
+                "domain_name_configuration", "security_policy"
+            )
+            if policy in _API_DOMAIN_TLS and facts.public_entry == "https":
+                facts.tls = dict(_API_DOMAIN_TLS[policy])
+                facts.notes.append(f"custom domain with security policy {policy}")
+
+
 def _companion_function_url(r: Resource, facts: Facts, c: _Context) -> None:
     facts.fields["internet_facing"] = True
     facts.public_entry = "https"
@@ -1092,6 +1113,8 @@ COMPANIONS: dict[str, Companion] = {
         "source_db_instance_arn", _companion_backup_replication
     ),
     "aws_lambda_function_url": Companion("function_name", _companion_function_url),
+    "aws_api_gateway_base_path_mapping": Companion("api_id", _companion_api_domain),
+    "aws_apigatewayv2_api_mapping": Companion("api_id", _companion_api_domain),
 }
 
 
@@ -1117,6 +1140,14 @@ CONNECTORS: dict[str, Connector] = {
     "aws_cloudwatch_log_subscription_filter": Connector("log_group_name", ("destination_arn",)),
     "aws_pipes_pipe": Connector("source", ("target",)),
 }
+
+# Parameter groups, and the parameters in them that make a database refuse plaintext.
+TLS_PARAMETER_GROUPS = (
+    "aws_db_parameter_group",
+    "aws_rds_cluster_parameter_group",
+    "aws_redshift_parameter_group",
+)
+TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "require_ssl")
 
 # What an element's placement is read from, for resources that place another one.
 PLACEMENT_VIA = {"aws_ecs_service": "task_definition"}
@@ -1302,26 +1333,20 @@ class _Context:
                 self.secrets[resource.config].add(str(name))
 
     def database_protocol(self, resource: Resource, engine: str) -> str | None:
-        """postgres-tls / mysql-tls when a parameter group forces TLS; else unstated."""
-        family = "postgres" if "postgres" in engine else "mysql" if "mysql" in engine else None
-        if engine in ("mariadb", "aurora"):
+        """postgres-tls / mysql-tls when a parameter group forces TLS; else unstated (the
+        clients may still use TLS, but nothing in the plan makes them)."""
+        family = "postgres" if "postgres" in engine or engine == "redshift" else None
+        if "mysql" in engine or engine in ("mariadb", "aurora"):
             family = "mysql"
         if family is None:
             return None
-        groups = self.targets_of_type(
-            resource.config, ("aws_db_parameter_group", "aws_rds_cluster_parameter_group")
-        )
-        for group in groups:
+        for group in self.targets_of_type(resource.config, TLS_PARAMETER_GROUPS):
             for instance in self.by_config.get(group, ()):
                 for parameter in instance.all("parameter"):
                     if not isinstance(parameter, Mapping):
                         continue
                     name, value = parameter.get("name"), str(parameter.get("value", "")).lower()
-                    if name in ("rds.force_ssl", "require_secure_transport") and value in (
-                        "1",
-                        "on",
-                        "true",
-                    ):
+                    if name in TLS_PARAMETERS and value in ("1", "on", "true"):
                         return f"{family}-tls"
         return None
 
@@ -2223,8 +2248,9 @@ _HANDLED_ELSEWHERE = frozenset(
         "aws_security_group",
         "aws_security_group_rule",
         "aws_vpc_security_group_ingress_rule",
-        "aws_db_parameter_group",
-        "aws_rds_cluster_parameter_group",
+        *TLS_PARAMETER_GROUPS,
+        "aws_api_gateway_domain_name",
+        "aws_apigatewayv2_domain_name",
         *SUBNET_GROUPS,
     }
 )
