@@ -393,6 +393,13 @@ class PolicyForm(VersionedForm):
     token_ttl_minutes = forms.IntegerField(required=False, min_value=1, initial=60)
     cert_warning_days = forms.IntegerField(required=False, min_value=0, initial=30)
     blast_radius = forms.IntegerField(required=False, min_value=1, initial=5)
+    acceptance_max_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        initial=365,
+        label="Longest risk acceptance (days)",
+        help_text="A risk a review accepts must be looked at again within this many days.",
+    )
 
     def to_policy(self) -> dict:
         policy = {}

@@ -87,6 +87,7 @@ class Policy:
     token_ttl_minutes: int = 60
     cert_warning_days: int = 30
     blast_radius: int = 5
+    acceptance_max_days: int = 365  # review decisions only; no rule reads it
 
 
 @dataclass(frozen=True, slots=True)

@@ -499,6 +499,14 @@ POLICY_FIELDS = (
         default=5,
         minimum=1,
     ),
+    Field(
+        "acceptance_max_days",
+        "count",
+        "Longest risk acceptance (days)",
+        "A risk a review accepts must be looked at again within this many days.",
+        default=365,
+        minimum=1,
+    ),
 )
 
 DATA_FIELDS = (

@@ -444,3 +444,46 @@ def test_export_decisions_command_writes_the_file(review, editor, tmp_path):
     out = tmp_path / "decisions.json"
     call_command("export_decisions", str(review.system.pk), "-o", str(out))
     assert json.loads(out.read_text())["decisions"][0]["reason"] == "x"
+
+
+def test_the_policy_form_sets_the_longest_acceptance(review, system, owner, editor):
+    response = client_for(owner).post(
+        f"/systems/{system.pk}/policy/",
+        {"base_version": system.version, "acceptance_max_days": 30},
+    )
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.document["policy"]["acceptance_max_days"] == 30
+    refused = _decide(
+        client_for(editor),
+        review,
+        _finding(review),
+        state="accept",
+        justification="ok",
+        expires=_later(31),
+        approver=owner.pk,
+    )
+    assert "at most 30 days" in str(refused.context["form"].errors["expires"])
+
+
+def test_starting_a_report_closes_the_sitting_of_its_version(system, owner, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client_for(owner).post(f"/systems/{system.pk}/reports/")
+    assert system.revisions.get(version=1).closed
+
+
+def test_the_admin_shows_decisions_and_changes_nothing(review, editor, admin_client):
+    decision = record_decision(
+        review.system, _finding(review)["fingerprint"], "false-positive", actor=editor, reason="x"
+    )
+    page = admin_client.get(f"/admin/reviews/decision/{decision.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="state"' not in page.content
+    response = admin_client.post(
+        f"/admin/reviews/decision/{decision.pk}/change/", {"state": "open"}
+    )
+    assert response.status_code == 403
+    assert admin_client.post(f"/admin/reviews/decision/{decision.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/reviews/decisionevent/add/").status_code == 403
+    decision.refresh_from_db()
+    assert decision.state == "false-positive"
