@@ -468,26 +468,32 @@ def review_updates(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the diagram focused on a finding ------------------------------------------------
 
 
-def _review_diagram(review: Review) -> tuple[str, dict, dict]:
-    """The frozen revision's diagram (SVG text), element centres, and the document."""
+def _review_diagram(review: Review) -> tuple[str, dict, dict, dict]:
+    """The frozen revision's diagram (SVG text), element centres, the document, and each
+    key's blast radius (the stores it protects, directly or through keys it wraps)."""
     system = review.system
     return _frozen_diagram(system.pk, system.created, review.version)
 
 
 @lru_cache(maxsize=8)
-def _frozen_diagram(system_pk: int, created, version: int) -> tuple[str, dict, dict]:
+def _frozen_diagram(system_pk: int, created, version: int) -> tuple[str, dict, dict, dict]:
+    from threatmodel.graph import SystemGraph
+
     from .report.diagram import layout_system, render_diagram_svg
 
     document = reviewing.frozen_document(System.objects.get(pk=system_pk), version)
     model = threatmodel.load(document)
     svg = render_diagram_svg(model, threatmodel.analyze(model))
     centres = dict(layout_system(model).nodes)
-    return svg, centres, document
+    graph = SystemGraph(model, model.policy)
+    reach = {key.id: set(graph.protected_set(key.id)) for key in model.keys}
+    return svg, centres, document, reach
 
 
-def _focus_elements(finding: dict, document: dict) -> set[str]:
+def _focus_elements(finding: dict, document: dict, reach: dict[str, set[str]]) -> set[str]:
     """The elements a finding is about: its subject and path, flows' ends, the holders and
-    users of a key, the stores of a data class, the members of a boundary."""
+    users of a key and its blast radius, the stores of a data class, the members of a
+    boundary."""
     ids = set(finding.get("subject", [])) | set(finding.get("path", []))
     ids |= set(finding.get("flows", []))
     found = set()
@@ -504,8 +510,10 @@ def _focus_elements(finding: dict, document: dict) -> set[str]:
         if flow["id"] in ids:
             found |= {flow["from"], flow["to"]}
     for key in document.get("keys", []):
-        if key["id"] in ids and key.get("held_by"):
-            found.add(key["held_by"])
+        if key["id"] in ids:
+            found |= reach.get(key["id"], set())
+            if key.get("held_by"):
+                found.add(key["held_by"])
     return found
 
 
@@ -514,11 +522,11 @@ def review_diagram(request: HttpRequest, pk: int) -> HttpResponse:
     from .report.diagram import NODE_H, NODE_W
 
     review = _get_review_for_user(request, pk)
-    svg, centres, document = _review_diagram(review)
+    svg, centres, document, reach = _review_diagram(review)
     fingerprint = request.GET.get("at", "")
     finding = next((f for f in review.findings if f["fingerprint"] == fingerprint), None)
     focus = (
-        [centres[i] for i in sorted(_focus_elements(finding, document)) if i in centres]
+        [centres[i] for i in sorted(_focus_elements(finding, document, reach)) if i in centres]
         if finding
         else []
     )

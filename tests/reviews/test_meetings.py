@@ -487,3 +487,13 @@ def test_the_admin_shows_decisions_and_changes_nothing(review, editor, admin_cli
     assert admin_client.get("/admin/reviews/decisionevent/add/").status_code == 403
     decision.refresh_from_db()
     assert decision.state == "false-positive"
+
+
+def test_a_key_finding_focuses_on_the_keys_blast_radius(workspace, owner):
+    from reviews.meetings import _focus_elements
+
+    document = sample_document()
+    finding = {"subject": ["orders-kek"], "path": [], "flows": []}
+    reach = {"orders-kek": {"orders-db"}}
+    assert _focus_elements(finding, document, reach) == {"orders-db"}
+    assert _focus_elements(finding, document, {}) == set()
