@@ -23,11 +23,18 @@ $(BIN)/.installed: pyproject.toml
 venv: $(BIN)/.installed graphviz
 
 # Graphviz is a program, not a Python package: the diagram layout (editor and PDF) runs it.
+# On Debian or Ubuntu as root it is installed here, as the other system packages are in
+# .ci/run; elsewhere the message says how.
 graphviz:
 	@command -v dot >/dev/null 2>&1 && command -v osage >/dev/null 2>&1 || { \
-		echo "Ciphermap lays out diagrams with Graphviz, which was not found." >&2; \
-		echo "Install it: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)." >&2; \
-		exit 1; }
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Graphviz (apt-get install graphviz)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+		else \
+			echo "Ciphermap lays out diagrams with Graphviz, which was not found." >&2; \
+			echo "Install it: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)." >&2; \
+			exit 1; \
+		fi; }
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
