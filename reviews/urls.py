@@ -76,4 +76,5 @@ urlpatterns = [
     ),
     path("", include("reviews.report.urls")),
     path("", include("reviews.meeting_urls")),
+    path("", include("reviews.export_urls")),
 ]

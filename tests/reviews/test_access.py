@@ -55,6 +55,7 @@ ROUTES = [
     Route("layout json", "/systems/{s}/layout.json"),
     Route("export yaml", "/systems/{s}/export.yaml"),
     Route("export json", "/systems/{s}/export.json"),
+    Route("download otm", "/systems/{s}/download/otm"),
     Route("findings", "/systems/{s}/findings/"),
     Route("history", "/systems/{s}/history/"),
     Route("revision", "/systems/{s}/revisions/1/"),

@@ -110,3 +110,43 @@ def test_matching_needs_every_named_id():
     assert matched(["b"]) == ["1", "2"]
     assert matched(["a", "b"]) == ["1"]
     assert matched(["a", "c"]) == []
+
+
+def test_every_export_downloads_with_a_file_name(system, viewer):
+    from threatmodel.exports import EXPORTS
+
+    client = client_for(viewer)
+    page = client.get(f"/systems/{system.pk}/").content.decode()
+    for export in EXPORTS:
+        assert f"/systems/{system.pk}/download/{export.id}" in page
+        response = client.get(f"/systems/{system.pk}/download/{export.id}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="web-shop{export.suffix}"'
+        assert response.content
+    assert client.get(f"/systems/{system.pk}/download/pdf").status_code == 404
+
+
+def test_the_findings_csv_download_carries_decisions(system, owner):
+    import csv
+    import io
+
+    from reviews.decisions import record_decision
+
+    finding = system.analysis["findings"][0]
+    record_decision(
+        system, finding["fingerprint"], "false-positive", actor=owner, reason="Not ours"
+    )
+    text = client_for(owner).get(f"/systems/{system.pk}/download/findings-csv").content.decode()
+    rows = {r["fingerprint"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows[finding["fingerprint"]]["decision"] == "false-positive"
+    assert rows[finding["fingerprint"]]["reason"] == "Not ours"
+
+
+def test_the_otm_download_imports_back_as_the_same_system(system, owner):
+    import threatmodel
+    from threatmodel.formats.detect import read_model
+
+    text = client_for(owner).get(f"/systems/{system.pk}/download/otm").content
+    imported = read_model(text)
+    assert imported.format.id == "otm"
+    assert threatmodel.load(imported.document) == threatmodel.load(system.document)
