@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threatmodel.formats import import_model
+from threatmodel.formats import import_model, threatdragon
 from threatmodel.formats.threatdragon import is_threat_dragon, to_document
 from threatmodel.load import SLUG, ModelError, load
 
@@ -67,14 +67,51 @@ def test_boxes_become_nested_boundaries_by_geometry(shop):
     assert elements["customer"].boundary == "internet"
     assert elements["api-gateway"].boundary == "cloud"
     assert elements["orders-db"].boundary == "data-tier"  # the innermost box
-    assert elements["orders-2"].boundary is None
 
 
-def test_a_boundary_line_is_kept_with_the_flows_that_cross_it(shop):
-    edge = by_id(shop.boundaries)["edge"]
-    assert "Drawn as a line in Threat Dragon" in edge.description
-    assert "Flows crossing it: browse, app-calls," in edge.description
-    assert "route" not in edge.description
+def test_a_boundary_line_puts_the_unboxed_elements_on_each_side_in_a_boundary(shop):
+    side = by_id(shop.boundaries)["edge-left-side"]
+    assert side.name == "Edge: left side"
+    assert "left of Edge" in side.description
+    # orders-2 is in no box and left of the line; nothing is left as an empty box
+    assert by_id(shop.elements)["orders-2"].boundary == "edge-left-side"
+    members = {e.boundary for e in shop.elements}
+    assert set(by_id(shop.boundaries)) == members | {"cloud"}  # cloud holds data-tier
+
+
+def test_sides_of_a_line_follow_its_nearest_segment():
+    line = threatdragon._Line("L", [(0, 0), (0, 100), (100, 100)], "")
+    assert threatdragon._side(line, (-10, 50)) == "left"
+    assert threatdragon._side(line, (10, 50)) == "right"
+    assert threatdragon._side(line, (60, 90)) == "above"
+    assert threatdragon._side(line, (60, 130)) == "below"
+
+
+def test_elements_on_both_sides_of_a_line_get_two_boundaries_and_the_flow_crosses():
+    model = _one_diagram(
+        [
+            _shape("a", "process", 0, 0, "Left service"),
+            _shape("b", "process", 400, 0, "Right service"),
+            {
+                "shape": "flow",
+                "id": "f",
+                "source": {"cell": "a"},
+                "target": {"cell": "b"},
+                "data": {"name": "Call", "protocol": "https"},
+            },
+            {
+                "shape": "trust-boundary-curve",
+                "id": "c",
+                "source": {"x": 250, "y": -50},
+                "target": {"x": 250, "y": 300},
+                "data": {"name": "DMZ edge"},
+            },
+        ]
+    )
+    system = load(to_document(model))
+    boundaries = {e.id: e.boundary for e in system.elements}
+    assert boundaries["left-service"] != boundaries["right-service"]
+    assert {b.name for b in system.boundaries} == {"DMZ edge: left side", "DMZ edge: right side"}
 
 
 def test_positions_are_the_centres_of_the_shapes(shop):
@@ -89,9 +126,36 @@ def test_protocols_come_from_the_text_and_the_encrypted_box(shop):
     assert "marked encrypted: imported as 'https'" in flows["app-calls"].description
     assert flows["route"].protocol == "grpc"
     assert flows["save"].protocol == "tls"  # unnamed but encrypted, to a store
-    assert flows["publish"].protocol == "tcp"
-    assert "'carrier pigeon' is not a known name" in flows["publish"].description
+    assert flows["publish"].protocol is None  # "carrier pigeon": unknown, so unstated
+    assert "'carrier pigeon' is not a name Ciphermap knows: protocol left unstated" in (
+        flows["publish"].description
+    )
     assert flows["orders-2-to-orders"].protocol is None  # nothing stated: "assumed"
+
+
+@pytest.mark.parametrize(
+    ("text", "encrypted", "label", "expected"),
+    [
+        ("UPnP", False, "", None),
+        ("Bluetooth", True, "", None),
+        ("HTTP/2", False, "", None),
+        ("TCP 1234", False, "", None),
+        ("", False, "HTTPS", "https"),
+        ("", False, "Websocket Secure", "wss"),
+        ("", False, "TCP+SSL", "tls"),
+        ("", False, "Plain websocket", "ws"),
+        ("", False, "HTTP/2 calls", None),
+        ("", False, "Web request", None),
+        ("", True, "Web request", "https"),
+    ],
+)
+def test_protocol_text_and_labels(text, encrypted, label, expected):
+    protocol, note = threatdragon._protocol(text, encrypted, label=label)
+    assert protocol == expected
+    if text:
+        assert f"'{text}'" in note  # the original text is kept
+    elif expected and not encrypted:
+        assert note.startswith(f"Protocol read from the flow's label '{label}'")
 
 
 def test_a_bidirectional_flow_becomes_two_flows(shop):
@@ -122,7 +186,13 @@ def test_facts_without_a_field_go_into_descriptions(shop):
         orders
     )
     assert "privilege level root" in orders
-    assert elements["orders-2"].description == "Out of scope in Threat Dragon: Retired next year"
+    assert "crosses a public network" in by_id(shop.flows)["browse"].description
+
+
+def test_out_of_scope_becomes_the_field_with_its_reason(shop):
+    legacy = by_id(shop.elements)["orders-2"]
+    assert (legacy.out_of_scope, legacy.out_of_scope_reason) == (True, "Retired next year")
+    assert not by_id(shop.elements)["orders"].out_of_scope
     assert "crosses a public network" in by_id(shop.flows)["browse"].description
 
 
@@ -280,7 +350,11 @@ def test_the_threat_dragon_demo_model_imports():
     kinds = {e.name: e.kind for e in system.elements}
     assert kinds["Message Queue"] == "broker"
     assert kinds["Database"] == "log-sink"  # the demo ticks "is a log" on it
-    assert len([b for b in system.boundaries if "Drawn as a line" in b.description]) == 3
+    # three unnamed boundary lines cut the demo into four regions, no empty boxes
+    assert len(system.boundaries) == 4
+    assert all(any(e.boundary == b.id for e in system.elements) for b in system.boundaries)
+    assert {e.name: e.boundary for e in system.elements}["Browser"] == "region-4"
+    assert by_id(system.boundaries)["region-4"].kind == "internet"
 
 
 def test_the_threat_dragon_three_tier_model_imports():
@@ -341,3 +415,66 @@ def test_a_damaged_model_still_imports_into_a_valid_document(cells):
     model = json.loads(SHOP.read_text())
     model["detail"]["diagrams"][0]["cells"] = cells
     load(to_document(model))
+
+
+def _shape(cell_id, shape, x, y, name):
+    return {
+        "shape": shape,
+        "id": cell_id,
+        "position": {"x": x, "y": y},
+        "size": {"width": 100, "height": 60},
+        "data": {"name": name},
+    }
+
+
+def _one_diagram(cells):
+    return {"summary": {"title": "T"}, "detail": {"diagrams": [{"title": "D", "cells": cells}]}}
+
+
+def test_an_unboxed_actor_receiving_data_is_a_third_party_but_a_browser_is_not():
+    model = _one_diagram(
+        [
+            _shape("shop", "process", 0, 0, "Shop"),
+            _shape("psp", "actor", 400, 0, "Payment provider"),
+            _shape("browser", "actor", 400, 200, "Web browser"),
+            {
+                "shape": "flow",
+                "id": "f1",
+                "source": {"cell": "shop"},
+                "target": {"cell": "psp"},
+                "data": {"name": "Charge", "protocol": "https"},
+            },
+            {
+                "shape": "flow",
+                "id": "f2",
+                "source": {"cell": "shop"},
+                "target": {"cell": "browser"},
+                "data": {"name": "Page", "protocol": "https"},
+            },
+        ]
+    )
+    kinds = {e.id: e.kind for e in load(to_document(model)).elements}
+    assert kinds == {
+        "shop": "service",
+        "payment-provider": "external",
+        "web-browser": "client",
+    }
+    system = load(to_document(model))
+    assert "third party (external)" in by_id(system.elements)["payment-provider"].description
+
+
+def test_an_actor_that_only_sends_stays_a_client():
+    model = _one_diagram(
+        [
+            _shape("shop", "process", 0, 0, "Shop"),
+            _shape("partner", "actor", 400, 0, "Partner system"),
+            {
+                "shape": "flow",
+                "id": "f1",
+                "source": {"cell": "partner"},
+                "target": {"cell": "shop"},
+                "data": {"name": "Order", "protocol": "https"},
+            },
+        ]
+    )
+    assert {e.id: e.kind for e in load(to_document(model)).elements}["partner-system"] == "client"

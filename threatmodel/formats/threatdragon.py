@@ -41,6 +41,11 @@ _PERSON = re.compile(
     r"staff|analysts?|developers?|engineers?|clerks?|doctors?|nurses?|patients?|humans?|"
     r"attackers?|members?|agents?)\b"
 )
+_SIDE_WORDS = {"left": "left of", "right": "right of", "above": "above", "below": "below"}
+_CLIENT_NAMES = re.compile(
+    r"browser|client|\bapps?\b|mobile|desktop|\bui\b|front ?end|device|phone|tablet|"
+    r"kiosk|terminal|laptop|workstation|\bpc\b"
+)
 _STORE_KINDS = (
     (re.compile(r"queue|topic|kafka|sqs|rabbit|broker|\bbus\b|stream|pub/?sub"), "broker"),
     (re.compile(r"\blogs?\b|logging|siem|audit trail"), "log-sink"),
@@ -76,6 +81,26 @@ _PROTOCOL_ALIASES = {
     "vpn": "ipsec",
     "scp": "ssh",
 }
+# Protocols a flow's label names, encrypted ones first ("HTTP" is in "HTTPS" otherwise).
+_LABEL_PROTOCOLS = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"\bweb ?sockets? secure\b|\bsecure web ?sockets?\b|\bwss\b", "wss"),
+        (r"\bhttps\b|\bhttp/s\b|\bhttp ?\(s\)", "https"),
+        (r"\bgrpcs\b|\bgrpc (over|\+) ?tls\b", "grpcs"),
+        (r"\bsftp\b", "sftp"),
+        (r"\bssh\b", "ssh"),
+        (r"\b(tcp ?\+ ?)?(ssl|tls)\b", "tls"),
+        (r"\bweb ?sockets?\b|\bws\b", "ws"),
+        (r"\bhttp\b", "http"),
+        (r"\bgrpc\b", "grpc"),
+        (r"\bamqp\b", "amqp"),
+        (r"\bmqtt\b", "mqtt"),
+        (r"\bldap\b", "ldap"),
+        (r"\bsmtp\b", "smtp"),
+        (r"\bftp\b", "ftp"),
+    )
+)
 # The encrypted variant of a plaintext protocol, for flows marked `isEncrypted`.
 _ENCRYPTED_VARIANT = {
     "http": "https",
@@ -244,12 +269,13 @@ def _import_diagram(
                 result.notes.append(f"Note on the Threat Dragon diagram: {text}")
         elif shape not in ("trust-boundary-box", "trust-boundary-curve", "flow"):
             result.notes.append(f"Not imported: a Threat Dragon '{_clean(shape) or '?'}' shape.")
+    first_flow = len(result.flows)
     for cell in cells:
         if cell.get("shape") == "flow":
             _flow(result, cell, shapes, offset)
-    for cell in cells:
-        if cell.get("shape") == "trust-boundary-curve":
-            _curve(result, cell, shapes, offset, prefix)
+    _third_parties(result, shapes, result.flows[first_flow:])
+    curves = [_curve(cell, offset) for cell in cells if cell.get("shape") == "trust-boundary-curve"]
+    _regions(result, [c for c in curves if c is not None], shapes, prefix)
     return bottom
 
 
@@ -310,6 +336,8 @@ def _element(
         "kind": kind,
         "name": label,
     }
+    if shape == "actor":
+        element["actor"] = True  # bookkeeping for _third_parties, removed there
     inside = [
         (r.area, boundary_id) for boundary_id, r in boxes.values() if r.contains_point(rect.center)
     ]
@@ -326,6 +354,7 @@ def _element(
             if not result.data:
                 result.data.append(dict(CREDENTIALS))
             element["stores"] = ["credentials"]
+    _scope(element, data)
     notes += _flags(data, shape)
     notes += _threats(data.get("threats"))
     center_x, center_y = rect.center
@@ -336,12 +365,18 @@ def _element(
     return element["id"]
 
 
+def _scope(item: dict[str, Any], data: Mapping[str, Any]) -> None:
+    """Threat Dragon's out-of-scope box and reason, as the format's own fields."""
+    if data.get("outOfScope") is True:
+        item["out_of_scope"] = True
+        reason = _clean(data.get("reasonOutOfScope"))
+        if reason:
+            item["out_of_scope_reason"] = reason
+
+
 def _flags(data: Mapping[str, Any], shape: str) -> list[str]:
     """Threat Dragon facts the format has no field for, as sentences."""
     notes = []
-    if data.get("outOfScope"):
-        reason = _clean(data.get("reasonOutOfScope"))
-        notes.append("Out of scope in Threat Dragon" + (f": {reason}" if reason else "."))
     flags = {
         "isSigned": "signed",
         "providesAuthentication": "provides authentication",
@@ -402,7 +437,7 @@ def _flow(
     kinds = result.kinds
     to_store = kinds[source] in STORE_KINDS or kinds[target] in STORE_KINDS
     protocol, protocol_note = _protocol(
-        data.get("protocol"), bool(data.get("isEncrypted")), to_store=to_store
+        data.get("protocol"), bool(data.get("isEncrypted")), to_store=to_store, label=label
     )
     notes = [_clean(data.get("description"), keep_lines=True), protocol_note]
     notes += _flags(data, "flow")
@@ -421,34 +456,51 @@ def _flow(
             flow["name"] = name
         if protocol:
             flow["protocol"] = protocol
+        _scope(flow, data)
         _describe(flow, notes)
         result.flows.append(flow)
 
 
-def _protocol(text: Any, encrypted: bool, *, to_store: bool = False) -> tuple[str | None, str]:
-    """MODEL.md protocol for Threat Dragon's free text and its `isEncrypted` box.
+def _protocol(
+    text: Any, encrypted: bool, *, to_store: bool = False, label: str = ""
+) -> tuple[str | None, str]:
+    """MODEL.md protocol for Threat Dragon's free text, its `isEncrypted` box and the label.
 
-    Unknown text becomes https or http (tls or tcp next to a store, where HTTP would be
-    an odd guess). An empty protocol on an unencrypted flow stays unstated, so the rules
-    say "assumed": `isEncrypted` defaults to false, which states nothing.
+    A name the format does not know ("UPnP", "Bluetooth", "HTTP/2") stays unstated, with
+    the text kept in the note: the rules then say "assumed" rather than rest on a guess.
+    An empty field is read from the flow's label when the label names a protocol
+    ("HTTPS", "Websocket Secure", "TCP+SSL"). An empty protocol on an unencrypted flow
+    stays unstated: `isEncrypted` defaults to false, which states nothing.
     """
     raw = _clean(text)
     word = raw.lower()
     protocol = word if word in PROTOCOLS else _PROTOCOL_ALIASES.get(word)
     if protocol is None and word.replace(" ", "-") in PROTOCOLS:
         protocol = word.replace(" ", "-")
-    if protocol is not None:
-        if encrypted and protocol in _ENCRYPTED_VARIANT:
-            upgraded = _ENCRYPTED_VARIANT[protocol]
-            note = f"Threat Dragon protocol '{raw}', marked encrypted: imported as '{upgraded}'."
-            return upgraded, note
-        note = f"Threat Dragon protocol: '{raw}'." if protocol != word else ""
-        return protocol, note
-    secure, plain = ("tls", "tcp") if to_store else ("https", "http")
-    if not raw:
-        return (secure, "") if encrypted else (None, "")
-    guess = secure if encrypted else plain
-    return guess, f"Threat Dragon protocol '{raw}' is not a known name: imported as '{guess}'."
+    said = f"Threat Dragon protocol '{raw}'"
+    if protocol is None and not raw:
+        protocol = _from_label(label)
+        said = f"Protocol read from the flow's label '{label}' (the protocol field is empty)"
+        if protocol is None:
+            secure = "tls" if to_store else "https"
+            if encrypted:
+                return secure, f"Threat Dragon marks it encrypted without a protocol: '{secure}'."
+            return None, ""
+    if protocol is None:
+        return None, f"{said} is not a name Ciphermap knows: protocol left unstated."
+    if encrypted and protocol in _ENCRYPTED_VARIANT:
+        upgraded = _ENCRYPTED_VARIANT[protocol]
+        return upgraded, f"{said}, marked encrypted: imported as '{upgraded}'."
+    if protocol != word:
+        return protocol, f"{said}: imported as '{protocol}'."
+    return protocol, ""
+
+
+def _from_label(label: str) -> str | None:
+    lowered = label.lower()
+    if re.search(r"http/[23]|\bh2\b", lowered):
+        return None  # HTTP/2 and /3 may or may not run over TLS: no guess
+    return next((name for pattern, name in _LABEL_PROTOCOLS if pattern.search(lowered)), None)
 
 
 def _attach(end: Any, shapes: dict[str, tuple[str, _Rect]], offset: float) -> str | None:
@@ -465,57 +517,131 @@ def _attach(end: Any, shapes: dict[str, tuple[str, _Rect]], offset: float) -> st
     return element_id if distance <= SNAP_DISTANCE else None
 
 
-def _curve(
-    result: _Import,
-    cell: Mapping[str, Any],
-    shapes: dict[str, tuple[str, _Rect]],
-    offset: float,
-    prefix: str,
-) -> None:
-    """A boundary drawn as a line cannot contain anything: keep it, say which flows cross it."""
+@dataclass
+class _Line:
+    """A trust boundary drawn as a line: its label and its points, in order."""
+
+    label: str
+    points: list[tuple[float, float]]
+    description: str
+
+
+def _curve(cell: Mapping[str, Any], offset: float) -> _Line | None:
     line = [_point(cell.get("source"), offset)]
     vertices = cell.get("vertices")
     line += [_point(v, offset) for v in (vertices if isinstance(vertices, list) else [])]
     line.append(_point(cell.get("target"), offset))
     points = [p for p in line if p is not None]
-    centers = {eid: rect.center for eid, rect in shapes.values()}
-    crossing = [
-        flow["id"]
-        for flow in result.flows
-        if flow["from"] in centers
-        and flow["to"] in centers
-        and _crosses(points, centers[flow["from"]], centers[flow["to"]])
-    ]
+    if len(points) < 2:
+        return None
     label = _label(cell) or _clean(_data(cell).get("name")) or "Trust boundary line"
-    boundary: dict[str, Any] = {
-        "id": result.slug("boundaries", label, "boundary"),
-        "kind": "internal",
-        "name": f"{prefix}: {label}" if prefix else label,
-    }
-    notes = [
-        _clean(_data(cell).get("description"), keep_lines=True),
-        "Drawn as a line in Threat Dragon, so it contains no elements yet: put the elements "
-        "of each side in their own boundary.",
-    ]
-    if crossing:
-        notes.append("Flows crossing it: " + ", ".join(crossing) + ".")
-    _describe(boundary, notes)
-    result.boundaries.append(boundary)
+    return _Line(label, points, _clean(_data(cell).get("description"), keep_lines=True))
 
 
-def _crosses(
-    polyline: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float]
-) -> bool:
-    return any(_segments_cross(p, q, a, b) for p, q in itertools.pairwise(polyline))
+def _side(line: _Line, point: tuple[float, float]) -> str:
+    """Which side of the line a point lies on, judged by the line's nearest segment."""
+    px, py = point
+    best = None
+    for (ax, ay), (bx, by) in itertools.pairwise(line.points):
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy or 1.0
+        t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+        distance = (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2
+        if best is None or distance < best[0]:
+            best = (distance, ax, ay, dx, dy)
+    assert best is not None
+    _distance, ax, ay, dx, dy = best
+    if abs(dy) >= abs(dx):  # a mostly vertical segment: left or right of it
+        x_on_line = ax + dx * ((py - ay) / dy) if dy else ax
+        return "left" if px < x_on_line else "right"
+    y_on_line = ay + dy * ((px - ax) / dx)
+    return "above" if py < y_on_line else "below"
 
 
-def _segments_cross(
-    p: tuple[float, float], q: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
-) -> bool:
-    def side(o: tuple[float, float], s: tuple[float, float], t: tuple[float, float]) -> float:
-        return (s[0] - o[0]) * (t[1] - o[1]) - (s[1] - o[1]) * (t[0] - o[0])
+def _regions(
+    result: _Import,
+    lines: list[_Line],
+    shapes: dict[str, tuple[str, _Rect]],
+    prefix: str,
+) -> None:
+    """Boundary lines cut the diagram into regions: the elements outside every box go into
+    a boundary per region (the same side of every line), so flows across a line cross."""
+    if not lines:
+        return
+    by_id = {e["id"]: e for e in result.elements}
+    regions: dict[tuple[str, ...], list[str]] = {}
+    for element_id, rect in shapes.values():
+        if by_id[element_id].get("boundary"):
+            continue  # a box says where it is
+        sides = tuple(_side(line, rect.center) for line in lines)
+        regions.setdefault(sides, []).append(element_id)
+    if not regions:
+        names = ", ".join(f"'{line.label}'" for line in lines)
+        result.notes.append(
+            f"Threat Dragon boundary line{'s' if len(lines) > 1 else ''} {names}: every "
+            "element sits in a box, so the boxes stand for the sides."
+        )
+        return
+    labels = [line.label for line in lines]
+    if len(set(labels)) < len(labels):  # unnamed lines: tell them apart by number
+        labels = [f"{label} {number}" for number, label in enumerate(labels, start=1)]
+    for number, (sides, members) in enumerate(regions.items(), start=1):
+        where = ", ".join(
+            f"{_SIDE_WORDS[side]} {label}" for label, side in zip(labels, sides, strict=True)
+        )
+        kinds = {by_id[m]["kind"] for m in members}
+        if kinds <= {"external"}:
+            kind = "third-party"
+        elif kinds <= {"user", "client", "external"}:
+            kind = "internet"
+        else:
+            kind = "internal"
+        name = f"{lines[0].label}: {sides[0]} side" if len(lines) == 1 else f"Region {number}"
+        name = f"{prefix}: {name}" if prefix else name
+        boundary: dict[str, Any] = {
+            "id": result.slug("boundaries", name, "region"),
+            "kind": kind,
+            "name": name,
+        }
+        notes = [line.description for line in lines]
+        notes.append(
+            f"The elements outside every box {where}, as Threat Dragon's boundary "
+            + ("lines divide" if len(lines) > 1 else "line divides")
+            + " the diagram"
+            + (f"; kind '{kind}' guessed from who is in it." if kind != "internal" else ".")
+        )
+        _describe(boundary, notes)
+        result.boundaries.append(boundary)
+        for member in members:
+            by_id[member]["boundary"] = boundary["id"]
 
-    return side(p, q, a) * side(p, q, b) < 0 and side(a, b, p) * side(a, b, q) < 0
+
+def _third_parties(
+    result: _Import, shapes: dict[str, tuple[str, _Rect]], flows: list[dict[str, Any]]
+) -> None:
+    """An actor outside every box that receives data, and is neither a person nor a
+    client by its name (a browser, an app), is a third party: `external`."""
+    receivers = {flow["to"] for flow in flows}
+    by_id = {e["id"]: e for e in result.elements}
+    for element_id, _rect in shapes.values():
+        element = by_id[element_id]
+        if (
+            element.get("actor")
+            and element["kind"] == "client"
+            and element_id in receivers
+            and not element.get("boundary")
+            and not _CLIENT_NAMES.search(element["name"].lower())
+        ):
+            element["kind"] = "external"
+            result.kinds[element_id] = "external"
+            text = element.get("description", "")
+            said = (
+                "An actor outside every trust boundary that receives data: imported as a "
+                "third party (external)."
+            )
+            element["description"] = f"{text}\n{said}".strip()
+    for element in result.elements:
+        element.pop("actor", None)
 
 
 def _guess(
