@@ -25,6 +25,7 @@ from threatmodel.model import System
 from .attachments import analysis_json, findings_csv, inventory_csv
 from .charts import coverage_donut, severity_bars
 from .compliance import compliance_matrix, framework_notes
+from .crypto import build_crypto_inventory
 from .diagram import diagram_pages
 from .fetcher import StaticOnlyFetcher, generated_url, static_base_url
 
@@ -552,6 +553,12 @@ DEFAULT_SECTIONS: tuple[Section, ...] = (
     Section("plan", "Remediation plan", "report/sections/plan.html", build_plan),
     Section("findings", "Findings", "report/sections/findings.html", build_findings),
     Section("compliance", "Compliance matrix", "report/sections/compliance.html", build_compliance),
+    Section(
+        "crypto",
+        "Cryptographic inventory",
+        "report/sections/crypto_inventory.html",
+        build_crypto_inventory,
+    ),
     Section(
         "inventory", "Appendix A: inventory", "report/sections/inventory.html", build_inventory
     ),
