@@ -13,6 +13,7 @@ element on a 300-element diagram stores a few numbers, not the diagram:
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,9 @@ def apply_patch(value: Any, patch: dict | None) -> Any:
 def apply_patches(value: Any, patches: Iterable[dict | None]) -> Any:
     """`value` with each patch applied in turn, copied once (not once per level and
     patch, which made rebuilding an old version of a large model slow)."""
-    result = copy.deepcopy(value)
+    # Documents are plain JSON: a JSON round trip copies them several times faster than
+    # copy.deepcopy.
+    result = json.loads(json.dumps(value)) if value is not None else None
     for patch in patches:
         result = _patch_in_place(result, patch)
     return result
