@@ -1,5 +1,7 @@
 // Editing on the canvas: dragging into and out of boundaries, drawing flows, adding from
-// the palette, deleting, the toolbar and the keyboard. Methods of the Editor (editor.js).
+// the palette, deleting, the toolbar and the keyboard. It owns the state of a gesture in
+// progress (a drag, a flow being drawn, connect mode, Shift held) and turns gestures into
+// edits of the document store; the canvas shows them, the page panels follow.
 
 import { BOUNDARY, ELEMENT, FLOW } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
@@ -11,7 +13,26 @@ function isTyping(target) {
   );
 }
 
-export const interactionMethods = {
+export class Interactions {
+  constructor({ root, canvas, store, page, canEdit }) {
+    this.root = root;
+    this.canvas = canvas;
+    this.store = store;
+    this.page = page;
+    this.canEdit = canEdit;
+    this.cy = canvas.cy;
+    this.connectMode = false;
+    this.connecting = null;
+    this.shiftHeld = false;
+    this.dropZones = null;
+    this.dragTarget = undefined;
+    this.nudgeTimer = null;
+    this.selectionTimer = null;
+    this.bindCanvas();
+    this.bindToolbar();
+    this.bindKeyboard();
+    this.updateButtons();
+  }
 
   bindCanvas() {
     const cy = this.cy;
@@ -22,19 +43,19 @@ export const interactionMethods = {
         requestAnimationFrame(() => {
           const nodes = cy.collection([...dirty].filter((n) => n.inside()));
           dirty = null;
-          this.updateBadges(nodes.connectedEdges(".flow"));
+          this.canvas.updateBadges(nodes.connectedEdges(".flow"));
         });
       }
       dirty.add(event.target[0]);
     });
     cy.on("select unselect", () => this.scheduleSelection());
     cy.on("tap", (event) => {
-      if (event.target === cy) this.clearHighlight();
+      if (event.target === cy) this.page.clearHighlight();
     });
-    cy.on("mouseover", "edge.flow, node.element", (event) => this.showTooltip(event.target));
-    cy.on("mouseout", "edge.flow, node.element", () => this.hideTooltip());
-    cy.on("pan zoom", () => this.hideTooltip());
-    cy.on("zoom", () => this.showBadges());
+    cy.on("mouseover", "edge.flow, node.element", (event) => this.page.showTooltip(event.target));
+    cy.on("mouseout", "edge.flow, node.element", () => this.page.hideTooltip());
+    cy.on("pan zoom", () => this.page.hideTooltip());
+    cy.on("zoom", () => this.canvas.showBadges());
     if (!this.canEdit) return;
 
     cy.on("grab", "node.element, node.boundary", (event) => this.startDrag(event.target));
@@ -46,7 +67,7 @@ export const interactionMethods = {
     cy.on("tapdrag", (event) => this.whileConnecting(event.position));
     cy.on("tapend", (event) => this.endConnect(event.position));
 
-    const canvas = this.el.canvas;
+    const canvas = this.canvas.container;
     canvas.addEventListener("dragover", (event) => {
       if (event.dataTransfer.types.includes("application/x-ciphermap-kind")) {
         event.preventDefault();
@@ -66,7 +87,7 @@ export const interactionMethods = {
       };
       this.addFromPalette(value, position);
     });
-  },
+  }
 
   /** Boundaries an item can be dropped into, with their boxes as they were at the grab. */
   startDrag(node) {
@@ -80,7 +101,7 @@ export const interactionMethods = {
       })
       .sort((a, b) => a.area - b.area);
     this.dragTarget = undefined;
-  },
+  }
 
   zoneAt(position) {
     const zone = (this.dropZones || []).find(
@@ -91,7 +112,7 @@ export const interactionMethods = {
         position.y <= z.box.y2,
     );
     return zone || null;
-  },
+  }
 
   whileDragging(node) {
     const zone = this.zoneAt(node.position());
@@ -99,7 +120,7 @@ export const interactionMethods = {
     this.cy.nodes(".drop-target").removeClass("drop-target");
     if (zone) zone.node.addClass("drop-target");
     this.dragTarget = zone;
-  },
+  }
 
   endDrag(node) {
     this.cy.nodes(".drop-target").removeClass("drop-target");
@@ -111,30 +132,19 @@ export const interactionMethods = {
     const isBoundary = node.data("type") === "boundary";
     const current = node.parent().nonempty() ? node.parent().data("ref") : null;
     const target = zone ? zone.id : null;
-    if (!isBoundary) this.clearOverlap(node);
-    const positions = this.canvasPositions();
+    if (!isBoundary) this.canvas.clearOverlap(node);
+    const positions = this.canvas.positions();
     let summary = `moved ${ref}`;
     if (target !== current) {
       summary = target ? `moved ${ref} into ${target}` : `moved ${ref} out of ${current}`;
     }
-    this.commit(summary, (doc) => {
+    this.store.commit(summary, (doc) => {
       ops.setPositions(doc, positions);
       if (target === current) return;
       if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });
       else ops.setBoundary(doc, { element: ref, boundary: target });
     });
-  },
-
-  /** A dropped element never stays on top of another: it moves to the nearest free spot. */
-  clearOverlap(node) {
-    const others = this.cy
-      .nodes(".element")
-      .filter((n) => n !== node && !n.same(node))
-      .map((n) => n.boundingBox({ includeLabels: false }));
-    const spot = this.freeSpot(node.position(), others, 6);
-    const here = node.position();
-    if (spot.x !== here.x || spot.y !== here.y) node.position(spot);
-  },
+  }
 
   startConnect(node) {
     const cy = this.cy;
@@ -150,42 +160,32 @@ export const interactionMethods = {
         classes: "ghost",
       },
     ]);
-  },
-
-  nodeAt(position) {
-    const hits = this.cy.nodes(".element").filter((n) => {
-      const box = n.boundingBox({ includeLabels: false });
-      return (
-        position.x >= box.x1 && position.x <= box.x2 && position.y >= box.y1 && position.y <= box.y2
-      );
-    });
-    return hits.length ? hits[hits.length - 1] : null;
-  },
+  }
 
   whileConnecting(position) {
     if (!this.connecting) return;
     this.cy.getElementById("ghost").position(position);
-    const hit = this.nodeAt(position);
+    const hit = this.canvas.nodeAt(position);
     const target = hit && hit !== this.connecting.source ? hit : null;
     if (target === this.connecting.target) return;
     if (this.connecting.target) this.connecting.target.removeClass("connect-target");
     if (target) target.addClass("connect-target");
     this.connecting.target = target;
-  },
+  }
 
   async endConnect(position) {
     if (!this.connecting) return;
     const { source } = this.connecting;
-    const hit = this.nodeAt(position);
+    const hit = this.canvas.nodeAt(position);
     this.cancelConnect();
     if (!hit || hit.same(source)) return;
     const from = source.data("ref");
     const to = hit.data("ref");
-    const id = await this.commit(`added flow ${from} \u2192 ${to}`, (doc) =>
+    const id = await this.store.commit(`added flow ${from} \u2192 ${to}`, (doc) =>
       ops.addFlow(doc, { from, to }),
     );
-    if (id) this.select(FLOW + id);
-  },
+    if (id) this.canvas.select(FLOW + id);
+  }
 
   cancelConnect() {
     const cy = this.cy;
@@ -195,7 +195,7 @@ export const interactionMethods = {
     this.connecting = null;
     cy.userPanningEnabled(true);
     cy.boxSelectionEnabled(true);
-  },
+  }
 
   setConnectMode(on) {
     this.connectMode = on;
@@ -203,12 +203,12 @@ export const interactionMethods = {
     this.root.classList.toggle("editor-connecting", on);
     const button = this.root.querySelector("[data-editor-action=connect]");
     if (button) button.setAttribute("aria-pressed", String(on));
-    this.setStatus(
+    this.page.setStatus(
       on
         ? "Connect mode: drag from one element to another to draw a flow (Esc to stop)."
-        : `Version ${this.version}`,
+        : `Version ${this.store.version}`,
     );
-  },
+  }
 
   /**
    * Adds an element or a boundary: where it was dropped (inside the boundary there, if
@@ -216,61 +216,25 @@ export const interactionMethods = {
    */
   async addFromPalette(value, position = null) {
     const [group, kind] = value.split(":");
-    const at = position || this.viewportSpot();
-    const zone = position ? this.boundaryAt(at) : null;
+    const at = position || this.canvas.viewportSpot();
+    const zone = position ? this.canvas.boundaryAt(at) : null;
     if (group === "boundary") {
-      const id = await this.commit(`added boundary ${kind}`, (doc) => {
+      const id = await this.store.commit(`added boundary ${kind}`, (doc) => {
         const created = ops.addBoundary(doc, { kind, parent: zone });
-        this.placements.set(BOUNDARY + created, at);
+        this.canvas.placements.set(BOUNDARY + created, at);
         return created;
       });
-      if (id) this.select(BOUNDARY + id);
-      if (id) this.reveal(BOUNDARY + id);
+      if (id) this.canvas.select(BOUNDARY + id);
+      if (id) this.canvas.reveal(BOUNDARY + id);
       return id;
     }
-    const id = await this.commit(`added ${kind}`, (doc) =>
+    const id = await this.store.commit(`added ${kind}`, (doc) =>
       ops.addElement(doc, { kind, position: at, boundary: zone }),
     );
-    if (id) this.select(ELEMENT + id);
-    if (id) this.reveal(ELEMENT + id);
+    if (id) this.canvas.select(ELEMENT + id);
+    if (id) this.canvas.reveal(ELEMENT + id);
     return id;
-  },
-
-  /** Brings a new item into view when it landed outside it. */
-  reveal(canvasId) {
-    const ele = this.cy.getElementById(canvasId);
-    if (ele.empty()) return;
-    const view = this.cy.extent();
-    const box = ele.boundingBox({ includeLabels: true });
-    if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
-    this.fit();
-  },
-
-  /** A free spot in the visible part of the canvas, for items added with a click. */
-  viewportSpot() {
-    const cy = this.cy;
-    const extent = cy.extent();
-    const near = { x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2 };
-    const taken = cy
-      .nodes(".element, .boundary")
-      .map((n) => n.boundingBox({ includeLabels: true }));
-    return this.freeSpot(near, taken);
-  },
-
-  boundaryAt(position) {
-    const zones = this.cy
-      .nodes(".boundary")
-      .map((b) => ({ id: b.data("ref"), box: b.boundingBox({ includeLabels: false }) }))
-      .filter(
-        ({ box }) =>
-          position.x >= box.x1 &&
-          position.x <= box.x2 &&
-          position.y >= box.y1 &&
-          position.y <= box.y2,
-      )
-      .sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h);
-    return zones.length ? zones[0].id : null;
-  },
+  }
 
   deleteSelected() {
     const selected = this.cy.$(":selected");
@@ -283,27 +247,19 @@ export const interactionMethods = {
     });
     const names = [...items.elements, ...items.flows, ...items.boundaries];
     if (!names.length) return Promise.resolve();
-    this.clearProperties();
-    return this.commit(`deleted ${names.join(", ")}`, (doc) => ops.deleteItems(doc, items));
-  },
-
-  select(canvasId) {
-    const ele = this.cy.getElementById(canvasId);
-    if (ele.empty()) return;
-    this.cy.$(":selected").unselect();
-    ele.select();
-  },
+    this.page.clearProperties();
+    return this.store.commit(`deleted ${names.join(", ")}`, (doc) => ops.deleteItems(doc, items));
+  }
 
   scheduleSelection() {
     if (this.selectionTimer) return;
     this.selectionTimer = setTimeout(() => {
       this.selectionTimer = null;
       const selected = this.cy.$(":selected");
-      if (selected.length === 1) this.showProperties(selected[0]);
+      if (selected.length === 1) this.page.showProperties(selected[0]);
       this.updateButtons();
     }, 0);
-  },
-
+  }
 
   bindToolbar() {
     this.root.addEventListener("click", (event) => {
@@ -311,7 +267,7 @@ export const interactionMethods = {
       if (!button || !this.root.contains(button)) return;
       this.run(button.dataset.editorAction);
     });
-  },
+  }
 
   run(action) {
     const cy = this.cy;
@@ -324,7 +280,7 @@ export const interactionMethods = {
         cy.zoom({ level: Math.max(cy.minZoom(), cy.zoom() / 1.25), renderedPosition: center });
         break;
       case "fit":
-        this.fit();
+        this.canvas.fit();
         break;
       case "connect":
         this.setConnectMode(!this.connectMode);
@@ -332,43 +288,43 @@ export const interactionMethods = {
       case "delete":
         return this.deleteSelected();
       case "undo":
-        return this.undo();
+        return this.store.undo();
       case "redo":
-        return this.redo();
+        return this.store.redo();
       case "layout":
         return this.arrange();
       default:
         break;
     }
     return undefined;
-  },
+  }
 
   /** Arrange: the server's automatic layout (the PDF's), saved as the positions. */
   async arrange() {
-    const layout = await this.fetchLayout();
+    const layout = await this.store.fetchLayout();
     if (!layout) return undefined;
     if (!this.canEdit) {
-      this.applyLayout(layout);
-      this.fit();
+      this.canvas.applyLayout(layout);
+      this.canvas.fit();
       return undefined;
     }
-    return this.commit("arranged the diagram automatically", (doc) => {
-      this.applyLayout(layout);
-      ops.setPositions(doc, this.canvasPositions());
-      this.fit();
+    return this.store.commit("arranged the diagram automatically", (doc) => {
+      this.canvas.applyLayout(layout);
+      ops.setPositions(doc, this.canvas.positions());
+      this.canvas.fit();
     });
-  },
+  }
 
   updateButtons() {
     const set = (action, enabled) => {
       const button = this.root.querySelector(`[data-editor-action=${action}]`);
       if (button) button.disabled = !enabled;
     };
-    set("undo", this.canEdit && this.undoStack.length > 0);
-    set("redo", this.canEdit && this.redoStack.length > 0);
+    set("undo", this.canEdit && this.store.undoStack.length > 0);
+    set("redo", this.canEdit && this.store.redoStack.length > 0);
     set("delete", this.canEdit && this.cy && this.cy.$(":selected").length > 0);
-    this.root.classList.toggle("editor-saving", this.pending > 0);
-  },
+    this.root.classList.toggle("editor-saving", this.store.pending > 0);
+  }
 
   bindKeyboard() {
     document.addEventListener("keydown", (event) => {
@@ -383,13 +339,13 @@ export const interactionMethods = {
       const key = event.key;
       if (mod && key.toLowerCase() === "z") {
         event.preventDefault();
-        if (event.shiftKey) this.redo();
-        else this.undo();
+        if (event.shiftKey) this.store.redo();
+        else this.store.undo();
         return;
       }
       if (mod && key.toLowerCase() === "y") {
         event.preventDefault();
-        this.redo();
+        this.store.redo();
         return;
       }
       if (mod) return;
@@ -405,18 +361,18 @@ export const interactionMethods = {
       if (event.key === "Shift") this.releaseShift();
     });
     window.addEventListener("blur", () => this.releaseShift());
-  },
+  }
 
   releaseShift() {
     if (!this.shiftHeld) return;
     this.shiftHeld = false;
     this.cy.autoungrabify(this.connectMode || !this.canEdit);
-  },
+  }
 
   /** Shortcuts act when the focus is on the editor or on nothing in particular. */
   keyboardScope(target) {
     return target === document.body || this.root.contains(target);
-  },
+  }
 
   shortcut(key, shift) {
     const cy = this.cy;
@@ -430,9 +386,9 @@ export const interactionMethods = {
         moving.shift({ x: dx * step, y: dy * step });
         clearTimeout(this.nudgeTimer);
         this.nudgeTimer = setTimeout(() => {
-          const positions = this.canvasPositions();
+          const positions = this.canvas.positions();
           const names = nodes.map((n) => n.data("ref")).join(", ");
-          this.commit(`moved ${names}`, (doc) => ops.setPositions(doc, positions));
+          this.store.commit(`moved ${names}`, (doc) => ops.setPositions(doc, positions));
         }, 450);
       } else {
         cy.panBy({ x: -dx * step * 3, y: -dy * step * 3 });
@@ -481,31 +437,31 @@ export const interactionMethods = {
       case "Escape":
         this.cancelConnect();
         if (this.connectMode) this.setConnectMode(false);
-        this.clearHighlight();
+        this.page.clearHighlight();
         cy.$(":selected").unselect();
-        this.hideTooltip();
+        this.page.hideTooltip();
         return true;
       default:
         return false;
     }
-  },
+  }
 
   /** Keyboard access to the canvas: `]` and `[` walk through elements, flows, boundaries. */
   cycleSelection(direction) {
     const cy = this.cy;
     const order = [
-      ...(this.doc.elements || []).map((e) => ELEMENT + e.id),
-      ...(this.doc.flows || []).map((f) => FLOW + f.id),
-      ...(this.doc.boundaries || []).map((b) => BOUNDARY + b.id),
+      ...(this.store.doc.elements || []).map((e) => ELEMENT + e.id),
+      ...(this.store.doc.flows || []).map((f) => FLOW + f.id),
+      ...(this.store.doc.boundaries || []).map((b) => BOUNDARY + b.id),
     ];
     if (!order.length) return;
     const current = cy.$(":selected");
     const index = current.length ? order.indexOf(current[0].id()) : -1;
     const next = order[(index + direction + order.length) % order.length];
-    this.select(next);
+    this.canvas.select(next);
     const ele = cy.getElementById(next);
-    this.setStatus(`Selected ${ele.data("type")} ${ele.data("ref")}`);
+    this.page.setStatus(`Selected ${ele.data("type")} ${ele.data("ref")}`);
     cy.stop();
     cy.animate({ center: { eles: ele } }, { duration: 150 });
-  },
-};
+  }
+}

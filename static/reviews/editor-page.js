@@ -1,8 +1,9 @@
-// The editor and the page around the canvas: the properties panel (the web app's htmx
-// forms), the findings and inventory panels, highlights of findings and key blast radius,
-// the hover list of a hop's findings, messages and conflicts. Methods of the Editor.
+// The page around the canvas: the properties panel (the web app's htmx forms), the
+// findings and inventory panels, highlights of findings and of a key's blast radius, the
+// hover list of a hop's findings, the status line, messages and conflicts. It owns those
+// panels' state; the document comes from the store, the drawing from the canvas.
 
-import { BADGE, BOUNDARY, ELEMENT, FLOW, protectedSet } from "./editor-graph.js";
+import { BOUNDARY, ELEMENT, FLOW, findingsByItem, protectedSet } from "./editor-graph.js";
 import { renderKeys } from "./editor-panels.js";
 
 // Canvas item types -> the document sections of the web app's property form URLs.
@@ -12,36 +13,51 @@ function splitIds(value) {
   return (value || "").split(/[\s,]+/).filter(Boolean);
 }
 
-export const pageMethods = {
+export class Page {
+  constructor({ root, canvas, store }) {
+    this.root = root;
+    this.canvas = canvas;
+    this.store = store;
+    this.el = {
+      keys: root.querySelector("#editor-keys"),
+      status: root.querySelector("#editor-status"),
+      alert: root.querySelector("#editor-alert"),
+      tooltip: root.querySelector("#editor-tooltip"),
+    };
+    const properties = document.getElementById("properties");
+    this.initialProperties = properties ? properties.outerHTML : null;
+    this.propertiesFor = null;
+    this.propertiesRequest = 0;
+    this.panelRequests = {};
+    this.highlight = null;
+    this.activeKey = null;
+    this.findings = findingsByItem(store.analysis);
+    this.drawing = () => false; // true while a flow is being drawn (set by the editor)
+  }
+
+  /** The store kept a new version: the panels follow (`announce` after an edit here). */
+  followStore(before, announce) {
+    this.findings = findingsByItem(this.store.analysis);
+    this.refreshKeys();
+    this.updateCounts();
+    this.showVersion();
+    if (announce) this.announceChange(before);
+  }
   /**
-   * Tells the page that the canvas saved a new version: the htmx panels listening for
-   * `modelSaved` (findings, inventory) refresh, and the open form is reloaded so its
-   * next save is based on this version.
+   * After the canvas saved a new version: the findings and inventory panels are
+   * refreshed, and the open form is brought up to date so its next save is based on
+   * this version.
    */
   announceChange(before) {
-    // A panel that htmx is swapping at this very moment has no listener yet and misses
-    // the event: whichever panel did not start a request is refreshed here instead.
-    const started = new Set();
-    const spy = (event) => started.add(event.detail.elt && event.detail.elt.id);
-    document.body.addEventListener("htmx:beforeRequest", spy);
-    const detail = { version: this.version, source: "editor" };
-    document.body.dispatchEvent(new CustomEvent("modelSaved", { detail, bubbles: true }));
-    document.body.removeEventListener("htmx:beforeRequest", spy);
-    const panels = {
-      findings: this.urls.findings,
-      inventory: this.urls.system && `${this.urls.system}?fragment=inventory`,
-    };
-    for (const [id, url] of Object.entries(panels)) {
-      if (url && !started.has(id) && document.getElementById(id)) this.refreshPanel(id, url);
-    }
-    this.showVersion();
+    const urls = this.store.urls;
+    if (urls.findings) this.refreshPanel("findings", urls.findings);
+    if (urls.system) this.refreshPanel("inventory", `${urls.system}?fragment=inventory`);
     if (before) this.syncProperties(before);
-  },
+  }
 
   /** Replaces a page panel (#findings, #inventory) with its current partial. */
   async refreshPanel(id, url) {
-    if (!window.htmx) return;
-    this.panelRequests = this.panelRequests || {};
+    if (!window.htmx || !document.getElementById(id)) return;
     const request = (this.panelRequests[id] || 0) + 1;
     this.panelRequests[id] = request;
     try {
@@ -58,24 +74,24 @@ export const pageMethods = {
     } catch {
       // the next change refreshes it again
     }
-  },
+  }
 
   showVersion() {
     const label = document.getElementById("system-version");
-    if (label) label.textContent = String(this.version);
-  },
+    if (label) label.textContent = String(this.store.version);
+  }
 
 
   setStatus(text) {
     if (this.el.status) this.el.status.textContent = text;
-  },
+  }
 
   clearAlert() {
     if (!this.el.alert) return;
     this.el.alert.hidden = true;
     this.el.alert.replaceChildren();
     this.el.alert.classList.remove("editor-alert-conflict");
-  },
+  }
 
   showAlert(message, details = [], actions = []) {
     const box = this.el.alert;
@@ -104,21 +120,21 @@ export const pageMethods = {
     }
     box.append(row);
     box.hidden = false;
-  },
+  }
 
   /**
    * A save against a stale version: nothing was saved and nothing is lost. The user
    * loads the newer version, and can apply the same change again on top of it.
    */
-  showConflict(body, summary, retry) {
+  showConflict(body, label, retry) {
     const actions = [];
     if (retry) {
       actions.push([
         "Load their version and redo my change",
         async () => {
           this.clearAlert();
-          this.takeServerVersion(body);
-          await this.commit(retry.summary, retry.change);
+          this.store.takeServerVersion(body);
+          await this.store.commit(retry.label, retry.change);
         },
       ]);
     }
@@ -126,44 +142,34 @@ export const pageMethods = {
       "Load their version",
       () => {
         this.clearAlert();
-        this.takeServerVersion(body);
+        this.store.takeServerVersion(body);
       },
     ]);
     this.showAlert(
       `Not saved: someone else changed this system (now version ${body.version}) ` +
-        `after you opened it. Your change \u201c${summary}\u201d is kept here until you choose.`,
+        `after you opened it. Your change \u201c${label}\u201d is kept here until you choose.`,
       [],
       actions,
     );
     this.el.alert.classList.add("editor-alert-conflict");
-  },
-
-  takeServerVersion(body) {
-    const before = this.doc;
-    this.undoStack = [];
-    this.redoStack = [];
-    this.accept(body);
-    this.setStatus(`Loaded version ${this.version}`);
-    this.announceChange(before);
-    this.updateButtons();
-  },
+  }
 
   updateCounts() {
     const counts = {};
-    for (const finding of this.analysis.findings || []) {
+    for (const finding of this.store.analysis.findings || []) {
       counts[finding.severity] = (counts[finding.severity] || 0) + 1;
     }
     document.querySelectorAll("[data-severity-count]").forEach((node) => {
       node.textContent = String(counts[node.dataset.severityCount] || 0);
     });
-  },
+  }
 
 
   propertiesUrl(type, ref) {
-    const template = this.urls.edit && this.urls.edit[SECTIONS[type]];
+    const template = this.store.urls.edit && this.store.urls.edit[SECTIONS[type]];
     if (!template) return null;
     return template.replace("__id__", encodeURIComponent(ref));
-  },
+  }
 
   showProperties(ele) {
     const type = ele.data("type");
@@ -172,13 +178,13 @@ export const pageMethods = {
     this.propertiesFor = ele.id();
     if (this.propertiesShown() === url) return;
     this.loadProperties(url);
-  },
+  }
 
   /** The URL of the item form the properties panel shows, if any. */
   propertiesShown() {
     const form = document.querySelector("#properties form.props-form");
     return form ? form.getAttribute("action") : null;
-  },
+  }
 
   /**
    * Loads a property form into the page's #properties panel (the panel is replaced).
@@ -187,7 +193,7 @@ export const pageMethods = {
    */
   async loadProperties(url) {
     if (!url || !window.htmx || !document.getElementById("properties")) return;
-    this.propertiesRequest = (this.propertiesRequest || 0) + 1;
+    this.propertiesRequest += 1;
     const request = this.propertiesRequest;
     let response;
     try {
@@ -203,7 +209,7 @@ export const pageMethods = {
     const panel = document.getElementById("properties");
     if (request !== this.propertiesRequest || !panel) return;
     window.htmx.swap(panel, html, { swapStyle: "outerHTML" });
-  },
+  }
 
   /**
    * After a save from the canvas, the open form must not be stale: when its item did not
@@ -216,7 +222,7 @@ export const pageMethods = {
     const shown = this.shownItem();
     const bump = () =>
       panel.querySelectorAll("input[name=base_version]").forEach((field) => {
-        field.value = String(this.version);
+        field.value = String(this.store.version);
       });
     if (!shown) {
       bump();
@@ -224,17 +230,17 @@ export const pageMethods = {
     }
     const find = (doc) => (doc[shown.section] || []).find((item) => item.id === shown.id);
     const withoutPosition = (item) => JSON.stringify({ ...item, position: null });
-    const now = find(this.doc);
+    const now = find(this.store.doc);
     if (!now) this.clearProperties();
     else if (withoutPosition(find(before) || {}) === withoutPosition(now)) bump();
     else this.loadProperties(shown.url);
-  },
+  }
 
   /** The item whose form the properties panel shows: {section, id, url}, or null. */
   shownItem() {
     const action = this.propertiesShown();
     if (!action) return null;
-    for (const [section, template] of Object.entries(this.urls.edit || {})) {
+    for (const [section, template] of Object.entries(this.store.urls.edit || {})) {
       const [prefix, suffix] = template.split("__id__");
       if (action.length > prefix.length + suffix.length && action.startsWith(prefix) && action.endsWith(suffix)) {
         const id = decodeURIComponent(action.slice(prefix.length, action.length - suffix.length));
@@ -242,7 +248,7 @@ export const pageMethods = {
       }
     }
     return null;
-  },
+  }
 
   /** Puts back the panel the page started with. */
   clearProperties() {
@@ -254,19 +260,19 @@ export const pageMethods = {
     const fresh = template.content.firstElementChild;
     panel.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh);
-  },
+  }
 
 
   /** Highlights a finding's subject, path and flows, and centres them. */
   highlightFinding({ subject = [], flows = [], path = [] }) {
-    const cy = this.cy;
+    const cy = this.canvas.cy;
     let eles = cy.collection();
     for (const id of [...subject, ...path]) {
       eles = eles.union(cy.getElementById(ELEMENT + id));
       eles = eles.union(cy.getElementById(BOUNDARY + id));
       eles = eles.union(cy.getElementById(FLOW + id));
-      if ((this.doc.keys || []).some((k) => k.id === id)) {
-        const set = protectedSet(this.doc, id);
+      if ((this.store.doc.keys || []).some((k) => k.id === id)) {
+        const set = protectedSet(this.store.doc, id);
         for (const store of set.stores) eles = eles.union(cy.getElementById(ELEMENT + store));
       }
     }
@@ -275,13 +281,13 @@ export const pageMethods = {
       eles = eles.union(edge).union(edge.connectedNodes());
     }
     this.applyHighlight({ type: "finding", subject, flows, path }, eles);
-    if (eles.length) this.focus(eles);
+    if (eles.length) this.canvas.focus(eles);
     return eles;
-  },
+  }
 
   highlightKey(keyId) {
-    const cy = this.cy;
-    const set = protectedSet(this.doc, keyId);
+    const cy = this.canvas.cy;
+    const set = protectedSet(this.store.doc, keyId);
     let stores = cy.collection();
     for (const id of set.stores) stores = stores.union(cy.getElementById(ELEMENT + id));
     let holders = cy.collection();
@@ -289,48 +295,32 @@ export const pageMethods = {
     this.applyHighlight({ type: "key", key: keyId }, stores, holders);
     this.activeKey = keyId;
     this.refreshKeys();
-    if (stores.length || holders.length) this.focus(stores.union(holders));
+    if (stores.length || holders.length) this.canvas.focus(stores.union(holders));
     return set;
-  },
+  }
 
   applyHighlight(spec, eles, secondary = null) {
-    const cy = this.cy;
-    cy.batch(() => {
-      cy.elements().removeClass("highlighted dimmed key-holder");
-      if (!eles.length && !(secondary && secondary.length)) return;
-      const all = secondary ? eles.union(secondary) : eles;
-      const badges = all
-        .edges()
-        .map((e) => cy.getElementById(BADGE + e.data("ref")))
-        .reduce((acc, b) => acc.union(b), cy.collection());
-      const keep = all.union(all.ancestors()).union(badges);
-      cy.elements()
-        .not(keep)
-        .filter((e) => !e.hasClass("ghost"))
-        .addClass("dimmed");
-      eles.addClass("highlighted");
-      if (secondary) secondary.not(eles).addClass("key-holder");
-    });
+    this.canvas.highlight(eles, secondary);
     this.highlight = spec;
-  },
+  }
 
   reapplyHighlight() {
     const spec = this.highlight;
     if (!spec) return;
     if (spec.type === "key") {
-      if ((this.doc.keys || []).some((k) => k.id === spec.key)) {
-        const set = protectedSet(this.doc, spec.key);
+      if ((this.store.doc.keys || []).some((k) => k.id === spec.key)) {
+        const set = protectedSet(this.store.doc, spec.key);
         const pick = (ids) =>
-          ids.reduce((acc, id) => acc.union(this.cy.getElementById(ELEMENT + id)), this.cy.collection());
+          ids.reduce((acc, id) => acc.union(this.canvas.cy.getElementById(ELEMENT + id)), this.canvas.cy.collection());
         this.applyHighlight(spec, pick(set.stores), pick(set.holders));
       } else {
         this.clearHighlight();
       }
     }
-  },
+  }
 
   clearHighlight() {
-    this.cy.elements().removeClass("highlighted dimmed key-holder");
+    this.canvas.clearHighlight();
     this.highlight = null;
     if (this.activeKey) {
       this.activeKey = null;
@@ -339,7 +329,7 @@ export const pageMethods = {
     document
       .querySelectorAll("[data-editor-active-finding]")
       .forEach((node) => node.removeAttribute("data-editor-active-finding"));
-  },
+  }
 
   refreshKeys() {
     if (!this.el.keys) return;
@@ -352,10 +342,10 @@ export const pageMethods = {
       const button = this.el.keys.querySelector(`button[data-key="${CSS.escape(focused)}"]`);
       if (button) button.focus();
     }
-  },
+  }
 
   renderKeyButtons() {
-    renderKeys(this.el.keys, this.doc, this.activeKey, {
+    renderKeys(this.el.keys, this.store.doc, this.activeKey, {
       toggle: (keyId) => {
         if (this.activeKey === keyId) this.clearHighlight();
         else {
@@ -364,18 +354,18 @@ export const pageMethods = {
         }
       },
     });
-  },
+  }
 
 
   showTooltip(ele) {
     const tip = this.el.tooltip;
-    if (!tip || this.connecting) return;
+    if (!tip || this.drawing()) return;
     const findings = this.findings.get(ele.id()) || [];
     tip.replaceChildren();
     const title = document.createElement("strong");
     const ref = ele.data("ref");
     if (ele.isEdge()) {
-      const flow = (this.doc.flows || []).find((f) => f.id === ref) || {};
+      const flow = (this.store.doc.flows || []).find((f) => f.id === ref) || {};
       title.textContent = `${ref}: ${flow.from} \u2192 ${flow.to}, ${flow.protocol || "no protocol"}`;
     } else {
       title.textContent = ref;
@@ -405,19 +395,19 @@ export const pageMethods = {
     tip.style.left = `${Math.round(point.x + 14)}px`;
     tip.style.top = `${Math.round(point.y + 14)}px`;
     tip.hidden = false;
-  },
+  }
 
   hideTooltip() {
     if (this.el.tooltip) this.el.tooltip.hidden = true;
-  },
+  }
 
   bindPage() {
     // Property forms save through htmx and announce the new version: show it.
     document.body.addEventListener("modelChanged", (event) => {
       const detail = event.detail || {};
       if (detail.source === "editor") return;
-      if (detail.version && detail.version === this.version) return;
-      this.enqueue(() => this.reload({ rememberAs: "edited properties" }));
+      if (detail.version && detail.version === this.store.version) return;
+      this.store.enqueue(() => this.store.reload({ rememberAs: "edited properties" }));
     });
     // Findings carry the IDs of what they are about: clicking one shows it.
     // The finding's own link still opens it on the findings page with a modifier key
@@ -450,7 +440,7 @@ export const pageMethods = {
     };
     enhance();
     document.body.addEventListener("htmx:afterSettle", enhance);
-  },
+  }
 
   activateFinding(item) {
     document
@@ -465,5 +455,5 @@ export const pageMethods = {
       path: splitIds(item.dataset.path),
     });
     this.setStatus(`Showing ${item.dataset.rule || "finding"} on the diagram (Esc clears).`);
-  },
-};
+  }
+}

@@ -49,7 +49,7 @@ function icon(src, className = "editor-icon") {
 }
 
 /** Buttons that add an element or a boundary: click to add, or drag onto the canvas. */
-export function fillPalette(container, editor) {
+export function fillPalette(container, add) {
   container.replaceChildren();
   const addButton = (value, label, picture, group) => {
     const button = make("button", {
@@ -63,7 +63,7 @@ export function fillPalette(container, editor) {
       },
     });
     button.append(picture);
-    button.addEventListener("click", () => editor.addFromPalette(value));
+    button.addEventListener("click", () => add(value));
     button.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("application/x-ciphermap-kind", value);
       event.dataTransfer.effectAllowed = "copy";

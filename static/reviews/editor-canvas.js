@@ -1,0 +1,445 @@
+// The canvas: the Cytoscape instance, what it shows of a document, where things go and
+// how the view moves. It owns the Cytoscape instance, the view (zoom-dependent labels and
+// padlocks) and where new items were dropped; it knows nothing about saving.
+
+import {
+  BADGE,
+  DIAGRAM,
+  ELEMENT,
+  BOUNDARY,
+  stylesheet,
+  toCytoscape,
+} from "./editor-graph.js";
+
+const MAX_FOCUS_ZOOM = 1.3;
+// Above this many elements, labels and padlocks wait until the view is zoomed in.
+const LARGE_MODEL = 120;
+const BADGE_MIN_ZOOM = 0.45;
+const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
+
+/** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
+function updateData(ele, data, classes) {
+  const changed = {};
+  let any = false;
+  for (const [key, value] of Object.entries(data)) {
+    if (ele.data(key) !== value) {
+      changed[key] = value;
+      any = true;
+    }
+  }
+  if (any) ele.data(changed);
+  if (ele.scratch("_classes") !== classes) {
+    ele.classes(classes);
+    ele.scratch("_classes", classes);
+  }
+}
+
+export class Canvas {
+  /** `initialLayout`: Graphviz's positions for a model with unplaced elements. */
+  constructor(container, { doc, canEdit, initialLayout, afterRender = () => {} }) {
+    this.container = container;
+    this.canEdit = canEdit;
+    this.initialLayout = initialLayout || null;
+    this.afterRender = afterRender;
+    this.large = (doc.elements || []).length > LARGE_MODEL;
+    // Zoomed out on a large model, labels and padlocks are left out until zoomed in.
+    this.view = { labels: !this.large };
+    this.badgesVisible = undefined;
+    this.rendering = false;
+    this.shown = null;
+    this.placements = new Map(); // canvas ID -> where a new boundary was dropped
+    this.cy = this.createCytoscape(container);
+  }
+
+  createCytoscape(container) {
+    return window.cytoscape({
+      container,
+      style: stylesheet({ large: this.large, view: this.view }),
+      minZoom: 0.08,
+      maxZoom: 3,
+      boxSelectionEnabled: this.canEdit,
+      autoungrabify: !this.canEdit,
+      selectionType: "single",
+    });
+  }
+
+  /** Makes the canvas show `doc`: adds, updates, reparents and removes in place. */
+  render(doc, analysis, { fit = false } = {}) {
+    this.shown = { doc, analysis };
+    this.rendering = true;
+    try {
+      this.sync(doc, { fit });
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  sync(doc, { fit }) {
+    const cy = this.cy;
+    if (fit) this.badgesVisible = false; // the fitted zoom decides, below
+    const { analysis } = this.shown;
+    const definitions = toCytoscape(doc, analysis).filter(
+      (d) => this.badgesVisible !== false || d.data.type !== "badge",
+    );
+    const wanted = new Map(definitions.map((d) => [d.data.id, d]));
+    const unplaced = [];
+    const fresh = !cy.nodes(".element").length;
+    if (cy.elements().empty()) {
+      // Opening: everything at once, which is much cheaper than one by one.
+      const added = cy.add(definitions);
+      // Size the boundaries before anything measures the canvas: Cytoscape caches whether
+      // a node takes up space, and parallel flows into a boundary still sized 0 x 0 left
+      // it, its members and their flows cached as hidden (Fit and Arrange did not help).
+      cy.nodes(":parent").updateCompoundBounds(true);
+      added.nodes().forEach((node) => {
+        const definition = wanted.get(node.id());
+        if (!definition.position && node.data("type") !== "badge") unplaced.push(node);
+        node.scratch("_classes", definition.classes);
+      });
+      added.edges().forEach((edge) => edge.scratch("_classes", wanted.get(edge.id()).classes));
+    } else cy.batch(() => {
+      for (const definition of definitions) {
+        if (definition.group !== "nodes") continue;
+        const { id, parent, ...data } = definition.data;
+        let node = cy.getElementById(id);
+        if (node.empty()) {
+          node = cy.add(definition);
+          if (!definition.position && data.type !== "badge") unplaced.push(node);
+          continue;
+        }
+        if ((node.data("parent") || undefined) !== parent) node.move({ parent: parent ?? null });
+        updateData(node, data, definition.classes);
+        const position = definition.position;
+        if (position && data.type === "element") {
+          const current = node.position();
+          if (Math.abs(current.x - position.x) > 0.5 || Math.abs(current.y - position.y) > 0.5) {
+            node.position(position);
+          }
+        }
+      }
+      for (const definition of definitions) {
+        if (definition.group !== "edges") continue;
+        const { id, source, target, ...data } = definition.data;
+        const edge = cy.getElementById(id);
+        if (edge.empty()) {
+          cy.add(definition);
+          continue;
+        }
+        if (edge.data("source") !== source || edge.data("target") !== target) {
+          edge.move({ source, target });
+        }
+        updateData(edge, data, definition.classes);
+      }
+      cy.elements()
+        .filter((ele) => MANAGED.has(ele.data("type")) && !wanted.has(ele.id()))
+        .remove();
+    });
+    const unplacedElement = (doc.elements || []).some((e) => !e.position);
+    if (fresh && unplacedElement && this.initialLayout) {
+      // What the PDF prints for this model: the automatic layout of all of it.
+      this.applyLayout(this.initialLayout);
+    } else if (unplaced.length) {
+      // Boundaries with members sit around them; only empty ones need a place.
+      const lonely = cy.collection(unplaced).filter((n) => n.inside() && !n.isParent());
+      if (lonely.length) this.place(lonely);
+    }
+    if (fit) {
+      this.fit();
+      if (cy.zoom() >= BADGE_MIN_ZOOM) {
+        this.badgesVisible = true;
+        cy.add(toCytoscape(doc, analysis).filter((d) => d.data.type === "badge"));
+        if (this.large) {
+          this.view.labels = true;
+          cy.style().update();
+        }
+      }
+    }
+    this.updateBadges();
+    this.afterRender();
+  }
+
+  /**
+   * Moves the canvas to a layout from the server (reviews/layout.py, the one the PDF
+   * draws): element centres, and empty boundaries where their frame would be.
+   */
+  applyLayout(layout) {
+    const cy = this.cy;
+    cy.batch(() => {
+      for (const [id, position] of Object.entries(layout.positions || {})) {
+        const node = cy.getElementById(ELEMENT + id);
+        if (node.nonempty()) node.position(position);
+      }
+      for (const [id, frame] of Object.entries(layout.boundaries || {})) {
+        const node = cy.getElementById(BOUNDARY + id);
+        if (node.nonempty() && !node.isParent()) {
+          node.position({ x: frame.x + frame.w / 2, y: frame.y + frame.h / 2 });
+        }
+      }
+    });
+    this.updateBadges();
+  }
+
+  /** The automatic layout of the saved document, or null (the reason is shown). */
+  place(nodes) {
+    const cy = this.cy;
+    const taken = cy
+      .nodes(".element")
+      .filter((n) => !nodes.contains(n))
+      .map((n) => n.boundingBox({ includeLabels: true }));
+    for (const node of nodes) {
+      let near = this.placements.get(node.id());
+      if (!near) {
+        const siblings = node.parent().nonempty()
+          ? node.parent().children().filter((c) => !nodes.contains(c))
+          : cy.collection();
+        if (siblings.length) {
+          const box = siblings.boundingBox({ includeLabels: true });
+          near = { x: box.x2 + 70, y: (box.y1 + box.y2) / 2 };
+        } else if (taken.length) {
+          const box = cy
+            .nodes(".element")
+            .filter((n) => !nodes.contains(n))
+            .boundingBox({ includeLabels: true });
+          near = { x: box.x2 + 110, y: box.y1 + 30 };
+        } else {
+          near = { x: 0, y: 0 };
+        }
+      }
+      const spot = this.freeSpot(near, taken);
+      if (node.isParent()) {
+        // an empty boundary holding only other new items: move it as a block
+        node.descendants().shift({ x: spot.x - node.position().x, y: spot.y - node.position().y });
+      } else {
+        node.position(spot);
+      }
+      taken.push(node.boundingBox({ includeLabels: true }));
+    }
+  }
+
+  /** The nearest spot to `near` where an element's box keeps `margin` from `taken`. */
+  freeSpot(near, taken, margin = 20) {
+    const halfW = DIAGRAM.node.width / 2 + margin;
+    const halfH = DIAGRAM.node.height / 2 + margin;
+    const clear = (p) =>
+      taken.every(
+        (b) => p.x + halfW < b.x1 || p.x - halfW > b.x2 || p.y + halfH < b.y1 || p.y - halfH > b.y2,
+      );
+    if (clear(near)) return near;
+    const step = { x: DIAGRAM.node.width / 2 + margin, y: DIAGRAM.node.height / 2 + margin };
+    for (let ring = 1; ring < 40; ring += 1) {
+      for (let dy = -ring; dy <= ring; dy += 1) {
+        for (let dx = -ring; dx <= ring; dx += 1) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+          const p = { x: near.x + dx * step.x, y: near.y + dy * step.y };
+          if (clear(p)) return p;
+        }
+      }
+    }
+    return near;
+  }
+
+  /**
+   * Below this zoom the padlocks are too small to see, and they are left out: one node
+   * per hop is half of what Cytoscape styles and measures on a large model.
+   */
+  showBadges() {
+    const visible = this.cy.zoom() >= BADGE_MIN_ZOOM;
+    if (this.large && visible !== this.view.labels) {
+      this.view.labels = visible;
+      this.cy.style().update();
+    }
+    if (visible === this.badgesVisible) return;
+    this.badgesVisible = visible;
+    if (this.rendering || !this.shown) return;
+    this.render(this.shown.doc, this.shown.analysis);
+  }
+
+  /** The padlock badges sit in the middle of their hops. */
+  updateBadges(edges) {
+    const cy = this.cy;
+    const flows = edges || cy.edges(".flow");
+    // A lone edge between two nodes is straight: its middle is between their centres.
+    // Parallel edges curve apart, and only Cytoscape knows where their middles are.
+    const pairs = new Map();
+    const pairOf = (edge) => {
+      const a = edge.data("source");
+      const b = edge.data("target");
+      return a < b ? `${a}|${b}` : `${b}|${a}`;
+    };
+    if (!edges) cy.edges(".flow").forEach((e) => pairs.set(pairOf(e), (pairs.get(pairOf(e)) || 0) + 1));
+    cy.batch(() => {
+      flows.forEach((edge) => {
+        const badge = cy.getElementById(BADGE + edge.data("ref"));
+        if (badge.empty()) return;
+        const lone = edges ? edge.parallelEdges().length === 1 : pairs.get(pairOf(edge)) === 1;
+        let mid;
+        if (lone && !edge.isLoop()) {
+          const a = edge.source().position();
+          const b = edge.target().position();
+          mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+        } else {
+          mid = edge.midpoint();
+        }
+        if (mid && Number.isFinite(mid.x)) badge.position(mid);
+      });
+    });
+  }
+
+  /**
+   * Shows the whole diagram (at most 1.2x). The box comes from the element centres, not
+   * from Cytoscape's label-exact bounding boxes: on a large model those cost more than
+   * everything else the editor does on opening.
+   */
+  fit() {
+    const cy = this.cy;
+    const nodes = cy.nodes(".element, .boundary:childless");
+    if (!nodes.length) return;
+    let x1 = Infinity;
+    let y1 = Infinity;
+    let x2 = -Infinity;
+    let y2 = -Infinity;
+    nodes.forEach((node) => {
+      const p = node.position();
+      x1 = Math.min(x1, p.x);
+      y1 = Math.min(y1, p.y);
+      x2 = Math.max(x2, p.x);
+      y2 = Math.max(y2, p.y);
+    });
+    // Half a node, the frames drawn around their members, and a margin to spare.
+    let depth = 0;
+    cy.nodes(".boundary").forEach((b) => {
+      depth = Math.max(depth, b.ancestors().length + 1);
+    });
+    const frames = DIAGRAM.frame.padding * Math.min(6, depth);
+    x1 -= DIAGRAM.node.width / 2 + frames + 24;
+    x2 += DIAGRAM.node.width / 2 + frames + 24;
+    y1 -= DIAGRAM.node.height / 2 + frames + 24;
+    y2 += DIAGRAM.node.height / 2 + frames + 24;
+    const zoom = Math.max(
+      cy.minZoom(),
+      Math.min(1.2, cy.width() / (x2 - x1), cy.height() / (y2 - y1)),
+    );
+    cy.viewport({
+      zoom,
+      pan: {
+        x: cy.width() / 2 - ((x1 + x2) / 2) * zoom,
+        y: cy.height() / 2 - ((y1 + y2) / 2) * zoom,
+      },
+    });
+  }
+
+  /** Centres `eles` at a zoom that shows them all, never closer than MAX_FOCUS_ZOOM. */
+  focus(eles) {
+    const cy = this.cy;
+    if (!eles.length) return;
+    const box = eles.boundingBox({ includeLabels: true });
+    const width = cy.width() - 120;
+    const height = cy.height() - 120;
+    const zoom = Math.max(
+      cy.minZoom(),
+      Math.min(MAX_FOCUS_ZOOM, width / Math.max(box.w, 1), height / Math.max(box.h, 1)),
+    );
+    const pan = {
+      x: cy.width() / 2 - ((box.x1 + box.x2) / 2) * zoom,
+      y: cy.height() / 2 - ((box.y1 + box.y2) / 2) * zoom,
+    };
+    cy.stop();
+    cy.animate({ zoom, pan }, { duration: 220 });
+  }
+
+  /** Element ID -> position, as the canvas shows them. */
+  positions() {
+    const positions = new Map();
+    this.cy.nodes(".element").forEach((node) => {
+      positions.set(node.data("ref"), { ...node.position() });
+    });
+    return positions;
+  }
+
+  /** The selected item alone, or nothing when `canvasId` is not on the canvas. */
+  select(canvasId) {
+    const ele = this.cy.getElementById(canvasId);
+    if (ele.empty()) return;
+    this.cy.$(":selected").unselect();
+    ele.select();
+  }
+
+  /** Brings a new item into view when it landed outside it. */
+  reveal(canvasId) {
+    const ele = this.cy.getElementById(canvasId);
+    if (ele.empty()) return;
+    const view = this.cy.extent();
+    const box = ele.boundingBox({ includeLabels: true });
+    if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
+    this.fit();
+  }
+
+  /** A free spot in the visible part of the canvas, for items added with a click. */
+  viewportSpot() {
+    const cy = this.cy;
+    const extent = cy.extent();
+    const near = { x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2 };
+    const taken = cy
+      .nodes(".element, .boundary")
+      .map((n) => n.boundingBox({ includeLabels: true }));
+    return this.freeSpot(near, taken);
+  }
+
+  /** The innermost boundary at a model position, by ID, or null. */
+  boundaryAt(position) {
+    const zones = this.cy
+      .nodes(".boundary")
+      .map((b) => ({ id: b.data("ref"), box: b.boundingBox({ includeLabels: false }) }))
+      .filter(({ box }) => inside(position, box))
+      .sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h);
+    return zones.length ? zones[0].id : null;
+  }
+
+  /** The topmost element at a model position, or null. */
+  nodeAt(position) {
+    const hits = this.cy
+      .nodes(".element")
+      .filter((n) => inside(position, n.boundingBox({ includeLabels: false })));
+    return hits.length ? hits[hits.length - 1] : null;
+  }
+
+  /** A dropped element never stays on top of another: it moves to the nearest free spot. */
+  clearOverlap(node) {
+    const others = this.cy
+      .nodes(".element")
+      .filter((n) => !n.same(node))
+      .map((n) => n.boundingBox({ includeLabels: false }));
+    const spot = this.freeSpot(node.position(), others, 6);
+    const here = node.position();
+    if (spot.x !== here.x || spot.y !== here.y) node.position(spot);
+  }
+
+  /** Highlights `eles` (and `secondary`, e.g. a key's holders) and dims the rest. */
+  highlight(eles, secondary = null) {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements().removeClass("highlighted dimmed key-holder");
+      if (!eles.length && !(secondary && secondary.length)) return;
+      const all = secondary ? eles.union(secondary) : eles;
+      const badges = all
+        .edges()
+        .map((e) => cy.getElementById(BADGE + e.data("ref")))
+        .reduce((acc, b) => acc.union(b), cy.collection());
+      const keep = all.union(all.ancestors()).union(badges);
+      cy.elements()
+        .not(keep)
+        .filter((e) => !e.hasClass("ghost"))
+        .addClass("dimmed");
+      eles.addClass("highlighted");
+      if (secondary) secondary.not(eles).addClass("key-holder");
+    });
+  }
+
+  clearHighlight() {
+    this.cy.elements().removeClass("highlighted dimmed key-holder");
+  }
+}
+
+function inside(position, box) {
+  return position.x >= box.x1 && position.x <= box.x2 && position.y >= box.y1 && position.y <= box.y2;
+}
