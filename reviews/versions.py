@@ -40,7 +40,11 @@ def _get_revision(system: System, version: int) -> Revision:
 
 
 def _missing(request: HttpRequest, error: MissingVersion) -> HttpResponse:
-    context = {"system": error.system, "version": error.version}
+    context = {
+        "system": error.system,
+        "version": error.version,
+        "can_edit": _can_write(error.system),
+    }
     return render(request, "reviews/revision_missing.html", context, status=404)
 
 
@@ -140,7 +144,12 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
     if request.method == "GET":
         current = _get_revision(system, system.version)
         # What the restore changes: from the current version to the restored one.
-        context = {"system": system, "revision": revision, **_comparison(system, current, revision)}
+        context = {
+            "system": system,
+            "revision": revision,
+            "can_edit": True,
+            **_comparison(system, current, revision),
+        }
         return render(request, "reviews/revision_restore.html", context)
     if _int(request.POST.get("base_version")) != system.version:
         messages.error(request, _stale_message(system))
