@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -1174,3 +1175,50 @@ def test_terraform_show_json_of_a_state_reads_its_values():
     document = import_plan(state).document
     assert element(document, "sqs-q")["encryption"] == "platform"
     assert "This plan" not in element(document, "sqs-q")["description"]
+
+
+def _mutated(value, rnd: random.Random, rate: float):
+    """The plan with some values replaced by JSON of the wrong shape."""
+    odd = [None, 1, "x", [], {}, True, [None], {"a": 1}]
+    if isinstance(value, dict):
+        return {
+            k: rnd.choice(odd) if rnd.random() < rate else _mutated(v, rnd, rate)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [rnd.choice(odd) if rnd.random() < rate else _mutated(v, rnd, rate) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_malformed_plan_imports_to_a_model_that_loads_or_is_refused_clearly(seed):
+    from benchmarks.terraform import generated_plan
+
+    rnd = random.Random(seed)
+    data = _mutated(generated_plan(40), rnd, rate=(0.01, 0.05, 0.2)[seed % 3])
+    try:
+        document = import_plan(data).document
+    except ModelError as error:
+        # Refused by the checks (format_version), never by a reader tripping on a shape.
+        assert "does not have the structure" not in str(error)
+        return
+    threatmodel.load(document)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"format_version": "1.0", "planned_values": []},
+        {"format_version": "1.0", "planned_values": {"root_module": {"resources": "x"}}},
+        {"format_version": "1.0", "resource_changes": [None, {"address": 3, "change": []}]},
+        {
+            "format_version": "1.0",
+            "values": {},
+            "configuration": {"root_module": {"module_calls": {"m": None}}},
+        },
+    ],
+)
+def test_plans_of_the_wrong_shape_import_as_empty_models(data):
+    document = import_plan(data).document
+    assert "elements" not in document
+    threatmodel.load(document)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.load import ModelError, Problem
+from threatmodel.load import KIND_FIELDS, ModelError, Problem
 from threatmodel.model import FORMAT
 
 __all__ = [
@@ -135,6 +135,15 @@ class Resource:
         return tags if isinstance(tags, Mapping) else {}
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    """A mapping of the plan, or an empty one where the JSON has something else."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _seq(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 _INDEX = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 
 
@@ -165,18 +174,18 @@ def _check_version(plan: Mapping[str, Any]) -> str:
 
 def _resources(plan: Mapping[str, Any]) -> list[Resource]:
     changes: dict[str, Mapping[str, Any]] = {}
-    for change in plan.get("resource_changes") or ():
+    for change in _seq(plan.get("resource_changes")):
         if isinstance(change, Mapping) and isinstance(change.get("address"), str):
             changes[change["address"]] = change
-    root = (plan.get("planned_values") or plan.get("values") or {}).get("root_module") or {}
+    root = _map(_map(plan.get("planned_values") or plan.get("values")).get("root_module"))
     found: list[Resource] = []
     modules = [root]
     while modules:
         module = modules.pop()
         if not isinstance(module, Mapping):
             continue
-        modules.extend(reversed(module.get("child_modules") or ()))
-        for item in module.get("resources") or ():
+        modules.extend(reversed(_seq(module.get("child_modules"))))
+        for item in _seq(module.get("resources")):
             if not isinstance(item, Mapping) or item.get("mode", "managed") != "managed":
                 continue
             address = item.get("address")
@@ -184,7 +193,7 @@ def _resources(plan: Mapping[str, Any]) -> list[Resource]:
                 continue
             config = _config_address(address)
             module_prefix = config[: -len(f"{item['type']}.{item.get('name', '')}")]
-            change = changes.get(address, {}).get("change") or {}
+            change = _map(changes.get(address, {}).get("change"))
             found.append(
                 Resource(
                     address=address,
@@ -203,7 +212,7 @@ def _resources(plan: Mapping[str, Any]) -> list[Resource]:
 
 
 def _action(actions: Any) -> str:
-    actions = list(actions or ())
+    actions = [a for a in _seq(actions) if isinstance(a, str)]
     if actions in (["delete", "create"], ["create", "delete"]):
         return "replace"
     return actions[0] if actions else ""
@@ -218,7 +227,7 @@ class _Configuration:
         self._outputs: dict[str, dict[str, list[str]]] = {}  # module prefix -> output -> refs
         self._inputs: dict[str, dict[str, list[str]]] = {}  # module prefix -> var -> refs
         self._raw: list[tuple[str, str, str, list[str]]] = []
-        self._walk(configuration.get("root_module") or {}, "")
+        self._walk(_map(configuration.get("root_module")), "")
         for address, prefix, path, refs in self._raw:
             seen: set[str] = set()
             for ref in refs:
@@ -228,27 +237,27 @@ class _Configuration:
                         self.refs[address].append((path, target))
 
     def _walk(self, module: Mapping[str, Any], prefix: str) -> None:
-        for resource in module.get("resources") or ():
+        for resource in _seq(module.get("resources")):
             if not isinstance(resource, Mapping) or resource.get("mode", "managed") != "managed":
                 continue
             address = f"{prefix}{resource.get('type')}.{resource.get('name')}"
-            for path, refs in _expression_refs(resource.get("expressions") or {}, ""):
+            for path, refs in _expression_refs(_map(resource.get("expressions")), ""):
                 self._raw.append((address, prefix, path, refs))
         outputs = {}
-        for name, output in (module.get("outputs") or {}).items():
+        for name, output in _map(module.get("outputs")).items():
             if isinstance(output, Mapping):
-                expression = output.get("expression") or {}
+                expression = _map(output.get("expression"))
                 outputs[name] = [r for _p, refs in _expression_refs(expression, "") for r in refs]
         self._outputs[prefix] = outputs
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _map(module.get("module_calls")).items():
             if not isinstance(call, Mapping):
                 continue
             child = f"{prefix}module.{name}."
             inputs = {}
-            for var, expression in (call.get("expressions") or {}).items():
+            for var, expression in _map(call.get("expressions")).items():
                 inputs[var] = [r for _p, refs in _expression_refs(expression, "") for r in refs]
             self._inputs[child] = {k: [f"{prefix}\0{r}" for r in v] for k, v in inputs.items()}
-            self._walk(call.get("module") or {}, child)
+            self._walk(_map(call.get("module")), child)
 
     def _resolve(self, ref: str, prefix: str, depth: int) -> list[str]:
         if depth > 20:
@@ -515,7 +524,7 @@ def _read_msk(r: Resource, c: _Context) -> Facts:
     client_broker = r.get("encryption_info", "encryption_in_transit", "client_broker")
     if client_broker is None:
         client_broker = "TLS"  # the provider's and the service's default
-    if client_broker in _MSK_PROTOCOLS:
+    if isinstance(client_broker, str) and client_broker in _MSK_PROTOCOLS:
         facts.ingress = _MSK_PROTOCOLS[client_broker]
         if client_broker == "TLS_PLAINTEXT":
             facts.notes.append("client_broker TLS_PLAINTEXT: brokers also accept plaintext")
@@ -593,7 +602,7 @@ def _read_search(r: Resource, c: _Context) -> Facts:
     if https is not None:
         facts.ingress = "https" if https else "http"
         policy = r.get("domain_endpoint_options", "tls_security_policy")
-        if https and policy in _OPENSEARCH_TLS:
+        if https and isinstance(policy, str) and policy in _OPENSEARCH_TLS:
             facts.tls = dict(_OPENSEARCH_TLS[policy])
     return facts
 
@@ -802,7 +811,7 @@ def _read_cloudfront(r: Resource, c: _Context) -> Facts:
             facts.tls = {"min_version": "1.0"}  # the default certificate allows TLSv1
         else:
             version = r.get("viewer_certificate", "minimum_protocol_version")
-            if version in _CLOUDFRONT_TLS:
+            if isinstance(version, str) and version in _CLOUDFRONT_TLS:
                 facts.tls = dict(_CLOUDFRONT_TLS[version])
     else:
         facts.public_entry = "unstated"
@@ -1060,7 +1069,7 @@ def _companion_method(r: Resource, facts: Facts, c: _Context) -> None:
     authorization = r.get("authorization") or r.get("authorization_type")
     if _flag(r.get("api_key_required")):
         facts.entry_auth.add("api-key")
-    elif authorization in _METHOD_AUTH:
+    elif isinstance(authorization, str) and authorization in _METHOD_AUTH:
         facts.entry_auth.add(_METHOD_AUTH[authorization])
     elif authorization == "CUSTOM":
         facts.entry_auth.add("custom")
@@ -1087,7 +1096,11 @@ def _companion_api_domain(r: Resource, facts: Facts, c: _Context) -> None:
             policy = instance.get("security_policy") or instance.get(
                 "domain_name_configuration", "security_policy"
             )
-            if policy in _API_DOMAIN_TLS and facts.public_entry == "https":
+            if (
+                isinstance(policy, str)
+                and policy in _API_DOMAIN_TLS
+                and facts.public_entry == "https"
+            ):
                 facts.tls = dict(_API_DOMAIN_TLS[policy])
                 facts.notes.append(f"custom domain with security policy {policy}")
 
@@ -1300,7 +1313,7 @@ class _Element:
 class _Context:
     def __init__(self, plan: Mapping[str, Any]) -> None:
         self.resources = _resources(plan)
-        self.configuration = _Configuration(plan.get("configuration") or {})
+        self.configuration = _Configuration(_map(plan.get("configuration")))
         self.by_config: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
             self.by_config[resource.config].append(resource)
@@ -1397,18 +1410,27 @@ class _Builder:
             self._group(config, pairs)
 
     def _group(self, config: str, pairs: list[tuple[Resource, Facts]]) -> None:
-        first = pairs[0][0]
-        kind = RESOURCES[first.type]
-        copies = len({facts.comparable() for _r, facts in pairs}) == 1
+        copies = len({(r.type, facts.comparable()) for r, facts in pairs}) == 1
         groups = [pairs] if copies else [[pair] for pair in pairs]
         built = []
         for group in groups:
             resource, facts = group[0]
+            kind = RESOURCES[resource.type]
             suffix = "" if copies else str(resource.index)
-            element_id = _make_id(kind.short, _module_words(first.module), first.name, suffix)
+            element_id = self._unused(
+                _make_id(kind.short, _module_words(resource.module), resource.name, suffix)
+            )
             built.append(_Element(element_id, config, kind, [r for r, _f in group], facts))
+            self.element_kinds[element_id] = kind.kind
         self.elements[config] = built
-        self.element_kinds.update((element.id, kind.kind) for element in built)
+
+    def _unused(self, element_id: str) -> str:
+        """IDs follow from addresses; two that slug alike ("a_b", "a-b") get a number."""
+        candidate, number = element_id, 2
+        while candidate in self.element_kinds:
+            candidate = _make_id(element_id, str(number))
+            number += 1
+        return candidate
 
     def element_documents(self) -> None:
         for config in sorted(self.elements):
@@ -1417,7 +1439,11 @@ class _Builder:
 
     def _element_document(self, element: _Element) -> dict[str, Any]:
         resource, facts, kind = element.resources[0], element.facts, element.kind
-        fields = {k: v for k, v in facts.fields.items() if v is not None and v is not False}
+        fields = {
+            k: v
+            for k, v in facts.fields.items()
+            if v is not None and v is not False and kind.kind in KIND_FIELDS.get(k, (kind.kind,))
+        }
         if facts.public_blocked:
             fields.pop("public_access", None)
             facts.notes.append("public access blocked (S3 public access block)")
@@ -1435,7 +1461,7 @@ class _Builder:
             document["key"] = self.key_id(facts.key)
         if facts.backup_of:
             sources = self._element_ids(self.c.targets(resource, facts.backup_of))
-            stores = [s for s in sources if self._kind_of(s) not in (None, "backup")]
+            stores = [s for s in sources if self._kind_of(s) in _BACKED_UP_KINDS]
             if stores:
                 document["backup_of"] = stores[0]
         data = self._classification(element)
@@ -1646,7 +1672,7 @@ class _Builder:
 
     def _use_key(self, element_id: str, key_id: str) -> None:
         document = self._element_doc(element_id)
-        if document:
+        if document.get("kind") in _SERVICES:
             uses = document.setdefault("uses_keys", [])
             if key_id not in uses:
                 uses.append(key_id)
@@ -1654,6 +1680,8 @@ class _Builder:
     def environment_secrets(self) -> None:
         for config, names in sorted(self.c.secrets.items()):
             for element in self.elements.get(config, ()):
+                if element.kind.kind not in _SERVICES:
+                    continue
                 for name in sorted(names):
                     key_id = _make_id(element.id, "env", name)
                     self.keys[key_id] = {
@@ -1936,7 +1964,11 @@ class _Builder:
             )
             tls = None
             policy = resource.get("ssl_policy")
-            if protocol in ("https", "tls") and policy in ELB_SSL_POLICIES:
+            if (
+                protocol in ("https", "tls")
+                and isinstance(policy, str)
+                and policy in ELB_SSL_POLICIES
+            ):
                 version, forward_secrecy = ELB_SSL_POLICIES[policy]
                 tls = {"min_version": version, "forward_secrecy": forward_secrecy}
             actions = [a for a in resource.all("default_action") if isinstance(a, Mapping)]
@@ -2111,10 +2143,10 @@ class _Builder:
 
     def _actions(self) -> dict[str, str]:
         actions = {r.address: r.action for r in self.c.resources}
-        for change in self.plan.get("resource_changes") or ():
+        for change in _seq(self.plan.get("resource_changes")):
             if isinstance(change, Mapping) and isinstance(change.get("address"), str):
                 actions.setdefault(
-                    change["address"], _action((change.get("change") or {}).get("actions"))
+                    change["address"], _action(_map(change.get("change")).get("actions"))
                 )
         return actions
 
@@ -2181,9 +2213,8 @@ class _Builder:
         counts = Counter(r.action for r in self.c.resources if r.action not in ("", "no-op"))
         deleted = [
             c["address"]
-            for c in self.plan.get("resource_changes") or ()
-            if isinstance(c, Mapping)
-            and _action((c.get("change") or {}).get("actions")) == "delete"
+            for c in _seq(self.plan.get("resource_changes"))
+            if isinstance(c, Mapping) and _action(_map(c.get("change")).get("actions")) == "delete"
         ]
         version = self.plan.get("terraform_version")
         parts = [
@@ -2305,7 +2336,21 @@ def import_plan(
         raise ModelError(
             [Problem("", "not `terraform show -json` output (format_version and planned_values)")]
         )
-    return _Builder(plan, name).build()
+    try:
+        return _Builder(plan, name).build()
+    except ModelError:
+        raise
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        # A structure no Terraform writes; say so instead of failing (values not echoed).
+        raise ModelError(
+            [
+                Problem(
+                    "",
+                    "the plan does not have the structure `terraform show -json` writes "
+                    f"({type(error).__name__} while reading it)",
+                )
+            ]
+        ) from None
 
 
 def to_document(plan: Mapping[str, Any], *, name: str = UNNAMED) -> dict[str, Any]:
