@@ -6,6 +6,9 @@
 import { BOUNDARY, ELEMENT, FLOW } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
 
+// How far inside a boundary's edge a dropped item's centre must land to join it.
+const DROP_BAND = 24;
+
 function isTyping(target) {
   if (!target || !target.closest) return false;
   return Boolean(
@@ -101,21 +104,33 @@ export class Interactions {
       })
       .sort((a, b) => a.area - b.area);
     this.dragTarget = undefined;
+    this.dragParent = node.parent().nonempty() ? node.parent().data("ref") : null;
   }
 
-  zoneAt(position) {
-    const zone = (this.dropZones || []).find(
-      (z) =>
-        position.x >= z.box.x1 &&
-        position.x <= z.box.x2 &&
-        position.y >= z.box.y1 &&
-        position.y <= z.box.y2,
-    );
-    return zone || null;
+  /**
+   * Where a drop at `position` puts the item: membership is a security fact, so it
+   * changes only on a clear drop. The innermost boundary whose box, less a band of
+   * DROP_BAND, holds the centre takes it in; a centre outside every boundary and outside
+   * its own takes it out; anything in between (a nudge near an edge) keeps it where it
+   * is. Returns { zone, id, clear }.
+   */
+  landing(position, current) {
+    const zones = this.dropZones || [];
+    const within = (box, band) =>
+      position.x >= box.x1 + band &&
+      position.x <= box.x2 - band &&
+      position.y >= box.y1 + band &&
+      position.y <= box.y2 - band;
+    const clearly = zones.find((z) => within(z.box, DROP_BAND));
+    if (clearly) return { zone: clearly, id: clearly.id, clear: true };
+    const touching = zones.find((z) => within(z.box, 0));
+    if (!touching) return { zone: null, id: null, clear: true };
+    const kept = zones.find((z) => z.id === current) || null;
+    return { zone: kept, id: current, clear: touching.id === current };
   }
 
   whileDragging(node) {
-    const zone = this.zoneAt(node.position());
+    const { zone } = this.landing(node.position(), this.dragParent);
     if (zone === this.dragTarget) return;
     this.cy.nodes(".drop-target").removeClass("drop-target");
     if (zone) zone.node.addClass("drop-target");
@@ -126,19 +141,21 @@ export class Interactions {
     this.cy.nodes(".drop-target").removeClass("drop-target");
     // Nodes dragged together each report the end of the drag: the first one saves.
     if (!this.dropZones) return;
-    const zone = this.zoneAt(node.position());
-    this.dropZones = null;
     const ref = node.data("ref");
     const isBoundary = node.data("type") === "boundary";
     const current = node.parent().nonempty() ? node.parent().data("ref") : null;
-    const target = zone ? zone.id : null;
+    const landing = this.landing(node.position(), current);
+    this.dropZones = null;
+    const target = landing.id;
     if (!isBoundary) this.canvas.clearOverlap(node);
     const positions = this.canvas.positions();
-    let summary = `moved ${ref}`;
+    let label = `moved ${ref}`;
     if (target !== current) {
-      summary = target ? `moved ${ref} into ${target}` : `moved ${ref} out of ${current}`;
+      label = target ? `moved ${ref} into ${target}` : `moved ${ref} out of ${current}`;
+    } else if (!landing.clear) {
+      label = `moved ${ref} (still ${current ? `in ${current}` : "outside any boundary"}; drop it well inside a boundary to move it there)`;
     }
-    this.store.commit(summary, (doc) => {
+    this.store.commit(label, (doc) => {
       ops.setPositions(doc, positions);
       if (target === current) return;
       if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });

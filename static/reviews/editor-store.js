@@ -24,6 +24,18 @@ function csrfToken() {
   return cookie ? decodeURIComponent(cookie.split("=")[1]) : "";
 }
 
+/** ": 2 findings fixed, 1 new" between two analyses, or "" when the findings stayed. */
+export function findingsChange(before, after) {
+  const was = new Set(((before && before.findings) || []).map((f) => f.fingerprint));
+  const now = new Set(((after && after.findings) || []).map((f) => f.fingerprint));
+  const fixed = [...was].filter((f) => !now.has(f)).length;
+  const added = [...now].filter((f) => !was.has(f)).length;
+  const parts = [];
+  if (fixed) parts.push(`${fixed} finding${fixed === 1 ? "" : "s"} fixed`);
+  if (added) parts.push(`${added} new`);
+  return parts.length ? `: ${parts.join(", ")}` : "";
+}
+
 export class DocumentStore {
   /**
    * hooks: positions() -> Map of element ID -> canvas position; show(doc) draws a
@@ -100,9 +112,10 @@ export class DocumentStore {
       return false;
     }
     if (response.ok && body) {
+      const was = this.analysis;
       this.accept(body, before, true);
       this.remember(before, label, history);
-      this.hooks.status(`Saved: ${label} (version ${this.version})`);
+      this.hooks.status(`Saved: ${label}${findingsChange(was, this.analysis)} (version ${this.version})`);
       return true;
     }
     this.hooks.show(before);

@@ -1,0 +1,79 @@
+"""Membership is a security fact: it changes only on a clear drop, and saves say what
+they did to the findings."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_editor
+from tests.e2e.test_editor import box, drag, point, settled
+
+
+def _status(page):
+    return page.locator("#editor-status")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nudge_near_a_frame_keeps_the_element_where_it_was(
+    open_context, live_server, owner, system
+):
+    page = open_editor(open_context(owner), live_server, system)
+    vpc = box(page, "b:vpc")
+    start = point(page, "e:browser")
+    # Dropped with its centre just inside the VPC's edge: not a clear drop.
+    drag(page, start, {"x": vpc["x1"] + 6, "y": vpc["y1"] + 6})
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("still in internet")
+    system.refresh_from_db()
+    browser = next(e for e in system.document["elements"] if e["id"] == "browser")
+    assert browser["boundary"] == "internet"
+    assert page.evaluate("window.ciphermapEditor.cy.getElementById('e:browser').parent().id()") == (
+        "b:internet"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_dragging_the_frame_it_will_land_in_is_highlighted(
+    open_context, live_server, owner, system
+):
+    page = open_editor(open_context(owner), live_server, system)
+    vpc = box(page, "b:vpc")
+    start = point(page, "e:browser")
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move((vpc["x1"] + vpc["x2"]) / 2, (vpc["y1"] + vpc["y2"]) / 2, steps=10)
+    assert page.evaluate("window.ciphermapEditor.cy.nodes('.drop-target').map((n) => n.id())") == [
+        "b:vpc"
+    ]
+    page.mouse.up()
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("moved browser into vpc")
+    system.refresh_from_db()
+    browser = next(e for e in system.document["elements"] if e["id"] == "browser")
+    assert browser["boundary"] == "vpc"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_status_line_says_what_a_save_did_to_the_findings(
+    open_context, live_server, owner, system
+):
+    page = open_editor(open_context(owner), live_server, system)
+    page.evaluate(
+        """() => window.ciphermapEditor.commit("set checkout to http", (doc) => {
+          doc.flows.find((f) => f.id === "checkout").protocol = "http";
+        })"""
+    )
+    settled(page, 2)
+    expect(_status(page)).to_contain_text(
+        re.compile(r"Saved: set checkout to http: (\d+ findings? fixed, )?\d+ new")
+    )
+    page.evaluate(
+        """() => window.ciphermapEditor.commit("set checkout to https", (doc) => {
+          doc.flows.find((f) => f.id === "checkout").protocol = "https";
+        })"""
+    )
+    settled(page, 3)
+    expect(_status(page)).to_contain_text(re.compile(r"\d+ findings? fixed"))
