@@ -3,11 +3,20 @@
 // progress (a drag, a flow being drawn, connect mode, Shift held) and turns gestures into
 // edits of the document store; the canvas shows them, the page panels follow.
 
-import { BOUNDARY, ELEMENT, FLOW } from "./editor-graph.js";
+import { BOUNDARY, DIAGRAM, ELEMENT, FLOW } from "./editor-graph.js";
+import { copyItems, pasteItems } from "./editor-clipboard.js";
 import * as ops from "./editor-ops.js";
 
 // How far inside a boundary's edge a dropped item's centre must land to join it.
 const DROP_BAND = 24;
+
+/** How wide a copy is drawn, its frames included, plus a gap: a paste moves by this. */
+function copyWidth(copy) {
+  const xs = copy.elements.filter((e) => e.position).map((e) => e.position.x);
+  const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+  const frames = copy.boundaries.length ? 2 * DIAGRAM.frame.padding * Math.min(4, copy.boundaries.length) : 0;
+  return span + DIAGRAM.node.width + frames + 60;
+}
 
 function isTyping(target) {
   if (!target || !target.closest) return false;
@@ -365,6 +374,10 @@ export class Interactions {
         this.store.redo();
         return;
       }
+      if (mod && this.keyboardScope(event.target) && this.clipboardKey(key.toLowerCase())) {
+        event.preventDefault();
+        return;
+      }
       if (mod) return;
       if (key === "Escape") {
         this.shortcut(key, false);
@@ -378,6 +391,62 @@ export class Interactions {
       if (event.key === "Shift") this.releaseShift();
     });
     window.addEventListener("blur", () => this.releaseShift());
+  }
+
+  /** Ctrl+A selects everything on the canvas; Ctrl+C, Ctrl+V and Ctrl+D copy, paste and
+   * duplicate the selection. True when the key was one of them. */
+  clipboardKey(key) {
+    if (key === "a") {
+      this.cy.elements(".element, .boundary, .flow").select();
+      this.page.setStatus(`Selected everything (${this.cy.$(":selected").length} items)`);
+      return true;
+    }
+    if (key === "c") {
+      this.copySelection();
+      return true;
+    }
+    if (key === "v" && this.canEdit) {
+      this.paste();
+      return true;
+    }
+    if (key === "d" && this.canEdit) {
+      this.copySelection();
+      this.paste();
+      return true;
+    }
+    return false;
+  }
+
+  copySelection() {
+    const refs = { elements: [], boundaries: [] };
+    this.cy.$(":selected").forEach((ele) => {
+      if (ele.data("type") === "element") refs.elements.push(ele.data("ref"));
+      if (ele.data("type") === "boundary") refs.boundaries.push(ele.data("ref"));
+    });
+    const doc = structuredClone(this.store.doc);
+    ops.setPositions(doc, this.canvas.positions());
+    this.clipboard = copyItems(doc, refs);
+    const count = this.clipboard.elements.length + this.clipboard.boundaries.length;
+    this.page.setStatus(count ? `Copied ${count} item${count === 1 ? "" : "s"}` : "Nothing to copy");
+  }
+
+  async paste() {
+    const copy = this.clipboard;
+    if (!copy || !(copy.elements.length || copy.boundaries.length)) return;
+    const count = copy.elements.length + copy.boundaries.length;
+    // Beside the original, clear of it and of its frames; a second paste of the same
+    // copy lands beside the first.
+    this.pastes = copy === this.lastPasted ? (this.pastes || 1) + 1 : 1;
+    this.lastPasted = copy;
+    const offset = { x: this.pastes * copyWidth(copy), y: 0 };
+    const added = await this.store.commit(`pasted ${count} item${count === 1 ? "" : "s"}`, (doc) =>
+      pasteItems(doc, copy, offset),
+    );
+    if (!added) return;
+    this.cy.$(":selected").unselect();
+    for (const id of added.elements) this.cy.getElementById(ELEMENT + id).select();
+    for (const id of added.boundaries) this.cy.getElementById(BOUNDARY + id).select();
+    for (const id of added.flows) this.cy.getElementById(FLOW + id).select();
   }
 
   releaseShift() {
