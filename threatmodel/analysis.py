@@ -205,10 +205,31 @@ def analyze(system: System, policy: Policy | None = None) -> Analysis:
         return _analyze(system, policy)
 
 
+def _in_scope(hit: Hit, graph: SystemGraph) -> bool:
+    """A finding about an element or flow marked out_of_scope is not reported.
+
+    A hit is about its first subject: a flow when the hit's flows are that flow alone,
+    else an element (IDs are unique per section only, so a flow and an element may share
+    one). Rules that span many items (e2e-gap) leave out-of-scope flows out themselves.
+    """
+    elements, flows = graph.out_of_scope
+    if not hit.subject or not (elements or flows):
+        return True
+    first = hit.subject[0]
+    if hit.flows == (first,):
+        return first not in flows
+    return first not in elements
+
+
 def _analyze(system: System, policy: Policy | None) -> Analysis:
     graph = SystemGraph(system, policy or system.policy)
     findings = sorted(
-        (_finding(rule, hit, graph) for rule in REGISTRY.values() for hit in rule.check(graph)),
+        (
+            _finding(rule, hit, graph)
+            for rule in REGISTRY.values()
+            for hit in rule.check(graph)
+            if _in_scope(hit, graph)
+        ),
         key=_sort_key,
     )
     plan = build_plan(findings, graph)
@@ -216,4 +237,44 @@ def _analyze(system: System, policy: Policy | None) -> Analysis:
     return Analysis(findings=tuple(findings), plan=tuple(plan), metrics=metrics)
 
 
-__all__ = ["SEVERITIES", "Analysis", "Finding", "PlanItem", "analyze", "fingerprint"]
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """An element or flow the review leaves out, for the report's scope section."""
+
+    section: str  # "elements" or "flows"
+    id: str
+    name: str
+    reason: str
+
+
+def out_of_scope(system: System) -> list[OutOfScope]:
+    """Every element and flow marked out_of_scope, in model order, elements first."""
+    items = [
+        OutOfScope("elements", e.id, e.label, e.out_of_scope_reason)
+        for e in system.elements
+        if e.out_of_scope
+    ]
+    labels = {e.id: e.label for e in system.elements}
+    items += [
+        OutOfScope(
+            "flows",
+            f.id,
+            f.name or f"{labels.get(f.source, f.source)} -> {labels.get(f.target, f.target)}",
+            f.out_of_scope_reason,
+        )
+        for f in system.flows
+        if f.out_of_scope
+    ]
+    return items
+
+
+__all__ = [
+    "SEVERITIES",
+    "Analysis",
+    "Finding",
+    "OutOfScope",
+    "PlanItem",
+    "analyze",
+    "fingerprint",
+    "out_of_scope",
+]

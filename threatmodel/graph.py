@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 # Exposure X of MODEL.md.
 SAME_BOUNDARY, CROSSES_INTERNAL, THIRD_PARTY, INTERNET = 1, 2, 3, 4
 UNPROTECTED_KEY_SENSITIVITY = 3
+# docs/MODEL.md "Unstated facts": data a flow or store does not state is assumed
+# confidential for severity, and the evidence says so.
+ASSUMED_SENSITIVITY = 2
+ASSUMED_DATA = "data unstated, assumed confidential"
 # The most hops a finding about one journey keeps (the ones nearest where it ends).
 JOURNEY_HOPS = 100
 
@@ -162,6 +166,35 @@ class SystemGraph:
         """The mesh mode of a boundary, inherited from the nearest boundary stating one."""
         return self._boundary_mesh.get(boundary_id or "")
 
+    def mesh_encrypts(self, flow: Flow) -> bool:
+        """Both ends sit in boundaries with a strict mesh: their sidecars speak mTLS,
+        whatever protocol the application uses."""
+        return (
+            self.mesh(self.elements[flow.source].boundary) == "strict"
+            and self.mesh(self.elements[flow.target].boundary) == "strict"
+        )
+
+    def mesh_modes(self, flow: Flow) -> tuple[str | None, str | None]:
+        return (
+            self.mesh(self.elements[flow.source].boundary),
+            self.mesh(self.elements[flow.target].boundary),
+        )
+
+    def readable_on_wire(self, flow: Flow) -> bool:
+        """A hop anyone on the wire can read: a plaintext (or unstated) protocol that no
+        strict mesh wraps in mTLS. `in-process` never crosses a wire."""
+        if flow.protocol == "in-process" or flow.encrypted:
+            return False
+        return not self.mesh_encrypts(flow)
+
+    @cached_property
+    def out_of_scope(self) -> tuple[frozenset[str], frozenset[str]]:
+        """IDs of the elements and of the flows marked out_of_scope."""
+        return (
+            frozenset(e.id for e in self.system.elements if e.out_of_scope),
+            frozenset(f.id for f in self.system.flows if f.out_of_scope),
+        )
+
     def crosses_boundary(self, flow: Flow) -> bool:
         return self.elements[flow.source].boundary != self.elements[flow.target].boundary
 
@@ -184,24 +217,82 @@ class SystemGraph:
         """Where a data class is in the model: sort by it to list data in model order."""
         return self._data_positions.get(data if isinstance(data, str) else data.id, 0)
 
-    def data_sensitivity(self, data_ids: Iterable[str]) -> int:
-        return max((self.data[d].sensitivity for d in data_ids if d in self.data), default=0)
+    def data_sensitivity(self, data_ids: Iterable[str] | None) -> int:
+        return max((self.data[d].sensitivity for d in data_ids or () if d in self.data), default=0)
 
     @cached_property
     def _flow_sensitivity(self) -> dict[str, int]:
-        return {f.id: self.data_sensitivity(f.data) for f in self.system.flows}
+        return {
+            f.id: ASSUMED_SENSITIVITY if f.data is None else self.data_sensitivity(f.data)
+            for f in self.system.flows
+        }
 
     def flow_sensitivity(self, flow: Flow) -> int:
         return self._flow_sensitivity[flow.id]
 
     def held_at_rest(self, element_id: str) -> tuple[str, ...]:
         """Data classes at rest in an element; a backup holds what its source holds."""
-        return self._at_rest[element_id]
+        return self._at_rest[element_id] or ()
+
+    def keeps_data(self, element: Element) -> bool:
+        """A store, or a service, gateway or function that says it keeps data at rest
+        (`stores`, `encryption` or `key`): the at-rest and key rules treat it as a store."""
+        if element.is_store:
+            return True
+        return element.is_service and bool(
+            element.stores or element.encryption is not None or element.key
+        )
+
+    def stores_unstated(self, element_id: str) -> bool:
+        """The element (a backup: its source) does not say what it keeps at rest."""
+        return self._at_rest[element_id] is None
+
+    def data_arriving(self, element_id: str) -> tuple[str, ...]:
+        """The stated data classes on the flows into an element (a backup: its source)."""
+        source = self._backup_source[element_id]
+        return tuple(dict.fromkeys(d for f in self.flows_in(source) for d in f.data or ()))
+
+    def rest_sensitivity(self, element_id: str) -> tuple[int, tuple[str, ...], bool]:
+        """S of what an element keeps at rest, the data classes it rests on, and whether
+        it is assumed.
+
+        What the element states it stores; if it states nothing, what the flows into it
+        bring (a store keeps what it is sent); if they state nothing either, assumed
+        confidential. An explicit `stores: []` is stated: nothing at rest.
+        """
+        held = self.held_at_rest(element_id)
+        if not self.stores_unstated(element_id):
+            return self.data_sensitivity(held), held, False
+        source = self._backup_source[element_id]
+        arriving = self.data_arriving(element_id)
+        unstated_in = any(f.data is None for f in self.flows_in(source))
+        if not arriving or unstated_in:
+            s = max(ASSUMED_SENSITIVITY, self.data_sensitivity(arriving))
+            return s, arriving, True
+        return self.data_sensitivity(arriving), arriving, False
 
     @cached_property
-    def _at_rest(self) -> dict[str, tuple[str, ...]]:
+    def _backup_source(self) -> dict[str, str]:
+        """Each element's ultimate backup source (itself when it is no backup)."""
+        result: dict[str, str] = {}
+        for element in self.system.elements:
+            pending: list[str] = []
+            here = element
+            while here.id not in result and here.backup_of in self.elements:
+                if len(pending) > len(self.elements):
+                    break
+                pending.append(here.id)
+                here = self.elements[here.backup_of]
+            source = result.get(here.id, here.id)
+            result[here.id] = source
+            for element_id in pending:
+                result[element_id] = source
+        return result
+
+    @cached_property
+    def _at_rest(self) -> dict[str, tuple[str, ...] | None]:
         """Each backup resolved to its source once, however long the chain of backups."""
-        result: dict[str, tuple[str, ...]] = {}
+        result: dict[str, tuple[str, ...] | None] = {}
         for element in self.system.elements:
             pending: list[str] = []
             here = element
@@ -220,7 +311,7 @@ class SystemGraph:
     def _resting(self) -> dict[str, list[str]]:
         resting: dict[str, list[str]] = defaultdict(list)
         for element in self.system.elements:
-            if element.is_store:
+            if self.keeps_data(element):
                 for data_id in dict.fromkeys(self.held_at_rest(element.id)):
                     resting[data_id].append(element.id)
         return resting
@@ -233,25 +324,26 @@ class SystemGraph:
     def _element_sensitivity(self) -> dict[str, int]:
         result: dict[str, int] = {}
         for element in self.system.elements:
-            at_rest = self.data_sensitivity(self.held_at_rest(element.id))
             passing = max((self.flow_sensitivity(f) for f in self.flows_of(element.id)), default=0)
-            # MODEL.md: a store counts what it holds; a broker, like a service, what it
-            # carries (and what it retains, when it declares that). A log sink keeps what
-            # it is sent whether or not the model lists it in `stores`.
-            if element.kind in ("broker", "log-sink"):
-                result[element.id] = max(at_rest, passing)
-            elif element.is_store:
-                result[element.id] = at_rest
-            else:
+            if not self.keeps_data(element):
                 result[element.id] = passing
+                continue
+            at_rest = self.rest_sensitivity(element.id)[0]
+            # docs/MODEL.md: a store counts what it keeps (stated, else what it is sent,
+            # else assumed confidential); a broker, a log sink and a service that keeps
+            # data also count what passes through them.
+            if element.kind in ("broker", "log-sink") or element.is_service:
+                result[element.id] = max(at_rest, passing)
+            else:
+                result[element.id] = at_rest
         return result
 
     def element_sensitivity(self, element_id: str) -> int:
         return self._element_sensitivity[element_id]
 
-    def regulated_tags(self, data_ids: Iterable[str]) -> tuple[str, ...]:
+    def regulated_tags(self, data_ids: Iterable[str] | None) -> tuple[str, ...]:
         """The regulated tags of the most sensitive data classes: what a +1 step names."""
-        data_ids = tuple(data_ids)
+        data_ids = tuple(data_ids or ())
         if data_ids not in self._tags_cache:
             self._tags_cache[data_ids] = self._regulated_tags(data_ids)
         return self._tags_cache[data_ids]
@@ -447,7 +539,7 @@ class SystemGraph:
     def _carriers(self) -> dict[str, list[Flow]]:
         by_data: dict[str, list[Flow]] = defaultdict(list)
         for flow in self.system.flows:
-            for data_id in flow.data:
+            for data_id in flow.data or ():
                 by_data[data_id].append(flow)
         return by_data
 

@@ -34,7 +34,7 @@ def compute_metrics(graph: SystemGraph, findings: list[Finding]) -> dict[str, An
     flow_rows = [
         (graph.flow_sensitivity(f), f.encrypted) for f in system.flows if f.protocol != "in-process"
     ]
-    stores = [e for e in system.elements if e.is_store]
+    stores = [e for e in system.elements if graph.keeps_data(e)]
     store_rows = [(graph.element_sensitivity(e.id), e.strength >= 1) for e in stores]
     shared_fingerprints = {f.subject[0] for f in findings if f.rule == "shared-key"}
     keys = system.keys

@@ -148,24 +148,24 @@ class Element:
     description: str = ""
     # services, gateways, functions
     internet_facing: bool = False
-    rate_limited: bool = False
+    rate_limited: bool | None = None  # None: not stated (assumed not)
     logs_payloads: bool = False
     terminates_tls: bool = False
     uses_keys: tuple[str, ...] = ()
     # store-like kinds, and services that keep data (AT_REST_KINDS)
-    stores: tuple[str, ...] = ()
+    stores: tuple[str, ...] | None = None  # None: not stated; () stated as none
     encryption: str | None = None  # None: not stated, treated as "none" and reported
     key: str | None = None
     public_access: bool = False
     # broker
     auth: str | None = None
-    acls: bool = False
+    acls: bool | None = None
     retention_days: int | None = None
     # log sink and backup
-    immutable: bool = False
-    redaction: bool = False
+    immutable: bool | None = None
+    redaction: bool | None = None
     backup_of: str | None = None
-    offsite: bool = False
+    offsite: bool | None = None
     # external
     agreements: tuple[str, ...] = ()
     vendor_assessed: bool = False
@@ -202,7 +202,7 @@ class Tls:
     verify_peer: bool = True
     certificate: str | None = None
     cert_expires: date | None = None
-    auto_renew: bool = False
+    auto_renew: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +211,12 @@ class Flow:
     source: str
     target: str
     protocol: str | None = None  # None: not stated, treated as plaintext and reported
-    data: tuple[str, ...] = ()
+    data: tuple[str, ...] | None = None  # None: not stated; () stated as none
     purpose: str = "data"
     tls: Tls | None = None
     auth: str | None = None
     token_ttl_minutes: int | None = None
-    signed: bool = False
+    signed: bool | None = None
     message_encryption: bool = False
     critical: bool = False
     out_of_scope: bool = False

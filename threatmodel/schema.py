@@ -172,6 +172,9 @@ ELEMENT_KIND = _vocabulary(
     ("key-store", "A KMS, HSM, Vault, Key Vault or secrets manager."),
     ("external", "A third-party API or SaaS."),
 )
+# Facts whose absence the rules report as "assumed" (data and stores unstated: assumed
+# confidential; a flag unstated: assumed false) default to None, so an explicit `[]` or
+# `false` survives a round trip and is read as stated.
 # Kinds that may keep data at rest (`stores`, `encryption`, `key`): every store, and the
 # services that keep data on a local disk or in an embedded database.
 AT_REST_KINDS = SERVICE_KINDS + STORE_KINDS
@@ -634,7 +637,7 @@ ELEMENT_FIELDS = (
         "flag",
         "Rate limited",
         "Requests per caller are limited.",
-        default=False,
+        default=None,
         kinds=SERVICE_KINDS,
         group="Service",
     ),
@@ -671,7 +674,7 @@ ELEMENT_FIELDS = (
         "refs",
         "Data stored",
         "Data classes kept at rest here (data that only passes through does not count).",
-        default=(),
+        default=None,
         section="data",
         kinds=AT_REST_KINDS,
         group="Data at rest",
@@ -717,7 +720,7 @@ ELEMENT_FIELDS = (
         "flag",
         "ACLs",
         "Topics or queues are limited to their producers and consumers.",
-        default=False,
+        default=None,
         kinds=("broker",),
         group="Broker",
     ),
@@ -735,7 +738,7 @@ ELEMENT_FIELDS = (
         "flag",
         "Immutable",
         "Entries cannot be changed or deleted (WORM, object lock).",
-        default=False,
+        default=None,
         kinds=("log-sink", "backup"),
         group="Logs and backups",
     ),
@@ -744,7 +747,7 @@ ELEMENT_FIELDS = (
         "flag",
         "Redaction",
         "Sensitive fields are masked before they are stored.",
-        default=False,
+        default=None,
         kinds=("log-sink",),
         group="Logs and backups",
     ),
@@ -762,7 +765,7 @@ ELEMENT_FIELDS = (
         "flag",
         "Offsite",
         "Kept in another account, region or site than its source.",
-        default=False,
+        default=None,
         kinds=("backup",),
         group="Logs and backups",
     ),
@@ -827,7 +830,7 @@ TLS_FIELDS = (
     Field("certificate", "choice", "Certificate", "Who issued it.", vocabulary=CERTIFICATE_KIND),
     Field("cert_expires", "date", "Certificate expires"),
     Field(
-        "auto_renew", "flag", "Auto-renewed", "Renewed before expiry by automation.", default=False
+        "auto_renew", "flag", "Auto-renewed", "Renewed before expiry by automation.", default=None
     ),
 )
 
@@ -859,7 +862,12 @@ FLOW_FIELDS = (
         vocabulary=PROTOCOL,
     ),
     Field(
-        "data", "refs", "Data carried", "The data classes on this flow.", default=(), section="data"
+        "data",
+        "refs",
+        "Data carried",
+        "The data classes on this flow.",
+        default=None,
+        section="data",
     ),
     Field(
         "purpose",
@@ -898,7 +906,7 @@ FLOW_FIELDS = (
         "flag",
         "Requests are signed",
         "Each request or message is signed (SigV4-style, HMAC, JWS).",
-        default=False,
+        default=None,
         group="Authentication",
     ),
     Field(

@@ -38,8 +38,15 @@ class Steps:
             self.steps.append((delta, reason))
         return self
 
-    def sensitivity(self, s: int, tags: tuple[str, ...] = ()) -> Steps:
-        """S = 4: +1 (names the regulated tags); S <= 1: -1."""
+    def sensitivity(self, s: int, tags: tuple[str, ...] = (), *, named: bool = False) -> Steps:
+        """S = 4: +1 (names the regulated tags); S <= 1: -1.
+
+        `named`: the base already names the sensitivity case (restricted data, PAN in
+        logs), so there is no +1 on top of it; the -1 for public or internal data still
+        applies (docs/RULES.md "Severity").
+        """
+        if s >= 4 and named:
+            return self
         if s >= 4:
             regulated = [t.upper() if t in ("pan", "phi") else t for t in tags] or ["regulated"]
             return self.step(+1, "/".join(dict.fromkeys(regulated)) + " data")

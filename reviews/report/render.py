@@ -451,7 +451,7 @@ def build_inventory(report: ReportContext) -> dict[str, Any]:
                 "ends": f"{report.label(f.source)} → {report.label(f.target)}",
                 "protocol": protocol,
                 "css": css,
-                "data": ", ".join(report.label(d) for d in f.data) or NONE,
+                "data": ", ".join(report.label(d) for d in f.data or ()) or NONE,
                 "auth": f.auth or NONE,
                 "notes": f.description,
             }

@@ -8,7 +8,7 @@ from ..graph import SystemGraph
 from ..model import Element, Flow
 from ..scoring import Steps
 from .base import LISTED, Hit, listing, rule
-from .transit import data_text, hop_text, is_plaintext
+from .transit import data_text, hop_text
 
 STATIC_CREDENTIALS = frozenset({"api-key", "basic"})
 TOKEN_AUTH = frozenset({"jwt", "oauth2"})
@@ -23,15 +23,16 @@ def flow_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") -> St
 
 def data_around(graph: SystemGraph, element: Element) -> list[str]:
     """Data classes an element holds at rest or that travel on its flows, in model order."""
-    seen = dict.fromkeys(graph.held_at_rest(element.id) if element.is_store else ())
+    seen = dict.fromkeys(graph.held_at_rest(element.id) if graph.keeps_data(element) else ())
     for flow in graph.flows_of(element.id):
-        seen.update(dict.fromkeys(flow.data))
+        seen.update(dict.fromkeys(flow.data or ()))
     return [d for d in seen if d in graph.data]
 
 
 def broker_sensitivity(graph: SystemGraph, broker: Element) -> int:
-    """S of a broker as MODEL.md defines it (the data on its flows), and what it retains."""
-    return graph.data_sensitivity(data_around(graph, broker))
+    """S of a broker as docs/MODEL.md defines it: the data on its flows (unstated data
+    assumed confidential), and what it retains."""
+    return graph.element_sensitivity(broker.id)
 
 
 def rate_limited_gateway(element: Element) -> bool:
@@ -68,7 +69,7 @@ def long_lived_credentials(graph: SystemGraph) -> Iterator[Hit]:
         elif flow.auth in TOKEN_AUTH and flow.token_ttl_minutes is None:
             problem = (
                 f"uses {flow.auth} tokens without a stated lifetime "
-                f"(assumed longer than policy {ttl_policy} min)"
+                f"(token_ttl_minutes unstated, assumed longer than policy {ttl_policy} min)"
             )
         elif flow.auth in TOKEN_AUTH and flow.token_ttl_minutes > ttl_policy:
             problem = (
@@ -85,6 +86,11 @@ def long_lived_credentials(graph: SystemGraph) -> Iterator[Hit]:
                 f"{data_text(graph, flow.data)} and {problem}."
             ),
             target=flow.target,
+            title=(
+                f"Token lifetime not stated (assumed long-lived): {hop_text(graph, flow)}"
+                if flow.auth in TOKEN_AUTH and flow.token_ttl_minutes is None
+                else ""
+            ),
             **hop(graph, flow),
         )
 
@@ -121,11 +127,21 @@ def no_rate_limit(graph: SystemGraph) -> Iterator[Hit]:
         else:
             reached = "is marked internet-facing"
         kind = element.kind.capitalize()
+        limit = (
+            "does not state a rate limit (rate_limited unstated, assumed none)"
+            if element.rate_limited is None
+            else "has no rate limit"
+        )
         yield Hit(
             subject=(element.id,),
             steps=steps,
-            evidence=f"{kind} {element.label} {reached} and has no rate limit.",
+            evidence=f"{kind} {element.label} {reached} and {limit}.",
             target=element.id,
+            title=(
+                f"Rate limit not stated (assumed none): {element.label}"
+                if element.rate_limited is None
+                else ""
+            ),
         )
 
 
@@ -162,8 +178,13 @@ def unsigned_critical_messages(graph: SystemGraph) -> Iterator[Hit]:
             subject=(flow.id,),
             steps=flow_steps(graph, flow, base, basis),
             evidence=(
-                f"{hop_text(graph, flow)}{where} is marked critical but is not signed: the "
-                f"receiver cannot tell a forged or altered message from a real one."
+                f"{hop_text(graph, flow)}{where} is marked critical but "
+                + (
+                    "does not state that it is signed (assumed not)"
+                    if flow.signed is None
+                    else "is not signed"
+                )
+                + ": the receiver cannot tell a forged or altered message from a real one."
             ),
             target=fix_target,
             **hop(graph, flow),
@@ -189,7 +210,8 @@ def insecure_brokers(graph: SystemGraph) -> Iterator[Hit]:
         if broker.kind != "broker":
             continue
         data = data_around(graph, broker)
-        if not data:
+        unstated = any(f.data is None for f in graph.flows_of(broker.id))
+        if not data and not unstated:
             continue
         problems = []
         if broker.auth is None:
@@ -197,25 +219,27 @@ def insecure_brokers(graph: SystemGraph) -> Iterator[Hit]:
         elif broker.auth in WEAK_BROKER_AUTH:
             problems.append(f"authentication is {broker.auth}")
         elif broker.auth == "sasl-plain":
-            plain = [f for f in graph.flows_of(broker.id) if is_plaintext(f)]
+            plain = [f for f in graph.flows_of(broker.id) if graph.readable_on_wire(f)]
             if plain:
                 problems.append(
                     "SASL/PLAIN passwords travel in the clear on "
                     + listing([hop_text(graph, f) for f in plain[:LISTED]], total=len(plain))
                 )
-        if not broker.acls:
+        if broker.acls is None:
+            problems.append("ACLs are not stated (assumed off)")
+        elif not broker.acls:
             problems.append("ACLs are off")
         if not problems:
             continue
-        s = graph.data_sensitivity(data)
-        steps = Steps("medium", basis="internal or public data only") if s <= 1 else Steps("high")
+        s = broker_sensitivity(graph, broker)
+        # The base is the confidential case (S <= 1: medium); no +1 for regulated data.
+        steps = Steps("high").sensitivity(s, named=True)
         yield Hit(
             subject=(broker.id,),
             steps=steps,
             evidence=(
-                f"Broker {broker.label} carries {data_text(graph, tuple(data))}; "
-                + "; ".join(problems)
-                + "."
+                f"Broker {broker.label} carries "
+                f"{data_text(graph, tuple(data) if data else None)}; " + "; ".join(problems) + "."
             ),
             target=broker.id,
         )

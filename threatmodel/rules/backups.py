@@ -20,9 +20,9 @@ def backups_with_source(graph: SystemGraph) -> Iterator[tuple[Element, Element]]
 
 def backup_steps(graph: SystemGraph, backup: Element, base: str, basis: str = "") -> Steps:
     """Base, then the sensitivity step on what the backup holds (its source's data)."""
-    held = graph.held_at_rest(backup.id)
+    sensitivity, held, _ = graph.rest_sensitivity(backup.id)
     steps = Steps(base, basis=basis)
-    return steps.sensitivity(graph.data_sensitivity(held), graph.regulated_tags(held))
+    return steps.sensitivity(sensitivity, graph.regulated_tags(held))
 
 
 def custody_text(graph: SystemGraph, key_id: str) -> str:
@@ -164,13 +164,16 @@ def backups_not_isolated(graph: SystemGraph) -> Iterator[Hit]:
         # An unstated boundary is a gap for model-incomplete, not a finding here.
         if not backup.boundary or backup.boundary != source.boundary:
             continue
+        unstated = [f for f in ("immutable", "offsite") if getattr(backup, f) is None]
+        assumed = f" ({' and '.join(unstated)} unstated, assumed not)" if unstated else ""
         yield Hit(
             subject=(backup.id,),
             steps=backup_steps(graph, backup, "medium"),
             evidence=(
                 f"{backup.label} sits in {graph.label(backup.boundary)}, the same boundary "
-                f"as its source {source.label}, and is neither immutable nor offsite: "
-                "whoever can delete or encrypt the source can do the same to the backup."
+                f"as its source {source.label}, and is neither immutable nor offsite"
+                f"{assumed}: whoever can delete or encrypt the source can do the same to "
+                "the backup."
             ),
             target=backup.id,
             path=(source.id, backup.id),

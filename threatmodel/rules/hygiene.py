@@ -16,9 +16,18 @@ HIDDEN_S = 3
 
 def missing_element_facts(graph: SystemGraph, element: Element) -> list[str]:
     missing = []
+    keeps = graph.keeps_data(element)
+    # Brokers and log sinks are judged by what passes through them; a backup holds its
+    # source's data.
+    if keeps and element.kind not in ("backup", "broker", "log-sink") and element.stores is None:
+        missing.append("stores (assumed confidential)")
     # A log sink always holds what it records, even without `stores`.
-    holds = graph.held_at_rest(element.id) or element.kind == "log-sink"
-    if element.is_store and element.encryption is None and holds:
+    holds = (
+        graph.held_at_rest(element.id)
+        or graph.stores_unstated(element.id)
+        or element.kind == "log-sink"
+    )
+    if keeps and element.encryption is None and holds:
         missing.append("encryption (assumed none)")
     if element.boundary is None:
         missing.append("boundary")
@@ -29,8 +38,8 @@ def missing_flow_facts(flow: Flow) -> list[str]:
     missing = []
     if flow.protocol is None:
         missing.append("protocol (assumed plaintext)")
-    if not flow.data:
-        missing.append("data")
+    if flow.data is None:
+        missing.append("data (assumed confidential)")
     if flow.encrypted and flow.protocol not in NON_TLS_PROTOCOLS:
         tls = flow.tls
         if tls is None:

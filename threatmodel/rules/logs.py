@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..graph import JOURNEY_HOPS, SystemGraph
+from ..graph import ASSUMED_SENSITIVITY, JOURNEY_HOPS, SystemGraph
 from ..model import DataClass, Flow
 from ..scoring import Steps
 from .base import LISTED, Hit, listing, rule
@@ -14,11 +14,6 @@ from .routes import route_text
 LOGGED_TAGS = ("pii", "phi", "pan", "credentials", "secret")
 CRITICAL_IN_LOGS = ("credentials", "secret", "pan")
 REGULATED_TAGS = ("phi", "pan", "credentials", "secret")
-
-
-def is_plaintext(flow: Flow) -> bool:
-    """A hop anyone on the wire can read; an unstated protocol is assumed plaintext."""
-    return flow.protocol != "in-process" and not flow.encrypted
 
 
 def tag_text(tags: tuple[str, ...]) -> str:
@@ -56,12 +51,13 @@ def _route(
 
 
 def _log_steps(data: DataClass) -> Steps:
-    """Credentials, secrets and PAN are critical in any log, whatever their
-    classification: that base names the sensitivity case, so it takes no sensitivity
-    step. Everything else starts high and takes the usual step."""
+    """Credentials, secrets and PAN are critical in any log: that base names the case,
+    so it takes no +1, but still steps down when they are classified public or
+    internal. Everything else starts high and takes the usual step."""
     critical = [t for t in data.tags if t in CRITICAL_IN_LOGS]
     if critical:
-        return Steps("critical", basis=f"{tag_text(tuple(critical))} in logs")
+        steps = Steps("critical", basis=f"{tag_text(tuple(critical))} in logs")
+        return steps.sensitivity(data.sensitivity, named=True)
     regulated = tuple(t for t in data.tags if t in REGULATED_TAGS)
     return Steps("high").sensitivity(data.sensitivity, regulated)
 
@@ -102,7 +98,7 @@ def sensitive_data_in_logs(graph: SystemGraph) -> Iterator[Hit]:
     # data class -> log sink -> the payload-logging service (and its feed) that puts it there
     logged_via: dict[str, dict[str, tuple[str, Flow]]] = defaultdict(dict)
     for service, feeds in payload_loggers.items():
-        for data_id in dict.fromkeys(d for f in graph.flows_in(service) for d in f.data):
+        for data_id in dict.fromkeys(d for f in graph.flows_in(service) for d in f.data or ()):
             for feed in feeds:
                 logged_via[data_id].setdefault(feed.target, (service, feed))
     order = {e.id: index for index, e in enumerate(sinks)}
@@ -133,12 +129,16 @@ def sensitive_data_in_logs(graph: SystemGraph) -> Iterator[Hit]:
             else:
                 continue
             name = data.name or data.id
+            redaction = (
+                "does not state that it redacts sensitive fields (redaction unstated, assumed not)"
+                if sink.redaction is None
+                else "does not redact sensitive fields"
+            )
             yield Hit(
                 subject=(sink.id, data.id),
                 steps=_log_steps(data),
                 evidence=(
-                    f"{name} ({tag_text(data.tags)}) {how}. {graph.label(sink.id)} does not "
-                    "redact sensitive fields."
+                    f"{name} ({tag_text(data.tags)}) {how}. {graph.label(sink.id)} {redaction}."
                 ),
                 target=sink.id,
                 title=f"{name} written to {graph.label(sink.id)} without redaction",
@@ -152,13 +152,17 @@ def _received_sensitivity(graph: SystemGraph, sink_id: str) -> tuple[int, tuple[
     it is sent) and what its payload-logging feeders receive; with the regulated tags of
     the S = 4 data."""
     data_ids = set(graph.held_at_rest(sink_id))
+    unstated = False
     for feed in graph.flows_in(sink_id):
-        data_ids.update(feed.data)
+        data_ids.update(feed.data or ())
+        unstated = unstated or feed.data is None
         feeder = graph.elements[feed.source]
         if feeder.is_service and feeder.logs_payloads:
-            data_ids.update(d for f in graph.flows_in(feeder.id) for d in f.data)
+            data_ids.update(d for f in graph.flows_in(feeder.id) for d in f.data or ())
     ordered = sorted((d for d in data_ids if d in graph.data), key=graph.data_position)
     s = graph.data_sensitivity(ordered)
+    if unstated:
+        s = max(s, ASSUMED_SENSITIVITY)
     tags = tuple(
         dict.fromkeys(
             t
@@ -199,7 +203,7 @@ def unprotected_log_sinks(graph: SystemGraph) -> Iterator[Hit]:
             reasons.append("its encryption at rest is not stated (assumed none)")
         elif sink.encryption == "none":
             reasons.append("it is not encrypted at rest")
-        plaintext = [f for f in graph.flows_in(sink.id) if is_plaintext(f)]
+        plaintext = [f for f in graph.flows_in(sink.id) if graph.readable_on_wire(f)]
         if plaintext:
             hops = listing(
                 [
@@ -210,7 +214,12 @@ def unprotected_log_sinks(graph: SystemGraph) -> Iterator[Hit]:
                 total=len(plaintext),
             )
             reasons.append(f"it receives logs in plaintext from {hops}")
-        if not sink.immutable:
+        if sink.immutable is None:
+            reasons.append(
+                "it is not stated to be immutable (immutable unstated, assumed not: entries "
+                "can be altered or deleted)"
+            )
+        elif not sink.immutable:
             reasons.append("it is not immutable (entries can be altered or deleted)")
         if not reasons:
             continue

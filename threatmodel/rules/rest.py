@@ -1,11 +1,16 @@
-"""At rest: stores without encryption, disk-level only, weaker copies and public stores."""
+"""At rest: stores without encryption, disk-level only, weaker copies and public stores.
+
+docs/RULES.md "At rest". A service, gateway or function that keeps data (`stores`,
+`encryption` or `key`) is a store here; what a store keeps is what it states, else what
+flows into it, else assumed confidential (docs/MODEL.md "Unstated facts").
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..graph import JOURNEY_HOPS, SystemGraph
+from ..graph import ASSUMED_DATA, JOURNEY_HOPS, SystemGraph
 from ..model import Element
 from ..scoring import Steps
 from .base import LISTED, Hit, listing, rule
@@ -17,7 +22,19 @@ STRENGTHEN_AT_REST = "Strengthen encryption at rest of {target}"
 
 
 def held_text(graph: SystemGraph, element_id: str) -> str:
-    return data_text(graph, graph.held_at_rest(element_id))
+    """What the element keeps at rest, saying when that is inferred or assumed."""
+    held = graph.held_at_rest(element_id)
+    if not graph.stores_unstated(element_id):
+        return data_text(graph, held) if held else "no data"
+    _, arriving, assumed = graph.rest_sensitivity(element_id)
+    if arriving and not assumed:
+        return f"{data_text(graph, arriving)} (what flows into it; its stores are not stated)"
+    if arriving:
+        return (
+            f"{data_text(graph, arriving)} and more it does not state "
+            f"(stores unstated, {ASSUMED_DATA})"
+        )
+    return f"data it does not state (stores unstated, {ASSUMED_DATA})"
 
 
 def encryption_text(element: Element) -> str:
@@ -52,10 +69,9 @@ def encryption_text(element: Element) -> str:
 def unencrypted_stores(graph: SystemGraph) -> Iterator[Hit]:
     """Confidential data kept in plaintext is read by anyone who reaches the store or its disks."""
     for store in graph.system.elements:
-        if not store.is_store or store.kind == "backup" or store.strength > 0:
+        if not graph.keeps_data(store) or store.kind == "backup" or store.strength > 0:
             continue
-        held = graph.held_at_rest(store.id)
-        sensitivity = graph.data_sensitivity(held)
+        sensitivity, held, _ = graph.rest_sensitivity(store.id)
         if sensitivity < 2:
             continue
         steps = Steps("high").sensitivity(sensitivity, graph.regulated_tags(held))
@@ -86,16 +102,15 @@ def unencrypted_stores(graph: SystemGraph) -> Iterator[Hit]:
 def transparent_encryption_only(graph: SystemGraph) -> Iterator[Hit]:
     """Restricted data behind provider-managed encryption is plaintext to every reader."""
     for store in graph.system.elements:
-        if not store.is_store or store.strength != 1:
+        if not graph.keeps_data(store) or store.strength != 1:
             continue
-        held = graph.held_at_rest(store.id)
-        sensitivity = graph.data_sensitivity(held)
+        sensitivity, held, _ = graph.rest_sensitivity(store.id)
         if sensitivity < 3:
             continue
         pan = graph.data_with_tags(held, ("pan",))
         if pan:
-            # The base names the case (PAN), so no sensitivity step on top of it.
-            steps = Steps("high", basis="PAN")
+            # The base names the case (PAN), so no +1 on top of it.
+            steps = Steps("high", basis="PAN").sensitivity(sensitivity, named=True)
         else:
             steps = Steps("medium").sensitivity(sensitivity, graph.regulated_tags(held))
         evidence = (
@@ -138,8 +153,8 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
     """Data well protected in one store is copied to another store that protects it less."""
     resting: dict[str, list[Element]] = defaultdict(list)
     for element in graph.system.elements:
-        if element.is_store and element.kind != "backup":
-            for data_id in dict.fromkeys(element.stores):
+        if graph.keeps_data(element) and element.kind != "backup":
+            for data_id in dict.fromkeys(element.stores or ()):
                 resting[data_id].append(element)
     for data in graph.system.data:
         if data.sensitivity < 2:
@@ -154,7 +169,7 @@ def weaker_copies(graph: SystemGraph) -> Iterator[Hit]:
         carriers = graph.flows_carrying(data.id)
         came_from = graph.reach([strongest.id], carriers)
         for store in weaker:
-            into = [f.id for f in graph.flows_in(store.id) if data.id in f.data]
+            into = [f.id for f in graph.flows_in(store.id) if data.id in (f.data or ())]
             if store.strength == 0:
                 steps = Steps("high", basis="the copy has no encryption")
             else:
@@ -193,10 +208,12 @@ def boundary_of(graph: SystemGraph, element_id: str) -> str:
 
 def contents_text(graph: SystemGraph, element_id: str) -> str:
     """What a store exposes: what it holds, else (a broker) what passes through it."""
+    passing = dict.fromkeys(d for f in graph.flows_of(element_id) for d in f.data or ())
     if graph.held_at_rest(element_id):
         return f"holds {held_text(graph, element_id)}"
-    passing = dict.fromkeys(d for f in graph.flows_of(element_id) for d in f.data)
-    return "carries " + data_text(graph, tuple(passing))
+    if graph.elements[element_id].kind in ("broker", "log-sink") and passing:
+        return "carries " + data_text(graph, tuple(passing))
+    return f"holds {held_text(graph, element_id)}"
 
 
 @rule(
@@ -240,8 +257,11 @@ def public_stores(graph: SystemGraph) -> Iterator[Hit]:
                 total=len(outside),
             )
             reasons.append(f"is reached directly from outside by {entries}")
-        # The base names the sensitivity case, so only the exposure step applies.
-        steps = Steps("critical", basis="restricted data") if sensitivity >= 3 else Steps("high")
+        # Restricted data is the critical case; public or internal data still steps down.
+        if sensitivity >= 3:
+            steps = Steps("critical", basis="restricted data")
+        else:
+            steps = Steps("high").sensitivity(sensitivity, named=True)
         steps.exposure(graph.store_exposure(store.id))
         yield Hit(
             subject=(store.id,),

@@ -48,7 +48,7 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
         flows: list[str] = []
         for flow in graph.flows_in(element.id):
             lacking = False
-            for data_id in flow.data:
+            for data_id in flow.data or ():
                 for tag in graph.data[data_id].tags:
                     agreement = REQUIRED_AGREEMENT.get(tag)
                     if agreement and agreement not in element.agreements:
@@ -64,6 +64,7 @@ def third_party_without_agreement(graph: SystemGraph) -> Iterator[Hit]:
         if high:
             # The base names the case (PHI or PAN); no sensitivity step on top of it.
             steps = Steps("high", basis="/".join(t.upper() for t in high) + " without agreement")
+            steps.sensitivity(max(d.sensitivity for d in unbound), named=True)
         else:
             s = max(d.sensitivity for d in unbound)
             tags = tuple(

@@ -1,11 +1,15 @@
-"""In transit: every hop, TLS quality, certificates and who may talk to whom."""
+"""In transit: every hop, TLS quality, certificates and who may talk to whom.
+
+docs/RULES.md "In transit" describes each rule; docs/MODEL.md "Service mesh" what a
+strict or permissive mesh changes.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterator
 
-from ..graph import SystemGraph
+from ..graph import ASSUMED_DATA, SystemGraph
 from ..model import Flow
 from ..scoring import Steps
 from .base import EVIDENCE_BUDGET, LISTED, Hit, listing, rule
@@ -25,8 +29,10 @@ def protocol_text(flow: Flow) -> str:
     return flow.protocol or "an unstated protocol (assumed plaintext)"
 
 
-def data_text(graph: SystemGraph, data_ids: tuple[str, ...]) -> str:
+def data_text(graph: SystemGraph, data_ids: tuple[str, ...] | None) -> str:
     """The data classes a flow carries; the first few when it carries hundreds."""
+    if data_ids is None:
+        return ASSUMED_DATA
     return listing([graph.label(d) for d in data_ids[:LISTED]], total=len(data_ids))
 
 
@@ -39,6 +45,11 @@ def transit_steps(graph: SystemGraph, flow: Flow, base: str, basis: str = "") ->
     steps = Steps(base, basis=basis)
     steps.sensitivity(graph.flow_sensitivity(flow), graph.regulated_tags(flow.data))
     return steps.exposure(graph.flow_exposure(flow))
+
+
+def assumed_text(flow: Flow) -> str:
+    """ " Its data is not stated (...)." when a finding rests on that; else ""."""
+    return f" Its data is not stated ({ASSUMED_DATA})." if flow.data is None else ""
 
 
 @rule(
@@ -67,15 +78,31 @@ def unencrypted_hops(graph: SystemGraph) -> Iterator[Hit]:
     for flow in graph.system.flows:
         if not is_plaintext(flow):
             continue
+        source_mesh, target_mesh = graph.mesh_modes(flow)
         quiet = graph.flow_sensitivity(flow) == 0 and flow.auth in (None, "none")
-        if quiet:
+        if graph.mesh_encrypts(flow):
+            steps = Steps("info", basis="encrypted by a strict mesh")
+        elif quiet:
             steps = Steps("info", basis="no non-public data and no credentials")
         else:
             steps = transit_steps(graph, flow, "high")
             if flow.message_encryption:
                 steps.step(-1, "payload encrypted end to end")
         evidence = [f"{hop_text(graph, flow)} uses {protocol_text(flow)}."]
-        if flow.data:
+        if graph.mesh_encrypts(flow):
+            evidence.append(
+                "Both ends sit in boundaries with a strict service mesh: the hop is "
+                "encrypted by the mesh, not by the application (the sidecars speak mTLS; "
+                "between the application and its sidecar the data is plaintext)."
+            )
+        elif "permissive" in (source_mesh, target_mesh):
+            evidence.append(
+                "A service mesh in permissive mode accepts plaintext, so the mesh does not "
+                "guarantee this hop is encrypted: only strict mode refuses plaintext."
+            )
+        if flow.data is None:
+            evidence.append(f"Its data is not stated ({ASSUMED_DATA}).")
+        elif flow.data:
             evidence.append(f"It carries {data_text(graph, flow.data)}.")
         if flow.auth not in (None, "none"):
             evidence.append(f"Its {flow.auth} credentials cross the wire in the clear.")
@@ -132,9 +159,10 @@ def _onward(carriers: list[Flow]) -> dict[str, str]:
     return next_flow
 
 
-def breaks_encryption(flow: Flow) -> bool:
-    """A hop where the data itself is readable: plaintext, and no payload encryption."""
-    return is_plaintext(flow) and not flow.message_encryption
+def breaks_encryption(graph: SystemGraph, flow: Flow) -> bool:
+    """A hop where the data itself is readable: plaintext that no strict mesh wraps, and
+    no payload encryption."""
+    return graph.readable_on_wire(flow) and not flow.message_encryption
 
 
 class _Journeys:
@@ -208,8 +236,15 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         if not carriers:
             continue
         came_from = graph.reach(_entry_points(graph, data.id, carriers), carriers)
+        out_of_scope = graph.out_of_scope[1]
         breaks = sorted(
-            (f for f in carriers if f.source in came_from and breaks_encryption(f)),
+            (
+                f
+                for f in carriers
+                if f.source in came_from
+                and breaks_encryption(graph, f)
+                and f.id not in out_of_scope
+            ),
             key=lambda f: f.id,
         )
         if not breaks:
@@ -226,7 +261,12 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
             if hop.id in covered:
                 continue
             journey = journeys.through(hop)
-            text = route_text(graph, journey, focus=journey.index(hop.id), marked=breaks_encryption)
+            text = route_text(
+                graph,
+                journey,
+                focus=journey.index(hop.id),
+                marked=lambda f: breaks_encryption(graph, f),
+            )
             if named and sum(map(len, texts)) + len(text) > budget:
                 break
             named.append(journey)
@@ -240,7 +280,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         worst_hop = max(breaks, key=graph.flow_exposure)
         steps = Steps("high").sensitivity(data.sensitivity, graph.regulated_tags([data.id]))
         steps.exposure(graph.flow_exposure(worst_hop))
-        received_encrypted = {f.target for f in carriers if not is_plaintext(f)}
+        received_encrypted = {f.target for f in carriers if not breaks_encryption(graph, f)}
         gateways = list(
             dict.fromkeys(graph.label(f.source) for f in breaks if f.source in received_encrypted)
         )
@@ -294,8 +334,8 @@ def missing_mutual_auth(graph: SystemGraph) -> Iterator[Hit]:
             continue
         crosses = graph.crosses_boundary(flow)
         mesh = graph.mesh(source.boundary)
-        if not crosses and mesh == "strict":
-            continue
+        if graph.mesh_encrypts(flow):
+            continue  # both sidecars authenticate each other with mTLS
         if crosses:
             where, target_id, effort = "crosses a trust boundary", flow.target, 2
         elif not source.boundary:
@@ -313,11 +353,65 @@ def missing_mutual_auth(graph: SystemGraph) -> Iterator[Hit]:
             evidence=(
                 f"{hop_text(graph, flow)} {where}; the caller authenticates with "
                 f"{flow.auth or 'nothing stated'}, without mTLS or request signing."
+                + assumed_text(flow)
             ),
             target=target_id,
             path=(flow.source, flow.target),
             flows=(flow.id,),
             effort=effort,
+        )
+
+
+RECEIVING_KINDS_EXCLUDED = frozenset({"broker"})  # insecure-broker judges broker auth
+
+
+@rule(
+    "missing-authentication",
+    title="Caller not authenticated",
+    base="medium",
+    effort=2,
+    fix="Require authentication on calls into {target}",
+    remediation=(
+        "Authenticate every caller before it reads or writes confidential data: a user "
+        "session or OAuth2 token for people, mTLS, workload identity or signed requests "
+        "for services, and database or store credentials of its own for each client. "
+        "A private network is not authentication."
+    ),
+    references=(
+        "CWE-306",
+        "ASVS 4.0.3 1.2.2",
+        "PCI DSS 8.3.1",
+        "HIPAA 164.312(d)",
+        "SOC 2 CC6.1",
+    ),
+)
+def missing_authentication(graph: SystemGraph) -> Iterator[Hit]:
+    """A service or store that accepts confidential data from across a trust boundary
+    without knowing who sends it."""
+    for flow in graph.system.flows:
+        if flow.auth not in (None, "none") or (flow.tls and flow.tls.mutual):
+            continue
+        target = graph.elements[flow.target]
+        if not (target.is_service or target.is_store) or target.kind in RECEIVING_KINDS_EXCLUDED:
+            continue
+        if flow.protocol == "in-process" or not graph.crosses_boundary(flow):
+            continue
+        if graph.flow_sensitivity(flow) < 2:
+            continue
+        if graph.mesh_encrypts(flow):
+            continue  # the strict mesh's mTLS authenticates the calling workload
+        how = "states auth: none" if flow.auth == "none" else "states no auth (assumed none)"
+        yield Hit(
+            subject=(flow.id,),
+            steps=transit_steps(graph, flow, "medium"),
+            evidence=(
+                f"{hop_text(graph, flow)} crosses a trust boundary into {target.kind} "
+                f"{target.label} carrying {data_text(graph, flow.data)}, and {how}: "
+                "no password, token, key or certificate tells the receiver who is calling."
+            ),
+            target=flow.target,
+            path=(flow.source, flow.target),
+            flows=(flow.id,),
         )
 
 
@@ -436,6 +530,12 @@ def self_signed_certs(graph: SystemGraph) -> Iterator[Hit]:
         )
 
 
+def _renewal_text(auto_renew: bool | None) -> str:
+    if auto_renew is None:
+        return "is not stated to be renewed automatically (auto_renew unstated, assumed not)"
+    return "is not renewed automatically"
+
+
 @rule(
     "cert-expiry",
     title="Certificate expired or expiring",
@@ -463,11 +563,11 @@ def cert_expiry(graph: SystemGraph) -> Iterator[Hit]:
             base, basis = "medium", "expiring"
             evidence = (
                 f"expires on {tls.cert_expires.isoformat()}, in {days} d "
-                f"<= policy {warning} d, and is not renewed automatically"
+                f"<= policy {warning} d, and {_renewal_text(tls.auto_renew)}"
             )
         elif not tls.auto_renew and flow.target in graph.internet_facing:
             base, basis = "low", "no auto-renewal"
-            evidence = "is not renewed automatically on an internet-facing endpoint"
+            evidence = f"{_renewal_text(tls.auto_renew)} on an internet-facing endpoint"
         else:
             continue
         yield Hit(

@@ -108,7 +108,21 @@ def test_it_assumes_an_unstated_token_lifetime_is_too_long() -> None:
         elements=PARTNER_CALL, flows=[flow("f1", "partner", "api", "orders", auth="jwt")]
     )
     finding = only(doc, "long-lived-credentials")
-    assert "without a stated lifetime (assumed longer than policy 60 min)" in finding.evidence
+    assert (
+        "without a stated lifetime (token_ttl_minutes unstated, assumed longer than policy 60 min)"
+        in finding.evidence
+    )
+    assert finding.title == "Token lifetime not stated (assumed long-lived): partner -> api"
+
+
+def test_a_stated_long_token_lifetime_keeps_the_rule_title() -> None:
+    doc = document(
+        elements=PARTNER_CALL,
+        flows=[flow("f1", "partner", "api", "orders", auth="jwt", token_ttl_minutes=600)],
+    )
+    finding = only(doc, "long-lived-credentials")
+    assert finding.title.startswith("Long-lived credentials across a boundary")
+    assert "assumed" not in finding.evidence
 
 
 def test_long_lived_credentials_step_up_for_regulated_data_but_not_for_exposure() -> None:
@@ -399,7 +413,7 @@ def test_a_broker_that_retains_data_carries_it() -> None:
 def test_an_insecure_broker_with_internal_data_only_is_medium() -> None:
     finding = only(broker_doc("telemetry", auth="none"), "insecure-broker")
     assert finding.severity == "medium"
-    assert finding.steps == "medium (internal or public data only)"
+    assert finding.steps == "high, -1 only internal data -> medium"
 
 
 def test_an_insecure_broker_takes_no_further_sensitivity_step() -> None:
@@ -473,3 +487,61 @@ def test_payload_findings_on_one_broker_share_one_plan_item() -> None:
     )
     items = {f.plan_item for f in findings(doc, "broker-payload-unencrypted")}
     assert len(items) == 1
+
+
+# -- facts left unstated ----------------------------------------------------------------
+
+
+def test_an_unstated_rate_limit_is_assumed_absent_and_says_so() -> None:
+    doc = document(
+        elements=[element("browser", "client", "internet"), element("api")],
+        flows=[flow("f1", "browser", "api", "orders")],
+    )
+    finding = only(doc, "no-rate-limit")
+    assert "does not state a rate limit (rate_limited unstated, assumed none)" in finding.evidence
+    assert finding.title == "Rate limit not stated (assumed none): api"
+
+
+def test_a_stated_absent_rate_limit_is_no_assumption() -> None:
+    doc = document(
+        elements=[element("browser", "client", "internet"), element("api", rate_limited=False)],
+        flows=[flow("f1", "browser", "api", "orders")],
+    )
+    finding = only(doc, "no-rate-limit")
+    assert "assumed" not in finding.evidence
+    assert finding.evidence.endswith("and has no rate limit.")
+
+
+def test_unstated_acls_are_assumed_off() -> None:
+    doc = document(
+        elements=[PRODUCER, element("events", "broker", auth="sasl-scram", encryption="disk")],
+        flows=[flow("f1", "orders", "events", "orders", protocol="kafka-tls")],
+    )
+    assert "ACLs are not stated (assumed off)" in only(doc, "insecure-broker").evidence
+
+
+def test_a_broker_whose_flows_do_not_state_their_data_is_assumed_confidential() -> None:
+    doc = document(
+        elements=[PRODUCER, broker(auth="none")],
+        flows=[{"id": "f1", "from": "orders", "to": "events", "protocol": "kafka-tls"}],
+    )
+    finding = only(doc, "insecure-broker")
+    assert finding.severity == "high"
+    assert "carries data unstated, assumed confidential" in finding.evidence
+
+
+def test_an_unstated_signature_on_a_critical_message_is_assumed_absent() -> None:
+    doc = document(
+        elements=[element("a"), element("b")],
+        flows=[flow("f1", "a", "b", "orders", critical=True)],
+    )
+    finding = only(doc, "unsigned-critical-message")
+    assert "does not state that it is signed (assumed not)" in finding.evidence
+
+
+def test_a_critical_message_stated_unsigned_is_no_assumption() -> None:
+    doc = document(
+        elements=[element("a"), element("b")],
+        flows=[flow("f1", "a", "b", "orders", critical=True, signed=False)],
+    )
+    assert "is not signed" in only(doc, "unsigned-critical-message").evidence

@@ -70,7 +70,14 @@ class TestUnprotectedBackup:
 
     def test_it_stays_silent_when_the_source_holds_nothing(self):
         src = {"id": "orders-db", "kind": "database", "boundary": "prod", "encryption": "field"}
+        src["stores"] = []
         assert fired(system(src, backup(encryption="none")), "unprotected-backup") == []
+
+    def test_a_source_that_does_not_state_its_data_is_assumed_confidential(self):
+        src = {"id": "orders-db", "kind": "database", "boundary": "prod", "encryption": "field"}
+        finding = only(system(src, backup(encryption="none")), "unprotected-backup")
+        assert finding.severity == "high"
+        assert "stores unstated, data unstated, assumed confidential" in finding.evidence
 
     def test_a_backup_of_a_backup_holds_the_original_data(self):
         doc = document(
@@ -323,3 +330,16 @@ def test_a_well_kept_backup_raises_no_backup_finding():
     rules = {"unprotected-backup", "backup-weaker-than-source", "backup-shares-key"}
     rules.add("backup-not-isolated")
     assert [f for f in analyze(load(doc)).findings if f.rule in rules] == []
+
+
+class TestBackupFactsLeftUnstated:
+    def test_unstated_immutability_and_offsite_are_assumed_absent(self):
+        doc = system(source(), backup(encryption="field", boundary="prod"))
+        assert (
+            "(immutable and offsite unstated, assumed not)"
+            in only(doc, "backup-not-isolated").evidence
+        )
+
+    def test_stated_absent_immutability_and_offsite_are_no_assumption(self):
+        bak = backup(encryption="field", boundary="prod", immutable=False, offsite=False)
+        assert "assumed" not in only(system(source(), bak), "backup-not-isolated").evidence

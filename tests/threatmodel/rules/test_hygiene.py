@@ -78,9 +78,25 @@ def test_it_fires_on_a_store_holding_data_without_encryption():
 
 
 def test_it_stays_silent_on_a_store_holding_nothing_without_encryption():
-    empty = {"id": "scratch", "kind": "file-store", "boundary": "prod"}
+    empty = {"id": "scratch", "kind": "file-store", "boundary": "prod", "stores": []}
 
     assert fired(well_kept(elements=[BROWSER, API, DB, empty]), RULE) == []
+
+
+def test_a_store_that_does_not_state_its_data_misses_stores_and_encryption():
+    unstated = {"id": "scratch", "kind": "file-store", "boundary": "prod"}
+
+    doc = well_kept(elements=[BROWSER, API, DB, unstated])
+
+    assert missing(doc, "scratch") == "stores (assumed confidential), encryption (assumed none)"
+
+
+def test_a_service_that_keeps_data_misses_its_encryption():
+    service = {"id": "erp", "kind": "service", "boundary": "prod", "stores": ["orders"]}
+
+    doc = well_kept(elements=[BROWSER, API, DB, service])
+
+    assert missing(doc, "erp") == "encryption (assumed none)"
 
 
 def test_it_fires_on_a_backup_whose_source_holds_data():
@@ -129,7 +145,11 @@ def test_it_fires_on_a_flow_without_a_protocol():
 
 
 def test_it_fires_on_a_flow_without_data():
-    assert missing(one_flow(data=None), "checkout") == "data"
+    assert missing(one_flow(data=None), "checkout") == "data (assumed confidential)"
+
+
+def test_a_flow_stating_it_carries_no_data_is_complete():
+    assert fired(one_flow(data=[]), RULE) == []
 
 
 def test_it_fires_on_an_encrypted_flow_without_tls_details():
@@ -192,7 +212,8 @@ def test_it_lists_every_missing_flow_fact_in_one_finding():
 
     assert fired(doc, RULE) == [("checkout",)]
     assert missing(doc, "checkout") == (
-        "data, tls.forward_secrecy, tls.certificate, tls.cert_expires (or auto_renew)"
+        "data (assumed confidential), tls.forward_secrecy, tls.certificate, "
+        "tls.cert_expires (or auto_renew)"
     )
 
 
@@ -265,7 +286,7 @@ def test_a_flow_and_an_element_sharing_an_id_get_separate_findings():
     result = findings(doc, RULE)
     assert sorted(f.evidence for f in result) == [
         "The element API does not state: boundary.",
-        "The flow Browser -> API does not state: data.",
+        "The flow Browser -> API does not state: data (assumed confidential).",
     ]
     assert len({f.fingerprint for f in result}) == 2
 

@@ -522,3 +522,29 @@ def test_a_key_finding_uses_the_key_label() -> None:
     finding = only(doc, "key-in-app-config")
     assert finding.title.endswith("Orders data key")
     assert "Key Orders data key (dek) is kept in env-var" in finding.evidence
+
+
+# -- services that keep data ----------------------------------------------------------
+
+
+def test_a_service_that_keeps_data_counts_in_its_keys_blast_radius() -> None:
+    erp = {
+        "id": "erp",
+        "kind": "service",
+        "boundary": "prod",
+        "stores": ["card"],
+        "encryption": "sse-kms",
+        "key": "k",
+    }
+    doc = document(keys=[key(custody="env-var")], elements=[store("db1", "k"), erp])
+    finding = only(doc, "key-in-app-config")
+    assert finding.blast_radius == 2
+    assert "It protects 2 stores: db1, erp." in finding.evidence
+    assert "+1 PAN data" in finding.steps
+
+
+def test_a_service_that_keeps_data_and_its_store_share_a_key() -> None:
+    erp = {"id": "erp", "kind": "service", "boundary": "prod", "stores": ["orders"]}
+    erp.update(encryption="sse-kms", key="k")
+    doc = document(keys=[key()], elements=[store("db1", "k"), erp])
+    assert fired(doc, "shared-key") == [("k",)]

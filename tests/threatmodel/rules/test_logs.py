@@ -69,7 +69,15 @@ def test_it_fires_when_card_data_travels_into_a_log_sink():
     assert finding.path == ("browser", "api", "logs")
     assert finding.flows == ("checkout", "api-logs")
     assert "browser --https--> API --https--> Logs" in finding.evidence
-    assert "does not redact" in finding.evidence
+    assert "Logs does not state that it redacts sensitive fields (redaction unstated, " in (
+        finding.evidence
+    )
+
+
+def test_a_sink_stated_not_to_redact_is_not_assumed():
+    finding = only(logged("card", logs=sink(redaction=False)), LEAK)
+
+    assert finding.evidence.endswith("Logs does not redact sensitive fields.")
 
 
 def test_it_stays_silent_when_the_sink_redacts():
@@ -184,13 +192,22 @@ def test_card_data_in_logs_is_critical_by_its_basis():
     assert finding.steps == "critical (PAN in logs)"
 
 
-def test_credentials_are_critical_whatever_their_classification():
-    data = with_data({"id": "api-token", "classification": "internal", "tags": ["secret"]})
+def test_credentials_are_critical_whatever_their_sensitivity_above_internal():
+    data = with_data({"id": "api-token", "classification": "confidential", "tags": ["secret"]})
 
     finding = only(logged("api-token", data=data), LEAK)
 
     assert finding.severity == "critical"
     assert finding.steps == "critical (secret in logs)"
+
+
+def test_credentials_classified_internal_still_step_down():
+    data = with_data({"id": "api-token", "classification": "internal", "tags": ["secret"]})
+
+    finding = only(logged("api-token", data=data), LEAK)
+
+    assert finding.severity == "high"
+    assert finding.steps == "critical (secret in logs), -1 only internal data -> high"
 
 
 def test_restricted_personal_data_in_logs_is_high():
@@ -350,3 +367,28 @@ def test_a_sink_fed_by_a_quiet_service_counts_only_the_feed():
     )
 
     assert only(doc, SINK).steps == "medium, -1 only internal data -> low"
+
+
+# -- facts left unstated ----------------------------------------------------------------
+
+
+def test_an_unstated_immutability_is_assumed_absent():
+    logs = {k: v for k, v in SAFE_LOGS.items() if k != "immutable"}
+    finding = only(document(elements=[API, logs]), SINK)
+    assert "immutable unstated, assumed not" in finding.evidence
+
+
+def test_a_sink_stated_mutable_is_no_assumption():
+    finding = only(document(elements=[API, sink(immutable=False)]), SINK)
+    assert "it is not immutable (entries can be altered or deleted)" in finding.evidence
+    assert "assumed" not in finding.evidence
+
+
+def test_plaintext_shipping_inside_a_strict_mesh_is_not_plaintext_for_the_sink():
+    doc = logged("telemetry")
+    doc["flows"][1]["protocol"] = "syslog"
+    assert "in plaintext" in only(doc, SINK).evidence
+    for boundary in doc["boundaries"]:
+        if boundary["id"] == "prod":
+            boundary["mesh"] = "strict"
+    assert fired(doc, SINK) == []

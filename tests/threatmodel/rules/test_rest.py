@@ -52,8 +52,40 @@ class TestUnencryptedStore:
         assert fired(doc, "unencrypted-store") == []
 
     def test_it_stays_silent_on_a_store_holding_nothing(self):
-        doc = document(elements=[store(encryption="none")])
+        doc = document(elements=[store(stores=[], encryption="none")])
         assert fired(doc, "unencrypted-store") == []
+
+    def test_a_store_that_does_not_state_its_data_is_assumed_confidential(self):
+        doc = document(elements=[store(encryption="none")])
+        finding = only(doc, "unencrypted-store")
+        assert finding.severity == "high"
+        assert "stores unstated, data unstated, assumed confidential" in finding.evidence
+
+    def test_a_store_that_does_not_state_its_data_holds_what_flows_into_it(self):
+        doc = document(
+            elements=[store(encryption="none"), {"id": "api", "kind": "service"}],
+            flows=[flow("write", "api", "orders-db", protocol="postgres-tls", data=["card"])],
+        )
+        finding = only(doc, "unencrypted-store")
+        assert finding.steps == "high, +1 PAN data -> critical"
+        assert "card (what flows into it; its stores are not stated)" in finding.evidence
+
+    def test_flows_bringing_no_data_leave_the_store_itself_unstated(self):
+        doc = document(
+            elements=[store(encryption="none"), {"id": "api", "kind": "service"}],
+            flows=[flow("write", "api", "orders-db", protocol="postgres-tls", data=[])],
+        )
+        assert "assumed confidential" in only(doc, "unencrypted-store").evidence
+
+    def test_a_service_that_keeps_data_is_a_store(self):
+        erp = {"id": "erp", "kind": "service", "stores": ["orders"], "encryption": "none"}
+        finding = only(document(elements=[erp]), "unencrypted-store")
+        assert finding.subject == ("erp",)
+        assert "erp holds orders with encryption none (strength 0)." in finding.evidence
+
+    def test_a_service_that_states_no_storage_is_no_store(self):
+        api = {"id": "api", "kind": "service"}
+        assert fired(document(elements=[api]), "unencrypted-store") == []
 
     def test_it_steps_up_for_regulated_data(self):
         doc = document(elements=[store(stores=["card", "orders"], encryption="none")])
@@ -329,7 +361,21 @@ class TestPublicStore:
                 store("bucket", kind="object-store", stores=["telemetry"], public_access=True),
             ]
         )
-        assert only(doc, "public-store").steps == "high, +1 internet -> critical"
+        assert only(doc, "public-store").steps == "high, -1 only internal data, +1 internet -> high"
+
+    def test_restricted_data_is_critical_and_still_takes_exposure(self):
+        doc = document(
+            elements=[store("bucket", kind="object-store", stores=["card"], public_access=True)]
+        )
+        assert (
+            only(doc, "public-store").steps == "critical (restricted data), +1 internet -> critical"
+        )
+
+    def test_a_bucket_that_does_not_state_its_data_is_assumed_confidential(self):
+        doc = document(elements=[store("bucket", kind="object-store", public_access=True)])
+        finding = only(doc, "public-store")
+        assert finding.steps == "high, +1 internet -> critical"
+        assert "assumed confidential" in finding.evidence
 
     def test_it_stays_silent_on_public_data(self):
         doc = document(

@@ -161,3 +161,9 @@ def test_personal_data_that_is_also_a_credential_steps_up_to_high():
 
     assert finding.severity == "high"
     assert finding.steps == "medium, +1 credentials data -> high"
+
+
+def test_card_data_classified_internal_steps_down_from_its_named_base():
+    data = with_data({"id": "tokens", "classification": "internal", "tags": ["pan"]})
+    finding = only(sent("tokens", data=data), RULE)
+    assert finding.steps == "high (PAN without agreement), -1 only internal data -> medium"

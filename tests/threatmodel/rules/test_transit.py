@@ -156,9 +156,32 @@ class TestUnencryptedHop:
         )
 
     def test_a_hop_with_no_data_and_no_credentials_is_info(self):
-        finding = only(hop(protocol="http"), "unencrypted-hop")
+        finding = only(hop(protocol="http", data=[]), "unencrypted-hop")
         assert finding.severity == "info"
         assert finding.steps == "info (no non-public data and no credentials)"
+
+    def test_a_hop_whose_data_is_unstated_is_assumed_confidential(self):
+        finding = only(hop(protocol="http"), "unencrypted-hop")
+        assert finding.severity == "high"
+        assert finding.steps == "high"
+        assert "Its data is not stated (data unstated, assumed confidential)." in (finding.evidence)
+
+    def test_a_plaintext_hop_between_strict_meshes_is_info_encrypted_by_the_mesh(self):
+        doc = hop(boundaries=mesh_boundaries("strict"), protocol="http", data=["card"])
+        finding = only(doc, "unencrypted-hop")
+        assert finding.severity == "info"
+        assert finding.steps == "info (encrypted by a strict mesh)"
+        assert "encrypted by the mesh, not by the application" in finding.evidence
+
+    def test_a_plaintext_hop_into_a_meshless_boundary_is_not_covered_by_the_mesh(self):
+        doc = hop(boundaries=mesh_boundaries("strict", "none"), protocol="http", data=["card"])
+        assert only(doc, "unencrypted-hop").severity == "critical"
+
+    def test_a_permissive_mesh_keeps_the_finding_and_says_it_accepts_plaintext(self):
+        doc = hop(boundaries=mesh_boundaries("permissive"), protocol="http", data=["orders"])
+        finding = only(doc, "unencrypted-hop")
+        assert finding.severity == "high"
+        assert "permissive mode accepts plaintext" in finding.evidence
 
     def test_a_hop_with_only_public_data_and_auth_none_is_info(self):
         doc = hop(protocol="http", data=["public-docs"], auth="none")
@@ -169,7 +192,7 @@ class TestUnencryptedHop:
         assert only(doc, "unencrypted-hop").severity == "medium"
 
     def test_credentials_on_a_hop_without_data_are_not_the_info_case(self):
-        finding = only(hop(protocol="http", auth="basic"), "unencrypted-hop")
+        finding = only(hop(protocol="http", auth="basic", data=[]), "unencrypted-hop")
         assert finding.severity == "medium"
         assert finding.steps == "high, -1 only public data -> medium"
         assert "basic credentials cross the wire in the clear" in finding.evidence
@@ -388,13 +411,22 @@ class TestNoMutualAuth:
 
     def test_crossing_a_boundary_targets_the_receiver(self):
         doc = hop(
-            boundaries=mesh_boundaries("strict"), protocol="https", data=["orders"], tls=tls()
+            boundaries=mesh_boundaries("strict", "none"),
+            protocol="https",
+            data=["orders"],
+            tls=tls(),
         )
         finding = only(doc, "no-mutual-auth")
         assert finding.target == "b"
         assert finding.effort == 2
         assert finding.steps == "medium"
         assert "a -> b crosses a trust boundary" in finding.evidence
+
+    def test_crossing_between_two_strict_meshes_is_authenticated_by_the_sidecars(self):
+        doc = hop(
+            boundaries=mesh_boundaries("strict"), protocol="https", data=["orders"], tls=tls()
+        )
+        assert fired(doc, "no-mutual-auth") == []
 
     def test_one_boundary_gets_one_plan_item(self):
         doc = internal_call("permissive")
@@ -718,3 +750,123 @@ class TestCertExpiry:
         item = plan_item_of(doc, "cert-expiry")
         assert item.title == "Manage certificates for b"
         assert item.rules == ("cert-expiry", "self-signed-cert")
+
+
+class TestEndToEndGapAndTheMesh:
+    def test_a_strict_mesh_closes_the_gap_behind_the_gateway(self):
+        doc = gateway_system()
+        for boundary in doc["boundaries"]:
+            if boundary["id"] == "prod":
+                boundary["mesh"] = "strict"
+        assert fired(doc, "e2e-gap") == []
+
+    def test_a_permissive_mesh_leaves_the_gap_open(self):
+        doc = gateway_system()
+        for boundary in doc["boundaries"]:
+            if boundary["id"] == "prod":
+                boundary["mesh"] = "permissive"
+        assert fired(doc, "e2e-gap") == [("card", "proxy")]
+
+    def test_an_out_of_scope_hop_is_no_break(self):
+        doc = gateway_system()
+        doc["flows"][1]["out_of_scope"] = True
+        assert fired(doc, "e2e-gap") == []
+
+
+# -- missing-authentication ------------------------------------------------------------
+
+
+class TestMissingAuthentication:
+    def test_it_fires_on_confidential_data_across_a_boundary_with_auth_none(self):
+        finding = only(hop(protocol="https", data=["orders"], auth="none", tls=tls()), RULE_MA)
+        assert finding.subject == ("f1",)
+        assert finding.target == "b"
+        assert finding.effort == 2
+        assert finding.steps == "medium"
+        assert "a -> b crosses a trust boundary into service b carrying orders" in (
+            finding.evidence
+        )
+        assert "states auth: none" in finding.evidence
+        assert finding.references[0] == "CWE-306"
+
+    def test_an_unstated_auth_is_assumed_none(self):
+        finding = only(hop(protocol="https", data=["orders"], tls=tls()), RULE_MA)
+        assert "states no auth (assumed none)" in finding.evidence
+
+    def test_it_fires_on_a_store(self):
+        doc = hop(b_kind="database", protocol="postgres-tls", data=["card"], tls=tls())
+        assert only(doc, RULE_MA).steps == "medium, +1 PAN data -> high"
+
+    def test_it_steps_up_from_the_internet(self):
+        doc = hop(a_boundary="internet", a_kind="client", protocol="https", data=["orders"])
+        assert only(doc, RULE_MA).steps == "medium, +1 internet -> high"
+
+    def test_it_stays_silent_on_an_authenticated_caller(self):
+        assert fired(hop(protocol="https", data=["orders"], auth="jwt", tls=tls()), RULE_MA) == []
+
+    def test_it_stays_silent_on_mutual_tls(self):
+        doc = hop(protocol="https", data=["orders"], auth="none", tls=tls(mutual=True))
+        assert fired(doc, RULE_MA) == []
+
+    def test_it_stays_silent_inside_one_boundary(self):
+        doc = hop(b_boundary="prod", protocol="https", data=["orders"], auth="none", tls=tls())
+        assert fired(doc, RULE_MA) == []
+
+    def test_it_stays_silent_on_internal_data(self):
+        doc = hop(protocol="https", data=["telemetry"], auth="none", tls=tls())
+        assert fired(doc, RULE_MA) == []
+
+    def test_it_stays_silent_where_a_strict_mesh_authenticates_both_ends(self):
+        doc = hop(
+            boundaries=mesh_boundaries("strict"), protocol="http", data=["orders"], auth="none"
+        )
+        assert fired(doc, RULE_MA) == []
+
+    def test_a_permissive_mesh_does_not_authenticate(self):
+        doc = hop(
+            boundaries=mesh_boundaries("permissive"),
+            protocol="https",
+            data=["orders"],
+            auth="none",
+            tls=tls(),
+        )
+        assert fired(doc, RULE_MA) == [("f1",)]
+
+    def test_it_leaves_brokers_to_insecure_broker(self):
+        doc = hop(b_kind="broker", protocol="kafka-tls", data=["orders"], auth="none", tls=tls())
+        assert fired(doc, RULE_MA) == []
+
+    def test_it_stays_silent_on_flows_to_people(self):
+        doc = hop(b_kind="user", protocol="https", data=["orders"], auth="none", tls=tls())
+        assert fired(doc, RULE_MA) == []
+
+
+RULE_MA = "missing-authentication"
+
+
+class TestAssumedTransitFacts:
+    def test_an_unstated_auto_renew_says_assumed(self):
+        doc = hop(
+            b_kind="gateway",
+            b_boundary="prod",
+            a_boundary="internet",
+            a_kind="client",
+            protocol="https",
+            data=["orders"],
+            tls={"min_version": "1.3", "certificate": "public-ca", "cert_expires": "2027-06-01"},
+        )
+        finding = only(doc, "cert-expiry")
+        assert "auto_renew unstated, assumed not" in finding.evidence
+
+    def test_a_stated_false_auto_renew_is_not_assumed(self):
+        doc = hop(
+            b_kind="gateway",
+            b_boundary="prod",
+            a_boundary="internet",
+            a_kind="client",
+            protocol="https",
+            data=["orders"],
+            tls=tls(auto_renew=False),
+        )
+        finding = only(doc, "cert-expiry")
+        assert "assumed" not in finding.evidence
