@@ -1,4 +1,4 @@
-"""The model as a graph, and the derived facts of MODEL.md that rules read.
+"""The model as a graph, and the derived facts of docs/MODEL.md that rules read.
 
 Built once per analysis. Every fact is computed in time linear in the model: path
 questions are answered by reachability over per-data-class flow graphs, never by
@@ -29,7 +29,7 @@ from .model import (
 if TYPE_CHECKING:
     import networkx as nx
 
-# Exposure X of MODEL.md.
+# Exposure X of docs/MODEL.md.
 SAME_BOUNDARY, CROSSES_INTERNAL, THIRD_PARTY, INTERNET = 1, 2, 3, 4
 UNPROTECTED_KEY_SENSITIVITY = 3
 # docs/MODEL.md "Unstated facts": data a flow or store does not state is assumed

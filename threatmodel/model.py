@@ -1,4 +1,4 @@
-"""The system description format of MODEL.md as plain dataclasses.
+"""The system description format of docs/MODEL.md as plain dataclasses.
 
 `load.py` builds these from YAML or JSON; everything else reads them. Field names follow
 the document, with `from` spelled `source` (a Python keyword) and `to` spelled `target`.
@@ -100,7 +100,7 @@ class DataClass:
 
     @property
     def sensitivity(self) -> int:
-        """S of MODEL.md: restricted with a regulated tag counts 4."""
+        """S of docs/MODEL.md: restricted with a regulated tag counts 4."""
         base = CLASSIFICATIONS[self.classification]
         if base == 3 and REGULATED_TAGS.intersection(self.tags):
             return 4

@@ -1,4 +1,4 @@
-"""Severity steps, finding priority and the remediation plan (RULES.md)."""
+"""Severity steps, finding priority and the remediation plan (docs/RULES.md)."""
 
 from __future__ import annotations
 

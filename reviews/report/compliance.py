@@ -60,6 +60,7 @@ TITLES = {
         "3.7.5": "Retirement or replacement of weakened or compromised keys",
         "4.2.1": "Strong cryptography for PAN in transit",
         "4.2.1.1": "Inventory of trusted keys and certificates",
+        "8.3.1": "All access to system components authenticated",
         "8.3.2": "Authentication factors unreadable in transit and at rest",
         "8.6.2": "No hard-coded passwords for system accounts",
         "8.6.3": "System account credentials protected against misuse",

@@ -87,7 +87,7 @@ def test_threagile_risk_tracking_becomes_decisions(workspace, editor):
     assert {d.fingerprint for d in decisions if d.state == "false-positive"} == {
         f["fingerprint"] for f in hops
     }
-    event = decisions.first().events.first()
+    event = decisions.filter(state="false-positive").first().events.first()
     assert event.source == "import"
     assert "Threagile risk tracking: false-positive" in event.note
     assert f"Recorded {decisions.count()} decision" in content

@@ -1,4 +1,4 @@
-"""The rule catalog of RULES.md, one module per family."""
+"""The rule catalog of docs/RULES.md, one module per family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""APIs and messages: credentials, rate limits, message signing and brokers."""
+"""APIs and messages: credentials, rate limits, message signing and brokers.
+
+docs/RULES.md "APIs and messages" describes these rules.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Backups: copies of a store that are unencrypted, weaker, share its key or its fate."""
+"""Backups: copies of a store that are unencrypted, weaker, share its key or its fate.
+
+docs/RULES.md "Backups" describes these rules.
+"""
 
 from __future__ import annotations
 

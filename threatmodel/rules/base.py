@@ -1,5 +1,7 @@
 """What a rule is: an ID, its catalog metadata and one small check function.
 
+The catalog, rule by rule, is docs/RULES.md; the format the rules read, docs/MODEL.md.
+
 A check reads the SystemGraph and yields Hits; `analyze` turns hits into Findings
 (severity, fingerprint, plan item). Adding a rule touches one family module and one
 test file.

@@ -1,4 +1,7 @@
-"""Model hygiene: facts the model leaves out, which the other rules then cannot check."""
+"""Model hygiene: facts the model leaves out, which the other rules then cannot check.
+
+docs/RULES.md "Model hygiene" describes these rules.
+"""
 
 from __future__ import annotations
 

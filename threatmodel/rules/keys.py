@@ -1,4 +1,7 @@
-"""Keys: who holds them, where they live, whether they are wrapped, rotated and secret."""
+"""Keys: who holds them, where they live, whether they are wrapped, rotated and secret.
+
+docs/RULES.md "Keys" describes these rules.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from ..model import Key
 from ..scoring import Steps
 from .base import Hit, rule
 
-# Rules that share a fix share its plan item on the key (RULES.md "Remediation plan").
+# Rules that share a fix share its plan item on the key (docs/RULES.md "Remediation plan").
 ROTATE = "Rotate key {target}"
 MOVE_TO_KMS = "Move key {target} into a KMS or HSM"
 

@@ -1,4 +1,7 @@
-"""Logging: sensitive data written to logs, and log sinks that do not protect what they hold."""
+"""Logging: sensitive data written to logs, and log sinks that do not protect what they hold.
+
+docs/RULES.md "Logging" describes these rules.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Third parties: regulated data handed to a vendor without the agreement the law requires."""
+"""Third parties: regulated data handed to a vendor without the agreement the law requires.
+
+docs/RULES.md "Third parties" describes these rules.
+"""
 
 from __future__ import annotations
 
