@@ -1222,3 +1222,13 @@ def test_plans_of_the_wrong_shape_import_as_empty_models(data):
     document = import_plan(data).document
     assert "elements" not in document
     threatmodel.load(document)
+
+
+def test_an_encrypted_database_whose_key_is_computed_uses_aws_managed_or_the_named_key():
+    computed = {"kms_key_id": True}
+    aws_key = imported(R("aws_db_instance", "db", {"storage_encrypted": True}, unknown=computed))
+    assert element(aws_key, "rds-db")["encryption"] == "tde"
+    data = plan(R("aws_db_instance", "db", {"storage_encrypted": True}, unknown=computed))
+    config = data["configuration"]["root_module"]["resources"][0]
+    config["expressions"]["kms_key_id"] = {"references": ["var.key_arn"]}
+    assert element(import_plan(data).document, "rds-db")["encryption"] == "tde-cmk"

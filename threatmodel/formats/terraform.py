@@ -227,6 +227,7 @@ class _Configuration:
         self._outputs: dict[str, dict[str, list[str]]] = {}  # module prefix -> output -> refs
         self._inputs: dict[str, dict[str, list[str]]] = {}  # module prefix -> var -> refs
         self._raw: list[tuple[str, str, str, list[str]]] = []
+        self.attributes: dict[str, set[str]] = {}  # config address -> attributes it sets
         self._walk(_map(configuration.get("root_module")), "")
         for address, prefix, path, refs in self._raw:
             seen: set[str] = set()
@@ -241,6 +242,7 @@ class _Configuration:
             if not isinstance(resource, Mapping) or resource.get("mode", "managed") != "managed":
                 continue
             address = f"{prefix}{resource.get('type')}.{resource.get('name')}"
+            self.attributes[address] = set(_map(resource.get("expressions")))
             for path, refs in _expression_refs(_map(resource.get("expressions")), ""):
                 self._raw.append((address, prefix, path, refs))
         outputs = {}
@@ -373,7 +375,11 @@ def _encryption(
     if context.key_reference(resource, attribute):
         return strong, None
     if key is UNKNOWN:
-        return None, f"{attribute} is known only after apply"
+        # Known after apply: a key the configuration names (through a variable or a data
+        # source) is the customer's; with none named, AWS fills in its own managed key.
+        if attribute in context.configuration.attributes.get(resource.config, ()):
+            return strong, None
+        return weak, None
     if isinstance(key, str) and key and "alias/aws/" not in key:
         return strong, None
     return weak, None
