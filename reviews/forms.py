@@ -12,19 +12,25 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from threatmodel import model as tm
+from threatmodel import schema
+from threatmodel.edit import unique_id
 from threatmodel.formats import FORMATS
 
 from .models import Membership, Workspace
 from .widgets import FastCheckboxSelectMultiple, FastSelect
 
-ID_HELP = "Lower-case letters, digits, - and _; unique in its section."
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-
 
 def _choices(values, blank: str | None = "—") -> list[tuple[str, str]]:
     choices = [(value, value) for value in values]
     return [("", blank), *choices] if blank is not None else choices
+
+
+def _explained(vocabulary: schema.Vocabulary) -> list[tuple[str, str]]:
+    """A vocabulary's values, each with its one-line explanation."""
+    return [
+        (choice.value, f"{choice.value} — {choice.help}" if choice.help else choice.value)
+        for choice in vocabulary.choices
+    ]
 
 
 def _keep_order(before: list, chosen: list) -> list:
@@ -38,40 +44,152 @@ def _ids(document: dict, section: str) -> list[str]:
     return [item["id"] for item in document.get(section, [])]
 
 
+def _named(items) -> list[tuple[str, str]]:
+    """Reference choices by name, with the ID where the name differs from it."""
+    return [
+        (item["id"], f"{item['name']} ({item['id']})" if item.get("name") else item["id"])
+        for item in items
+    ]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def form_field(field: schema.Field) -> forms.Field:
+    """The Django form field of a declared field (references get their choices from the
+    document being edited, in `ItemForm.set_choices`)."""
+    common: dict[str, Any] = {"label": field.label, "help_text": field.help, "required": False}
+    kind = field.type
+    if kind == "id":
+        return forms.RegexField(
+            regex=f"^{schema.ID_PATTERN}$",
+            max_length=schema.MAX_ID_LENGTH,
+            **{**common, "required": True},
+        )
+    if kind == "text":
+        widget = (
+            forms.Textarea(attrs={"rows": 2})
+            if (field.max_length or 0) > schema.MAX_NAME_LENGTH
+            else None
+        )
+        return forms.CharField(max_length=field.max_length, widget=widget, **common)
+    if kind == "flag":
+        if field.default is None:  # true, false or not stated
+            options = [("", "— not stated —"), ("true", "Yes"), ("false", "No")]
+            return forms.NullBooleanField(widget=forms.Select(choices=options), **common)
+        return forms.BooleanField(initial=field.default, **common)
+    if kind == "count":
+        return forms.IntegerField(min_value=field.minimum, initial=field.default, **common)
+    if kind == "date":
+        return forms.DateField(widget=_date_input(), **common)
+    if kind == "choice":
+        assert field.vocabulary is not None
+        stated = field.required or field.default is not None
+        blank = [] if stated else [("", "— not stated —")]
+        return forms.ChoiceField(
+            choices=[*blank, *_explained(field.vocabulary)],
+            initial=field.default,
+            widget=FastSelect,
+            **{**common, "required": field.required},
+        )
+    if kind == "choices":
+        assert field.vocabulary is not None
+        return forms.MultipleChoiceField(
+            choices=_explained(field.vocabulary), widget=FastCheckboxSelectMultiple, **common
+        )
+    if kind == "ref":
+        return forms.ChoiceField(widget=FastSelect, **{**common, "required": field.required})
+    if kind == "refs":
+        return forms.MultipleChoiceField(widget=FastCheckboxSelectMultiple, **common)
+    raise ValueError(f"no form field for the schema type '{kind}' ({field.name})")
+
+
+def _form_name(field: schema.Field, prefix: str = "") -> str:
+    return prefix + (field.attribute or field.name)
+
+
+def _declared_fields(fields, prefix: str = "") -> dict[str, forms.Field]:
+    """Form fields of declared fields; a nested mapping (`tls`) becomes a checkbox saying
+    it is known, followed by its own fields (`tls_min_version`, ...)."""
+    result: dict[str, forms.Field] = {}
+    for field in fields:
+        if not field.in_forms:
+            continue
+        if field.type == "mapping":
+            result[field.name] = forms.BooleanField(
+                required=False, label=field.label, help_text=field.help
+            )
+            result.update(_declared_fields(field.fields, prefix=f"{field.name}_"))
+        else:
+            result[_form_name(field, prefix)] = form_field(field)
+    return result
+
+
+def _fieldsets(section: schema.Section) -> list[tuple[str, list[str]]]:
+    """The form's parts in the order the declaration first names them."""
+    groups: dict[str, list[str]] = {}
+    for field in section.fields:
+        if field.in_forms:
+            names = list(_declared_fields([field]))
+            groups.setdefault(field.group or section.noun.capitalize(), []).extend(names)
+    return list(groups.items())
+
+
+def _with_fields(
+    fieldsets: list[tuple[str, list[str]]], group: str, names: tuple[str, ...]
+) -> list[tuple[str, list[str]]]:
+    return [(title, [*fields, *names] if title == group else fields) for title, fields in fieldsets]
+
+
+def declared_form(section_name: str) -> type[ItemForm]:
+    """The item form of a section, with a field per declared field, as the base of the
+    section's form class (which may add fields and behaviour)."""
+    section = schema.SECTION[section_name]
+    fieldsets = _fieldsets(section)
+    attrs: dict[str, Any] = {
+        "section": section_name,
+        "renamed": {f.name: f.attribute for f in section.fields if f.attribute},
+        "fieldsets": fieldsets,
+        "field_kinds": {_form_name(f): f.kinds for f in section.fields if f.kinds is not None},
+        "field_order": [name for _title, names in fieldsets for name in names],
+        **_declared_fields(section.fields),
+    }
+    return type(f"Declared{section.noun.title().replace(' ', '')}Form", (ItemForm,), attrs)
+
+
 class VersionedForm(forms.Form):
     """Carries the version the user started from, for the stale-save check."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     label_suffix = ""
     fieldsets: list[tuple[str, list[str]]] = []
-    # Fieldset title -> the element kinds it applies to (app.js hides the others).
-    fieldset_kinds: dict[str, tuple[str, ...]] = {}
+    # Form field -> the element kinds it applies to (app.js hides it for the others).
+    field_kinds: dict[str, tuple[str, ...]] = {}
 
     def groups(self) -> list[dict]:
-        """Fields grouped for display, in the order of `fieldsets`."""
+        """Fields grouped for display, in the order of `fieldsets`; a group's kinds are
+        those of its fields, none when one of them applies to every kind."""
         fieldsets = self.fieldsets or [("", [n for n in self.fields if n != "base_version"])]
-        return [
-            {
-                "title": title,
-                "kinds": " ".join(self.fieldset_kinds.get(title, ())),
-                "fields": [self[name] for name in names],
-            }
-            for title, names in fieldsets
-        ]
+        groups = []
+        for title, names in fieldsets:
+            rows = [
+                {"field": self[name], "kinds": " ".join(self.field_kinds.get(name, ()))}
+                for name in names
+                if name in self.fields
+            ]
+            everywhere = any(not row["kinds"] for row in rows)
+            kinds = sorted({k for name in names for k in self.field_kinds.get(name, ())})
+            groups.append(
+                {"title": title, "kinds": "" if everywhere else " ".join(kinds), "rows": rows}
+            )
+        return groups
 
 
 class ItemForm(VersionedForm):
     section = ""
     # Document key -> form field, where they differ.
     renamed: dict[str, str] = {}
-    # Values equal to these are left out of the document (the format's defaults).
-    defaults: dict[str, Any] = {}
-
-    id = forms.RegexField(regex=ID_PATTERN, max_length=64, help_text=ID_HELP, label="ID")
-    name = forms.CharField(max_length=200, required=False)
-    description = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
 
     def __init__(self, *args, document: dict, item: dict | None = None, **kwargs) -> None:
         if item is not None:
@@ -82,7 +200,23 @@ class ItemForm(VersionedForm):
         self.set_choices(document)
 
     def set_choices(self, document: dict) -> None:
-        """Fill reference choices from the document being edited."""
+        """Fill reference choices from the document being edited: by name, without the
+        item itself, limited to the element kinds a reference may point to."""
+        own = (self.item or {}).get("id")
+        section = schema.SECTION[self.section]
+        for field in section.fields:
+            if field.type not in ("ref", "refs"):
+                continue
+            items = [
+                item
+                for item in self.document.get(field.section, [])
+                if not (field.section == self.section and item["id"] == own)
+                and (field.targets is None or item.get("kind", item.get("type")) in field.targets)
+            ]
+            choices = _named(items)
+            if field.type == "ref":
+                choices = [("", "—"), *choices]
+            self.fields[_form_name(field)].choices = choices
 
     def document_keys(self) -> list[str]:
         fields = [name for name in self.fields if name != "base_version"]
@@ -97,7 +231,9 @@ class ItemForm(VersionedForm):
 
     def to_item(self) -> dict:
         """The edited item: the original with the form's fields applied, so keys the
-        form does not show (an element's position, ...) survive the edit."""
+        form does not show (an element's position, ...) survive the edit. Values equal
+        to the format's defaults are left to the save, which stores the canonical
+        document."""
         item = dict(self.item or {})
         for key in self.document_keys():
             value = self.cleaned_data.get(self.field_for(key))
@@ -105,11 +241,19 @@ class ItemForm(VersionedForm):
                 value = value.isoformat()
             if isinstance(value, list) and isinstance(item.get(key), list):
                 value = _keep_order(item[key], value)
-            if value in (None, "", [], False) or self.defaults.get(key, object()) == value:
+            if value in (None, "", [], False):
                 item.pop(key, None)
             else:
                 item[key] = value
         return {"id": item.pop("id"), **item}
+
+    def new_items(self) -> dict[str, list[dict]]:
+        """Items the form creates besides its own (section -> items)."""
+        return {}
+
+    def rebound_data(self, data, item: dict):
+        """The form data to show again after `item` was saved."""
+        return data
 
     def add_problems(self, problems, location: str) -> None:
         """Show engine problems at the fields they are about (`location` is this item's,
@@ -126,149 +270,89 @@ class ItemForm(VersionedForm):
                 self.add_error(None, f"{where}{problem.message}")
 
 
-class ElementForm(ItemForm):
-    section = "elements"
-    fieldsets = [
-        ("Element", ["id", "kind", "name", "technology", "boundary", "description"]),
-        (
-            "Service",
-            ["internet_facing", "rate_limited", "logs_payloads", "terminates_tls", "uses_keys"],
-        ),
-        ("Data at rest", ["stores", "encryption", "key", "public_access"]),
-        ("Broker", ["auth", "acls", "retention_days"]),
-        ("Logs and backups", ["immutable", "redaction", "backup_of", "offsite"]),
-        ("Third party", ["agreements", "vendor_assessed"]),
-    ]
-    fieldset_kinds = {
-        "Service": tm.SERVICE_KINDS,
-        "Data at rest": tm.STORE_KINDS,
-        "Broker": ("broker",),
-        "Logs and backups": ("log-sink", "backup"),
-        "Third party": ("external",),
+_DeclaredElementForm = declared_form("elements")
+# Fields that create another item from an element's form, shown with the data at rest.
+_CREATES = ("new_data", "new_data_classification", "new_key", "new_key_type")
+_STORE_KEY_TYPE = schema.Vocabulary(
+    "key type", tuple(c for c in schema.KEY_TYPE.choices if c.value in schema.STORE_KEY_TYPES)
+)
+
+
+class ElementForm(_DeclaredElementForm):
+    """An element; a store's form can also create the data class it stores and the key
+    it is encrypted with, so "Data stored" is never a dead end."""
+
+    new_data = forms.CharField(
+        max_length=schema.MAX_NAME_LENGTH,
+        required=False,
+        label="New data class",
+        help_text="Its name: adds a data class to the system, stored here.",
+    )
+    new_data_classification = forms.ChoiceField(
+        choices=[("", "— internal unless chosen —"), *_explained(schema.CLASSIFICATION)],
+        required=False,
+        label="Its classification",
+        widget=FastSelect,
+    )
+    new_key = forms.CharField(
+        max_length=schema.MAX_NAME_LENGTH,
+        required=False,
+        label="New key",
+        help_text="Its name: adds a key to the system and encrypts this element's data with it.",
+    )
+    new_key_type = forms.ChoiceField(
+        choices=[("", "— dek unless chosen —"), *_explained(_STORE_KEY_TYPE)],
+        required=False,
+        label="Its type",
+        widget=FastSelect,
+    )
+
+    fieldsets = _with_fields(_DeclaredElementForm.fieldsets, "Data at rest", _CREATES)
+    field_kinds = {
+        **_DeclaredElementForm.field_kinds,
+        **dict.fromkeys(_CREATES, schema.AT_REST_KINDS),
     }
-
-    kind = forms.ChoiceField(choices=_choices(tm.ELEMENT_KINDS, blank=None), widget=FastSelect)
-    technology = forms.CharField(max_length=200, required=False)
-    boundary = forms.ChoiceField(required=False, widget=FastSelect)
-    internet_facing = forms.BooleanField(required=False)
-    rate_limited = forms.BooleanField(required=False)
-    logs_payloads = forms.BooleanField(required=False, label="Logs request/response bodies")
-    terminates_tls = forms.BooleanField(required=False, label="Terminates TLS")
-    uses_keys = forms.MultipleChoiceField(
-        required=False, widget=FastCheckboxSelectMultiple, label="Keys held in memory"
-    )
-    stores = forms.MultipleChoiceField(
-        required=False, widget=FastCheckboxSelectMultiple, label="Data stored"
-    )
-    encryption = forms.ChoiceField(
-        required=False,
-        choices=_choices(tm.ENCRYPTION_STRENGTH, blank="— not stated —"),
-        widget=FastSelect,
-    )
-    key = forms.ChoiceField(required=False, widget=FastSelect)
-    public_access = forms.BooleanField(required=False)
-    auth = forms.ChoiceField(required=False, choices=_choices(tm.BROKER_AUTH), widget=FastSelect)
-    acls = forms.BooleanField(required=False, label="ACLs")
-    retention_days = forms.IntegerField(required=False, min_value=0)
-    immutable = forms.BooleanField(required=False)
-    redaction = forms.BooleanField(required=False)
-    backup_of = forms.ChoiceField(required=False, label="Backup of", widget=FastSelect)
-    offsite = forms.BooleanField(required=False)
-    agreements = forms.MultipleChoiceField(
-        required=False,
-        widget=FastCheckboxSelectMultiple,
-        choices=_choices(tm.AGREEMENTS, blank=None),
-    )
-    vendor_assessed = forms.BooleanField(required=False)
-
     field_order = [name for _title, names in fieldsets for name in names]
 
-    def set_choices(self, document: dict) -> None:
-        elements = [i for i in _ids(document, "elements") if i != (self.item or {}).get("id")]
-        self.fields["boundary"].choices = _choices(_ids(document, "boundaries"))
-        self.fields["uses_keys"].choices = _choices(_ids(document, "keys"), blank=None)
-        self.fields["key"].choices = _choices(_ids(document, "keys"))
-        self.fields["stores"].choices = _choices(_ids(document, "data"), blank=None)
-        self.fields["backup_of"].choices = _choices(elements)
+    def document_keys(self) -> list[str]:
+        return [key for key in super().document_keys() if key not in _CREATES]
+
+    def new_items(self) -> dict[str, list[dict]]:
+        created: dict[str, list[dict]] = {}
+        name = self.cleaned_data.get("new_data", "").strip()
+        if name:
+            item_id = unique_id(name, _ids(self.document, "data"))
+            classification = self.cleaned_data.get("new_data_classification") or "internal"
+            created["data"] = [{"id": item_id, "name": name, "classification": classification}]
+        name = self.cleaned_data.get("new_key", "").strip()
+        if name:
+            item_id = unique_id(name, _ids(self.document, "keys"))
+            key_type = self.cleaned_data.get("new_key_type") or "dek"
+            created["keys"] = [{"id": item_id, "type": key_type, "name": name}]
+        return created
+
+    def to_item(self) -> dict:
+        item = super().to_item()
+        created = self.new_items()
+        for data_class in created.get("data", []):
+            item["stores"] = [*item.get("stores", []), data_class["id"]]
+        for key in created.get("keys", []):
+            item["key"] = key["id"]
+        return item
+
+    def rebound_data(self, data, item: dict):
+        data = data.copy()
+        for name in _CREATES:
+            data.pop(name, None)
+        data.setlist("stores", item.get("stores", []))
+        data["key"] = item.get("key", "")
+        return data
 
 
-class FlowForm(ItemForm):
-    section = "flows"
-    renamed = {"from": "source", "to": "target"}
-    defaults = {"purpose": "data"}
-    fieldsets = [
-        ("Flow", ["id", "source", "target", "name", "protocol", "data", "purpose", "description"]),
-        (
-            "Authentication",
-            ["auth", "token_ttl_minutes", "signed", "message_encryption", "critical"],
-        ),
-        (
-            "TLS",
-            [
-                "tls",
-                "tls_min_version",
-                "tls_forward_secrecy",
-                "tls_weak_ciphers",
-                "tls_mutual",
-                "tls_verify_peer",
-                "tls_certificate",
-                "tls_cert_expires",
-                "tls_auto_renew",
-            ],
-        ),
-    ]
-    TLS_DEFAULTS = {"verify_peer": True}
+_TLS = schema.SECTION["flows"].field("tls")
 
-    source = forms.ChoiceField(label="From", widget=FastSelect)
-    target = forms.ChoiceField(label="To", widget=FastSelect)
-    protocol = forms.ChoiceField(
-        required=False, choices=_choices(tm.PROTOCOLS, blank="— not stated —"), widget=FastSelect
-    )
-    data = forms.MultipleChoiceField(
-        required=False, widget=FastCheckboxSelectMultiple, label="Data carried"
-    )
-    purpose = forms.ChoiceField(
-        choices=_choices(tm.FLOW_PURPOSES, blank=None), initial="data", widget=FastSelect
-    )
-    auth = forms.ChoiceField(required=False, choices=_choices(tm.FLOW_AUTH), widget=FastSelect)
-    token_ttl_minutes = forms.IntegerField(required=False, min_value=0, label="Token TTL (min)")
-    signed = forms.BooleanField(required=False, label="Requests are signed")
-    message_encryption = forms.BooleanField(required=False, label="Payload encrypted end to end")
-    critical = forms.BooleanField(required=False, label="Critical operation")
-    tls = forms.BooleanField(required=False, label="TLS details known")
-    tls_min_version = forms.ChoiceField(
-        required=False,
-        choices=_choices(tm.TLS_VERSIONS),
-        label="Minimum TLS version",
-        widget=FastSelect,
-    )
-    tls_forward_secrecy = forms.NullBooleanField(
-        required=False,
-        label="Forward secrecy",
-        widget=forms.Select(choices=[("", "— not stated —"), ("true", "Yes"), ("false", "No")]),
-    )
-    tls_weak_ciphers = forms.BooleanField(required=False, label="Weak ciphers enabled")
-    tls_mutual = forms.BooleanField(required=False, label="Mutual TLS")
-    tls_verify_peer = forms.BooleanField(required=False, initial=True, label="Client verifies peer")
-    tls_certificate = forms.ChoiceField(
-        required=False,
-        choices=_choices(tm.CERTIFICATE_KINDS),
-        label="Certificate",
-        widget=FastSelect,
-    )
-    tls_cert_expires = forms.DateField(
-        required=False, label="Certificate expires", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    tls_auto_renew = forms.BooleanField(required=False, label="Auto-renewed")
 
-    field_order = [name for _title, names in fieldsets for name in names]
-
-    def set_choices(self, document: dict) -> None:
-        elements = _choices(_ids(document, "elements"), blank=None)
-        self.fields["source"].choices = elements
-        self.fields["target"].choices = elements
-        self.fields["data"].choices = _choices(_ids(document, "data"), blank=None)
-
+class FlowForm(declared_form("flows")):
     def document_keys(self) -> list[str]:
         return [key for key in super().document_keys() if not key.startswith("tls")]
 
@@ -276,7 +360,7 @@ class FlowForm(ItemForm):
         initial = super().initial_from({k: v for k, v in item.items() if k != "tls"})
         tls = item.get("tls")
         initial["tls"] = tls is not None
-        for key, value in {**self.TLS_DEFAULTS, **(tls or {})}.items():
+        for key, value in (tls or {}).items():
             initial[f"tls_{key}"] = value
         return initial
 
@@ -286,15 +370,12 @@ class FlowForm(ItemForm):
             item.pop("tls", None)
             return item
         tls = {}
-        for name in self.fields:
-            if not name.startswith("tls_"):
-                continue
-            key, value = name[4:], self.cleaned_data.get(name)
+        for field in _TLS.fields:
+            value = self.cleaned_data.get(f"tls_{field.name}")
             if isinstance(value, date):
                 value = value.isoformat()
-            if value is None or value == "" or value == self.TLS_DEFAULTS.get(key, False):
-                continue
-            tls[key] = value
+            if value is not None and value != "":
+                tls[field.name] = value
         item["tls"] = tls
         return item
 
@@ -304,78 +385,16 @@ class FlowForm(ItemForm):
         return super().field_for(key)
 
 
-class BoundaryForm(ItemForm):
-    section = "boundaries"
-    fieldsets = [("Trust boundary", ["id", "kind", "name", "parent", "env", "mesh", "description"])]
-
-    kind = forms.ChoiceField(choices=_choices(tm.BOUNDARY_KINDS, blank=None), widget=FastSelect)
-    parent = forms.ChoiceField(
-        required=False, help_text="The boundary this one sits in.", widget=FastSelect
-    )
-    env = forms.ChoiceField(
-        required=False, choices=_choices(tm.ENVS), label="Environment", widget=FastSelect
-    )
-    mesh = forms.ChoiceField(
-        required=False, choices=_choices(tm.MESH_MODES), label="Service mesh", widget=FastSelect
-    )
-
-    field_order = fieldsets[0][1]
-
-    def set_choices(self, document: dict) -> None:
-        own = (self.item or {}).get("id")
-        self.fields["parent"].choices = _choices(
-            [i for i in _ids(document, "boundaries") if i != own]
-        )
+class BoundaryForm(declared_form("boundaries")):
+    pass
 
 
-class DataClassForm(ItemForm):
-    section = "data"
-    fieldsets = [("Data class", ["id", "name", "classification", "tags", "description"])]
-    defaults = {"classification": "internal"}
-
-    classification = forms.ChoiceField(
-        choices=_choices(tm.CLASSIFICATIONS, blank=None), initial="internal", widget=FastSelect
-    )
-    tags = forms.MultipleChoiceField(
-        required=False,
-        widget=FastCheckboxSelectMultiple,
-        choices=_choices(tm.DATA_TAGS, blank=None),
-    )
-
-    field_order = fieldsets[0][1]
+class DataClassForm(declared_form("data")):
+    pass
 
 
-class KeyForm(ItemForm):
-    section = "keys"
-    fieldsets = [
-        ("Key", ["id", "type", "name", "custody", "held_by", "wraps", "description"]),
-        ("Lifecycle", ["rotation_days", "last_rotated", "compromised_on"]),
-    ]
-
-    type = forms.ChoiceField(choices=_choices(tm.KEY_TYPES, blank=None), widget=FastSelect)
-    custody = forms.ChoiceField(
-        required=False, choices=_choices(tm.CUSTODY_RANK), widget=FastSelect
-    )
-    held_by = forms.ChoiceField(required=False, label="Held by (key store)", widget=FastSelect)
-    wraps = forms.MultipleChoiceField(
-        required=False, widget=FastCheckboxSelectMultiple, label="Wraps (envelope encryption)"
-    )
-    rotation_days = forms.IntegerField(required=False, min_value=1, label="Rotation period (days)")
-    last_rotated = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    compromised_on = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Known or suspected exposure.",
-    )
-
-    field_order = [name for _title, names in fieldsets for name in names]
-
-    def set_choices(self, document: dict) -> None:
-        own = (self.item or {}).get("id")
-        self.fields["held_by"].choices = _choices(_ids(document, "elements"))
-        self.fields["wraps"].choices = _choices(
-            [i for i in _ids(document, "keys") if i != own], blank=None
-        )
+class KeyForm(declared_form("keys")):
+    pass
 
 
 ITEM_FORMS: dict[str, type[ItemForm]] = {
@@ -383,24 +402,9 @@ ITEM_FORMS: dict[str, type[ItemForm]] = {
 }
 
 
-class PolicyForm(VersionedForm):
-    today = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The “as of” date for reproducible results; empty means today.",
-    )
-    key_rotation_days = forms.IntegerField(required=False, min_value=1, initial=90)
-    token_ttl_minutes = forms.IntegerField(required=False, min_value=1, initial=60)
-    cert_warning_days = forms.IntegerField(required=False, min_value=0, initial=30)
-    blast_radius = forms.IntegerField(required=False, min_value=1, initial=5)
-    acceptance_max_days = forms.IntegerField(
-        required=False,
-        min_value=1,
-        initial=365,
-        label="Longest risk acceptance (days)",
-        help_text="A risk a review accepts must be looked at again within this many days.",
-    )
-
+class PolicyForm(
+    type("DeclaredPolicyForm", (VersionedForm,), _declared_fields(schema.POLICY_FIELDS))
+):
     def to_policy(self) -> dict:
         policy = {}
         for key, value in self.cleaned_data.items():
@@ -410,10 +414,16 @@ class PolicyForm(VersionedForm):
         return policy
 
 
+def _top_field(name: str) -> schema.Field:
+    return next(field for field in schema.TOP_FIELDS if field.name == name)
+
+
 class SystemSettingsForm(VersionedForm):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=_top_field("name").max_length)
     description = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=_top_field("description").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

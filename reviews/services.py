@@ -51,16 +51,15 @@ class StaleVersion(Exception):
 def validate(document: Any) -> tuple[dict, Any]:
     """Load a document with the engine: (document to store, model) or InvalidDocument.
 
-    A dict that loads is stored as given (it is already plain JSON, and the engine
-    accepted every key of it); text and files are stored as the engine's canonical
-    document, so YAML dates and the like become JSON.
+    What is stored is always the engine's canonical document, whether the save came as
+    a dict (forms, the editor) or as text: defaults left out, fields in the format's
+    order, YAML dates as JSON text. Forms and the editor then need no copy of the
+    defaults, and two saves of the same model store the same JSON.
     """
     try:
         model = threatmodel.load(document)
     except threatmodel.ModelError as error:
         raise InvalidDocument(list(error.problems)) from error
-    if isinstance(document, dict):
-        return document, model
     return threatmodel.to_document(model), model
 
 

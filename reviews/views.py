@@ -609,6 +609,8 @@ def _save_from_form(
     data = form.data.copy()
     data["base_version"] = saved.version
     kwargs = _form_kwargs(form, saved)
+    if kwargs and kwargs["item"] is not None:
+        data = form.rebound_data(data, kwargs["item"])
     fresh = type(form)(data, **kwargs)
     fresh.is_valid()
     if kwargs:  # an item form: the item as saved (its delete button needs it)
@@ -668,6 +670,12 @@ def _rename_references(document: dict, section: str, old: str, new: str) -> None
                 item[key] = [new if v == old else v for v in value]
 
 
+def _add_new_items(document: dict, form) -> None:
+    """The items a form creates besides its own (a store's new data class or key)."""
+    for section, items in form.new_items().items():
+        document[section] = [*document.get(section, []), *items]
+
+
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=True)
@@ -680,6 +688,7 @@ def item_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         document = dict(system.document)
         items = [*document.get(section, []), form.to_item()]
         document[section] = items
+        _add_new_items(document, form)
         after = reverse("item_edit", args=[system.pk, section, items[-1]["id"]])
         return _save_from_form(
             request, system, form, document, f"{section}[{len(items) - 1}]", title, after
@@ -707,6 +716,7 @@ def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> Http
         document[section][index] = new_item
         if new_item["id"] != item_id:
             _rename_references(document, section, item_id, new_item["id"])
+        _add_new_items(document, form)
         after = reverse("item_edit", args=[system.pk, section, new_item["id"]])
         return _save_from_form(
             request, system, form, document, f"{section}[{index}]", title, after, **extra

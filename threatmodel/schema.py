@@ -411,6 +411,9 @@ class Field:
     group: str = ""
     fields: tuple[Field, ...] = ()  # mapping
     attribute: str = ""  # the dataclass attribute, where it differs from `name`
+    # ref, refs: the kinds (elements) or types (keys) of the items it may point to
+    targets: tuple[str, ...] | None = None
+    in_forms: bool = True  # False: kept by the editor, not typed in (an element's position)
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -573,6 +576,7 @@ KEY_FIELDS = (
         "Held by (key store)",
         "The key store that keeps the key.",
         section="elements",
+        targets=("key-store",),
     ),
     Field(
         "rotation_days",
@@ -694,6 +698,7 @@ ELEMENT_FIELDS = (
         "Encryption key",
         "The customer's key; only with sse-kms, tde-cmk, sse-c, field, client-side or envelope.",
         section="keys",
+        targets=STORE_KEY_TYPES,
         kinds=AT_REST_KINDS,
         group="Data at rest",
     ),
@@ -757,6 +762,7 @@ ELEMENT_FIELDS = (
         "Backup of",
         "The store this backup copies; it holds what its source holds.",
         section="elements",
+        targets=STORE_KINDS,
         kinds=("backup",),
         group="Logs and backups",
     ),
@@ -795,6 +801,7 @@ ELEMENT_FIELDS = (
         "Position",
         "Where the editor draws it; never read by the rules.",
         fields=POSITION_FIELDS,
+        in_forms=False,
     ),
 )
 
@@ -854,6 +861,7 @@ FLOW_FIELDS = (
         section="elements",
         attribute="target",
     ),
+    _name(),
     Field(
         "protocol",
         "choice",
@@ -877,14 +885,7 @@ FLOW_FIELDS = (
         default="data",
         vocabulary=FLOW_PURPOSE,
     ),
-    Field(
-        "tls",
-        "mapping",
-        "TLS details",
-        "What is known of the transport encryption.",
-        fields=TLS_FIELDS,
-        group="TLS",
-    ),
+    _description(),
     Field(
         "auth",
         "choice",
@@ -925,9 +926,15 @@ FLOW_FIELDS = (
         default=False,
         group="Authentication",
     ),
+    Field(
+        "tls",
+        "mapping",
+        "TLS details known",
+        "What is known of the transport encryption.",
+        fields=TLS_FIELDS,
+        group="TLS",
+    ),
     *_out_of_scope("flow"),
-    _name("Shown on the diagram and in the report; the ID when empty."),
-    _description(),
 )
 
 

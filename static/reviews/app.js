@@ -22,13 +22,14 @@
     });
   }
 
-  // Element forms: show the field groups that apply to the chosen kind.
+  // Element forms: show the fields, and the groups of fields, that apply to the chosen
+  // kind (the kinds come from the format's declaration, on each field and group).
   function syncKindGroups(form) {
     var kind = form.querySelector("select[name=kind]");
     if (!kind) return;
-    form.querySelectorAll("fieldset[data-kinds]").forEach(function (group) {
-      var applies = group.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
-      group.hidden = !applies && !hasContent(group);
+    form.querySelectorAll("[data-kinds]").forEach(function (part) {
+      var applies = part.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
+      part.hidden = !applies && !hasContent(part);
     });
   }
 
