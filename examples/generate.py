@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from threatmodel import schema
+
 KIND_MIX = [
     ("client", 6),
     ("service", 30),
@@ -32,16 +34,7 @@ KIND_MIX = [
     ("external", 6),
     ("user", 5),
 ]
-STORE_KINDS = {
-    "database",
-    "object-store",
-    "cache",
-    "search-index",
-    "warehouse",
-    "broker",
-    "log-sink",
-    "backup",
-}
+STORE_KINDS = set(schema.STORE_KINDS)
 ENCRYPTIONS = ["none", "platform", "sse-kms", "tde-cmk", "field", "envelope"]
 ENCRYPTION_WEIGHTS = [5, 25, 25, 20, 10, 15]
 PROTOCOLS_TLS = ["https", "grpcs", "postgres-tls", "kafka-sasl-ssl", "redis-tls"]

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from threatmodel.schema import SECTION_NAMES
+
 from .models import SEVERITIES
 
 PAGE_SIZE = 50
@@ -89,7 +91,7 @@ class FindingsView:
 def labels(document: dict) -> dict[str, str]:
     """ID -> display label for every item of the document."""
     result = {}
-    for section in ("data", "boundaries", "keys", "elements", "flows"):
+    for section in SECTION_NAMES:
         for item in document.get(section, []):
             result[item["id"]] = item.get("name") or item["id"]
     return result

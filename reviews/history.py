@@ -18,14 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-SECTIONS = ("elements", "flows", "boundaries", "data", "keys")
-SECTION_NOUNS = {
-    "elements": "element",
-    "flows": "flow",
-    "boundaries": "boundary",
-    "data": "data class",
-    "keys": "key",
-}
+from threatmodel.schema import READING_ORDER as SECTIONS
+from threatmodel.schema import SECTION_NOUNS
 
 
 def _is_item_list(value: Any) -> bool:

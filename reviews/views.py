@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 import threatmodel
-from threatmodel.model import ENCRYPTED_PROTOCOLS, ENCRYPTION_STRENGTH, STORE_KINDS
+from threatmodel import schema
 from threatmodel.scoring import POINTS
 
 from . import services
@@ -138,12 +138,9 @@ def _document_payload(system: System) -> dict:
 # The findings panel beside the diagram lists the most urgent ones; the findings page
 # has them all, a page at a time.
 PANEL_SIZE = 50
-# What the canvas needs to draw protection the way the engine judges it.
-EDITOR_VOCABULARY = {
-    "store_kinds": list(STORE_KINDS),
-    "encrypted_protocols": list(ENCRYPTED_PROTOCOLS),
-    "encryption_strength": ENCRYPTION_STRENGTH,
-}
+# What the canvas needs to draw protection the way the engine judges it: the format's
+# vocabulary from its one declaration.
+EDITOR_VOCABULARY = schema.vocabulary()
 
 
 def _system_context(request: HttpRequest, system: System) -> dict:
@@ -160,21 +157,14 @@ def _system_context(request: HttpRequest, system: System) -> dict:
 
 
 def _inventory(document: dict) -> list[dict]:
-    titles = {
-        "elements": "Elements",
-        "flows": "Flows",
-        "boundaries": "Trust boundaries",
-        "data": "Data classes",
-        "keys": "Keys",
-    }
     return [
         {
             "section": section,
-            "title": title,
-            "noun": SECTION_NOUNS[section],
+            "title": schema.SECTION[section].title,
+            "noun": schema.SECTION_NOUNS[section],
             "items": document.get(section, []),
         }
-        for section, title in titles.items()
+        for section in schema.READING_ORDER
     ]
 
 

@@ -14,10 +14,11 @@ from typing import Any, Literal
 import yaml
 
 from threatmodel.model import FORMAT, Position, System, Tls
+from threatmodel.schema import SECTION_NAMES
 
 __all__ = ["dump", "to_document"]
 
-SECTIONS = ("data", "boundaries", "keys", "elements", "flows")
+SECTIONS = SECTION_NAMES
 # Fields written first in every item, in this order; the rest follow the dataclass.
 _LEADING = ("id", "kind", "type", "source", "target", "name")
 _DOCUMENT_NAMES = {"source": "from", "target": "to"}

@@ -54,6 +54,11 @@ class Choice:
 
     value: str
     help: str = ""
+    label: str = ""  # a short name for palettes and legends, where the value is not one
+
+    @property
+    def title(self) -> str:
+        return self.label or self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ class Vocabulary:
         return next((c.help for c in self.choices if c.value == value), "")
 
 
-def _vocabulary(noun: str, *choices: tuple[str, str] | str) -> Vocabulary:
+def _vocabulary(noun: str, *choices: tuple[str, ...] | str) -> Vocabulary:
     return Vocabulary(
         noun,
         tuple(Choice(c) if isinstance(c, str) else Choice(*c) for c in choices),
@@ -99,10 +104,10 @@ REGULATED_TAGS = frozenset({"phi", "pan", "credentials", "secret"})
 
 BOUNDARY_KIND = _vocabulary(
     "boundary kind",
-    ("internet", "The public internet: anyone can be on it."),
-    ("third-party", "A network or account run by another company."),
-    ("dmz", "A perimeter network between the internet and the inside."),
-    ("internal", "A private network, account or cluster of the organisation."),
+    ("internet", "The public internet: anyone can be on it.", "Internet"),
+    ("third-party", "A network or account run by another company.", "Third party zone"),
+    ("dmz", "A perimeter network between the internet and the inside.", "DMZ"),
+    ("internal", "A private network, account or cluster of the organisation.", "Internal network"),
 )
 ENV = _vocabulary(
     "env",
@@ -155,22 +160,22 @@ STORE_KINDS = (
 )
 ELEMENT_KIND = _vocabulary(
     "element kind",
-    ("client", "A browser, mobile app or partner system calling in."),
-    ("user", "A person: an administrator or operator."),
-    ("service", "A microservice, web app, worker or job."),
-    ("gateway", "An API gateway, load balancer, reverse proxy or ingress."),
-    ("function", "A serverless function."),
-    ("database", "A relational, document or key-value database."),
-    ("object-store", "An S3-like bucket."),
-    ("file-store", "A file system, NFS share or volume."),
-    ("cache", "Redis, Memcached."),
-    ("search-index", "Elasticsearch, OpenSearch."),
-    ("warehouse", "An analytics warehouse or data lake."),
-    ("broker", "Kafka, SQS, RabbitMQ, NATS, Pub/Sub."),
-    ("log-sink", "Log aggregation, SIEM, APM or error tracker."),
-    ("backup", "A backup, snapshot or disaster-recovery replica."),
-    ("key-store", "A KMS, HSM, Vault, Key Vault or secrets manager."),
-    ("external", "A third-party API or SaaS."),
+    ("client", "A browser, mobile app or partner system calling in.", "Client"),
+    ("user", "A person: an administrator or operator.", "User"),
+    ("service", "A microservice, web app, worker or job.", "Service"),
+    ("gateway", "An API gateway, load balancer, reverse proxy or ingress.", "Gateway"),
+    ("function", "A serverless function.", "Function"),
+    ("database", "A relational, document or key-value database.", "Database"),
+    ("object-store", "An S3-like bucket.", "Object store"),
+    ("file-store", "A file system, NFS share or volume.", "File store"),
+    ("cache", "Redis, Memcached.", "Cache"),
+    ("search-index", "Elasticsearch, OpenSearch.", "Search index"),
+    ("warehouse", "An analytics warehouse or data lake.", "Warehouse"),
+    ("broker", "Kafka, SQS, RabbitMQ, NATS, Pub/Sub.", "Broker"),
+    ("log-sink", "Log aggregation, SIEM, APM or error tracker.", "Log sink"),
+    ("backup", "A backup, snapshot or disaster-recovery replica.", "Backup"),
+    ("key-store", "A KMS, HSM, Vault, Key Vault or secrets manager.", "Key store"),
+    ("external", "A third-party API or SaaS.", "Third party"),
 )
 # Facts whose absence the rules report as "assumed" (data and stores unstated: assumed
 # confidential; a flag unstated: assumed false) default to None, so an explicit `[]` or
@@ -960,6 +965,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("flows", "flow", "Flows", FLOW_FIELDS),
 )
 SECTION_NAMES = tuple(section.name for section in SECTIONS)
+# The order pages list the sections in: the diagram's items first.
+READING_ORDER = ("elements", "flows", "boundaries", "data", "keys")
 SECTION_NOUNS = {section.name: section.noun for section in SECTIONS}
 SECTION = {section.name: section for section in SECTIONS}
 
@@ -989,3 +996,33 @@ TOP_FIELDS = (
 def element_fields_for(kind: str) -> tuple[Field, ...]:
     """The element fields a given kind may have, in form order."""
     return tuple(f for f in ELEMENT_FIELDS if f.applies_to(kind))
+
+
+def vocabulary() -> dict[str, Any]:
+    """The format's vocabulary as JSON, for the browser (the editor reads it from one
+    `json_script` on the page instead of keeping copies)."""
+    return {
+        "id": {"pattern": ID_PATTERN, "max_length": MAX_ID_LENGTH},
+        "sections": {s.name: {"noun": s.noun, "title": s.title} for s in SECTIONS},
+        "reading_order": list(READING_ORDER),
+        "element_kinds": [
+            {"value": c.value, "label": c.title, "help": c.help} for c in ELEMENT_KIND.choices
+        ],
+        "client_kinds": list(CLIENT_KINDS),
+        "service_kinds": list(SERVICE_KINDS),
+        "store_kinds": list(STORE_KINDS),
+        "at_rest_kinds": list(AT_REST_KINDS),
+        "boundary_kinds": [
+            {"value": c.value, "label": c.title, "help": c.help} for c in BOUNDARY_KIND.choices
+        ],
+        "protocols": [
+            {"value": p.value, "encrypted": p.encrypted, "help": p.help} for p in PROTOCOLS_DECLARED
+        ],
+        "encrypted_protocols": list(ENCRYPTED_PROTOCOLS),
+        "encryption": [
+            {"value": c.value, "strength": ENCRYPTION_STRENGTH[c.value], "help": c.help}
+            for c in ENCRYPTION.choices
+        ],
+        "encryption_strength": dict(ENCRYPTION_STRENGTH),
+        "element_fields": {f.name: list(f.kinds) for f in ELEMENT_FIELDS if f.kinds is not None},
+    }

@@ -3,6 +3,7 @@ labels, help, choices with their explanations, the kinds each field applies to."
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -268,3 +269,15 @@ def test_a_dict_saved_by_the_editor_is_stored_canonical(system, editor):
     flow = system.document["flows"][0]
     assert "purpose" not in flow
     assert list(flow)[:3] == ["id", "from", "to"]
+
+
+def test_the_editor_page_carries_the_declared_vocabulary_once(system, owner):
+    page = client_for(owner).get(f"/systems/{system.pk}/").content.decode()
+    assert page.count('id="editor-data"') == 1
+    data = json.loads(
+        re.search(r'<script id="editor-data" type="application/json">(.*?)</script>', page, re.S)[1]
+    )
+    assert data["vocabulary"] == json.loads(json.dumps(schema.vocabulary()))
+    kinds = {k["value"]: k for k in data["vocabulary"]["element_kinds"]}
+    assert kinds["external"]["label"] == "Third party"
+    assert data["vocabulary"]["element_fields"]["terminates_tls"] == ["gateway"]

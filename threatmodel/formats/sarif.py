@@ -8,6 +8,7 @@ from ..analysis import Analysis, Finding
 from ..decisions import Outcome, Ruling
 from ..model import System
 from ..rules import REGISTRY
+from ..schema import SECTION_NAMES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -18,7 +19,7 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 def _item_lines(system: System) -> dict[str, int]:
     """The line each element, flow, key or data class starts on in the model file."""
     lines: dict[str, int] = {}
-    for section in ("data", "boundaries", "keys", "elements", "flows"):
+    for section in SECTION_NAMES:
         for index, item in enumerate(getattr(system, section)):
             line = system.lines.get(f"{section}[{index}]")
             if line is not None:
