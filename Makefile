@@ -46,6 +46,7 @@ test: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+	node --test tests/js/*.test.mjs
 
 lint: venv
 	$(BIN)/ruff check .

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 import threatmodel
-from threatmodel import schema
+from threatmodel import edit, schema
 from threatmodel.scoring import POINTS
 
 from . import services
@@ -562,6 +562,9 @@ def _properties(
         "can_edit": _can_write(system),
         **extra,
     }
+    if extra.get("item") and extra.get("section"):
+        asked = {extra["section"]: [extra["item"]["id"]]}
+        context["delete_question"] = edit.removal(system.document, asked).question(asked)
     return _page(request, "reviews/properties.html", "form", context, status=status)
 
 
@@ -634,32 +637,6 @@ def _find_item(system: System, section: str, item_id: str) -> tuple[int, dict]:
     raise Http404("No such item in this system.")
 
 
-REFERENCES = {
-    # section -> [(section holding the reference, key)]
-    "elements": [
-        ("flows", "from"),
-        ("flows", "to"),
-        ("elements", "backup_of"),
-        ("keys", "held_by"),
-    ],
-    "boundaries": [("elements", "boundary"), ("boundaries", "parent")],
-    "data": [("elements", "stores"), ("flows", "data")],
-    "keys": [("elements", "uses_keys"), ("elements", "key"), ("keys", "wraps")],
-    "flows": [],
-}
-
-
-def _rename_references(document: dict, section: str, old: str, new: str) -> None:
-    """Point every reference to `old` at `new`, so renaming an ID keeps the model whole."""
-    for holder, key in REFERENCES[section]:
-        for item in document.get(holder, []):
-            value = item.get(key)
-            if value == old:
-                item[key] = new
-            elif isinstance(value, list) and old in value:
-                item[key] = [new if v == old else v for v in value]
-
-
 def _add_new_items(document: dict, form) -> None:
     """The items a form creates besides its own (a store's new data class or key)."""
     for section, items in form.new_items().items():
@@ -703,9 +680,12 @@ def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> Http
     if request.method == "POST" and form.is_valid():
         document = json.loads(json.dumps(system.document))
         new_item = form.to_item()
-        document[section][index] = new_item
-        if new_item["id"] != item_id:
-            _rename_references(document, section, item_id, new_item["id"])
+        document[section][index] = {**new_item, "id": item_id}
+        try:
+            edit.rename(document, section, item_id, new_item["id"])  # references follow
+        except ValueError as error:
+            form.add_error("id", str(error))
+            return _properties(request, system, form, title, status=400, **extra)
         _add_new_items(document, form)
         after = reverse("item_edit", args=[system.pk, section, new_item["id"]])
         return _save_from_form(
@@ -717,25 +697,27 @@ def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> Http
 
 @require_POST
 def item_delete(request: HttpRequest, pk: int, section: str, item_id: str) -> HttpResponse:
+    """Delete an item and what goes with it (the flows of an element, ...), as the
+    canvas does; the form asked first with `edit.removal`'s question."""
     system = _get_system_for_user(request, pk, write=True)
-    _index, item = _find_item(system, section, item_id)
+    _find_item(system, section, item_id)
     base_version = _int(request.POST.get("base_version"))
-    document = dict(system.document)
-    document[section] = [i for i in document[section] if i["id"] != item_id]
-    noun = SECTION_NOUNS[section]
+    document = json.loads(json.dumps(system.document))
+    asked = {section: [item_id]}
+    done = edit.delete(document, asked)
     try:
         saved = services.save_document(
             system, document, base_version=base_version, author=request.user
         )
     except services.InvalidDocument as error:
         reasons = "; ".join(f"{p.location}: {p.message}" for p in error.problems[:5])
-        messages.error(request, f"Can't delete {noun} {item_id}: it is still used ({reasons}).")
+        messages.error(request, f"Not deleted: {reasons}.")
         status = 400
     except services.StaleVersion as error:
         messages.error(request, _stale_message(error.system))
         status = 409
     else:
-        messages.success(request, f"Deleted {noun} {item['id']}.")
+        messages.success(request, done.done(asked))
         if request.htmx:
             html = render_to_string("reviews/properties.html#notice", {}, request)
             return _saved_response(request, saved, html)

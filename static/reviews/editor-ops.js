@@ -1,21 +1,69 @@
 // Edits of a model document, as plain functions that change a copy in place. The editor
 // applies one, sends the whole document to the server, and shows what the server kept.
+// The browser's counterpart of threatmodel/edit.py: both run tests/vectors/edit.json
+// (pytest and `node --test`), so an ID made here is the ID the server would make.
+
+// The ID rule and where items refer to each other, as threatmodel/schema.py declares
+// them; tests/vectors/edit.json holds the declared values and both test runs check
+// these against it.
+export const MAX_ID_LENGTH = 64;
+export const REFERENCES = {
+  data: [
+    ["elements", "stores"],
+    ["flows", "data"],
+  ],
+  boundaries: [
+    ["boundaries", "parent"],
+    ["elements", "boundary"],
+  ],
+  keys: [
+    ["keys", "wraps"],
+    ["elements", "uses_keys"],
+    ["elements", "key"],
+  ],
+  elements: [
+    ["keys", "held_by"],
+    ["elements", "backup_of"],
+    ["flows", "from"],
+    ["flows", "to"],
+  ],
+  flows: [],
+};
+export const SECTIONS = ["data", "boundaries", "keys", "elements", "flows"];
+const NOUNS = {
+  data: "data class",
+  boundaries: "boundary",
+  keys: "key",
+  elements: "element",
+  flows: "flow",
+};
 
 export function clone(doc) {
   return structuredClone(doc);
 }
 
-/** A slug not yet used in `taken`: `base`, then `base-2`, `base-3`, ... */
+/** `text` as an ID: lower case, other characters as '-', at most MAX_ID_LENGTH. */
+export function slug(text) {
+  const lowered = String(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-");
+  const trimmed = lowered
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, MAX_ID_LENGTH)
+    .replace(/[-_]+$/, "");
+  return trimmed || "item";
+}
+
+/** A valid ID not yet used in `taken`: `base`, then `base-2`, `base-3`, ..., shortened
+ * so that the suffix fits in MAX_ID_LENGTH. */
 export function uniqueId(base, taken) {
-  const slug =
-    String(base)
-      .toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, "-")
-      .replace(/^[^a-z0-9]+/, "")
-      .replace(/-+$/, "") || "item";
-  if (!taken.has(slug)) return slug;
+  const used = taken instanceof Set ? taken : new Set(taken);
+  const root = slug(base);
+  if (!used.has(root)) return root;
   for (let n = 2; ; n += 1) {
-    if (!taken.has(`${slug}-${n}`)) return `${slug}-${n}`;
+    const suffix = `-${n}`;
+    const candidate = root.slice(0, MAX_ID_LENGTH - suffix.length).replace(/[-_]+$/, "") + suffix;
+    if (!used.has(candidate)) return candidate;
   }
 }
 
@@ -23,32 +71,38 @@ function ids(list) {
   return new Set((list || []).map((item) => item.id));
 }
 
+function find(doc, section, id) {
+  return (doc[section] || []).find((item) => item.id === id);
+}
+
 function round(position) {
   return { x: Math.round(position.x), y: Math.round(position.y) };
 }
 
+/** Appends a copy of `item` with a valid, unused ID; returns the ID. */
+export function addItem(doc, section, item, base = "") {
+  const wanted = item.id || base || item.name || item.kind || item.type || NOUNS[section];
+  const id = uniqueId(wanted, ids(doc[section]));
+  doc[section] = doc[section] || [];
+  doc[section].push({ ...item, id });
+  return id;
+}
+
 export function addElement(doc, { kind, position, boundary }) {
-  doc.elements = doc.elements || [];
-  const element = { id: uniqueId(kind, ids(doc.elements)), kind };
+  const element = { kind };
   if (boundary) element.boundary = boundary;
   if (position) element.position = round(position);
-  doc.elements.push(element);
-  return element.id;
+  return addItem(doc, "elements", element, kind);
 }
 
 export function addBoundary(doc, { kind, parent }) {
-  doc.boundaries = doc.boundaries || [];
-  const boundary = { id: uniqueId(kind, ids(doc.boundaries)), kind };
+  const boundary = { kind };
   if (parent) boundary.parent = parent;
-  doc.boundaries.push(boundary);
-  return boundary.id;
+  return addItem(doc, "boundaries", boundary, kind);
 }
 
 export function addFlow(doc, { from, to }) {
-  doc.flows = doc.flows || [];
-  const id = uniqueId(`${from}-to-${to}`, ids(doc.flows));
-  doc.flows.push({ id, from, to });
-  return id;
+  return addItem(doc, "flows", { from, to }, `${from}-to-${to}`);
 }
 
 /** Positions as the canvas shows them, for every element (rounded to whole pixels). */
@@ -59,69 +113,169 @@ export function setPositions(doc, positions) {
   }
 }
 
-/** Puts an element (or a boundary, by `parent`) into a boundary; null takes it out. */
+/** Gives an item a new ID; every reference follows. Throws when the ID is taken or
+ * not valid. */
+export function renameItem(doc, section, oldId, newId) {
+  if (oldId === newId) return;
+  if (slug(newId) !== newId) throw new Error(`'${newId}' is not a valid ID`);
+  if (find(doc, section, newId)) throw new Error(`the ${NOUNS[section]} ID '${newId}' is already used`);
+  const item = find(doc, section, oldId);
+  if (!item) throw new Error(`no ${NOUNS[section]} '${oldId}'`);
+  item.id = newId;
+  for (const [holder, key] of REFERENCES[section]) {
+    for (const other of doc[holder] || []) {
+      const value = other[key];
+      if (value === oldId) other[key] = newId;
+      else if (Array.isArray(value) && value.includes(oldId)) {
+        other[key] = value.map((entry) => (entry === oldId ? newId : entry));
+      }
+    }
+  }
+}
+
+/** Puts an element into a boundary; null takes it out. */
 export function setBoundary(doc, { element, boundary: target }) {
-  const item = (doc.elements || []).find((e) => e.id === element);
+  const item = find(doc, "elements", element);
   if (!item) return;
   if (target) item.boundary = target;
   else delete item.boundary;
 }
 
+/** Nests a boundary in another (null: at the top); a move into itself does nothing. */
 export function setBoundaryParent(doc, { boundary, parent }) {
-  const item = (doc.boundaries || []).find((b) => b.id === boundary);
+  const item = find(doc, "boundaries", boundary);
   if (!item || parent === boundary) return;
   if (parent && ancestors(doc, parent).includes(boundary)) return; // would make a cycle
   if (parent) item.parent = parent;
   else delete item.parent;
 }
 
+/** The boundaries around `boundaryId`, innermost first. */
 export function ancestors(doc, boundaryId) {
   const byId = new Map((doc.boundaries || []).map((b) => [b.id, b]));
   const chain = [];
-  let current = byId.get(boundaryId);
-  while (current && current.parent && !chain.includes(current.parent)) {
-    chain.push(current.parent);
-    current = byId.get(current.parent);
+  let current = byId.get(boundaryId)?.parent;
+  while (current && !chain.includes(current) && current !== boundaryId) {
+    chain.push(current);
+    current = byId.get(current)?.parent;
   }
   return chain;
 }
 
+function survivingParents(doc, dead) {
+  const parents = new Map((doc.boundaries || []).map((b) => [b.id, b.parent]));
+  const result = new Map();
+  for (const boundary of dead) {
+    let current = parents.get(boundary);
+    const seen = new Set([boundary]);
+    while (dead.has(current) && !seen.has(current)) {
+      seen.add(current);
+      current = parents.get(current);
+    }
+    result.set(boundary, dead.has(current) ? null : current || null);
+  }
+  return result;
+}
+
+function describeChange(holder, itemId, key, lost, isList, parents) {
+  const noun = NOUNS[holder];
+  if (key === "boundary" || key === "parent") {
+    const parent = parents.get(lost[0]);
+    return `${noun} ${itemId} ${parent ? `moves into ${parent}` : "is left outside every boundary"}`;
+  }
+  if (!isList) return `${noun} ${itemId} loses ${key}: ${lost[0]}`;
+  return `${noun} ${itemId} loses ${lost.join(", ")} from ${key}`;
+}
+
 /**
- * Deletes elements, flows and boundaries, and every reference to them, so that the
- * document stays valid: flows to a deleted element go, a boundary's members move up to
- * its parent, keys held by a deleted key store are no longer `held_by` it.
+ * What deleting `asked` ({elements: [...], flows: [...], ...}) takes and changes,
+ * without deleting: {items: {section: ids}, changes: [sentences]}.
  */
-export function deleteItems(doc, { elements = [], flows = [], boundaries = [] }) {
-  const goneElements = new Set(elements);
-  const goneFlows = new Set(flows);
-  const goneBoundaries = new Set(boundaries);
-  const byId = new Map((doc.boundaries || []).map((b) => [b.id, b]));
-  const survivingParent = (id) => {
-    let current = id;
-    while (current && goneBoundaries.has(current)) current = byId.get(current)?.parent;
-    return current || null;
-  };
-  doc.elements = (doc.elements || []).filter((e) => !goneElements.has(e.id));
-  for (const element of doc.elements) {
-    if (element.boundary && goneBoundaries.has(element.boundary)) {
-      const parent = survivingParent(element.boundary);
-      if (parent) element.boundary = parent;
-      else delete element.boundary;
-    }
-    if (element.backup_of && goneElements.has(element.backup_of)) delete element.backup_of;
+export function removalOf(doc, asked) {
+  const gone = {};
+  for (const section of SECTIONS) {
+    const wanted = new Set(asked[section] || []);
+    gone[section] = (doc[section] || []).map((i) => i.id).filter((id) => wanted.has(id));
   }
-  doc.flows = (doc.flows || []).filter(
-    (f) => !goneFlows.has(f.id) && !goneElements.has(f.from) && !goneElements.has(f.to),
-  );
-  doc.boundaries = (doc.boundaries || []).filter((b) => !goneBoundaries.has(b.id));
-  for (const boundary of doc.boundaries) {
-    if (boundary.parent && goneBoundaries.has(boundary.parent)) {
-      const parent = survivingParent(boundary.parent);
-      if (parent) boundary.parent = parent;
-      else delete boundary.parent;
+  const deadElements = new Set(gone.elements);
+  for (const flow of doc.flows || []) {
+    if ((deadElements.has(flow.from) || deadElements.has(flow.to)) && !gone.flows.includes(flow.id)) {
+      gone.flows.push(flow.id);
     }
   }
-  for (const key of doc.keys || []) {
-    if (key.held_by && goneElements.has(key.held_by)) delete key.held_by;
+  const items = {};
+  for (const section of SECTIONS) if (gone[section].length) items[section] = gone[section];
+  const dead = Object.fromEntries(SECTIONS.map((s) => [s, new Set(gone[s])]));
+  const parents = survivingParents(doc, dead.boundaries);
+  const changes = [];
+  for (const section of SECTIONS) {
+    for (const [holder, key] of REFERENCES[section]) {
+      if (holder === "flows" && (key === "from" || key === "to")) continue;
+      for (const item of doc[holder] || []) {
+        if (dead[holder].has(item.id)) continue;
+        const value = item[key];
+        const targets = Array.isArray(value) ? value : [value];
+        const lost = targets.filter((t) => dead[section].has(t));
+        if (lost.length) changes.push(describeChange(holder, item.id, key, lost, Array.isArray(value), parents));
+      }
+    }
   }
+  return { items, changes };
+}
+
+function join(words) {
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/** The one question to ask before a delete: what goes, and what else changes. */
+export function removalQuestion(removal, asked) {
+  const named = [];
+  const also = [];
+  for (const section of SECTIONS) {
+    const wanted = new Set(asked[section] || []);
+    for (const id of removal.items[section] || []) {
+      (wanted.has(id) ? named : also).push(`${NOUNS[section]} ${id}`);
+    }
+  }
+  let text = `Delete ${join(named)}?`;
+  if (also.length) text += ` Also deleted: ${join(also)}.`;
+  for (const change of removal.changes) text += ` ${change[0].toUpperCase()}${change.slice(1)}.`;
+  return text;
+}
+
+/**
+ * Deletes items ({elements, flows, boundaries, data, keys}) and what goes with them, so
+ * that the document stays valid: flows to a deleted element go, a boundary's members
+ * move up to its parent, other references to a deleted item are dropped. Returns what
+ * was done, as `removalOf` describes it.
+ */
+export function deleteItems(doc, asked) {
+  const done = removalOf(doc, asked);
+  const dead = Object.fromEntries(SECTIONS.map((s) => [s, new Set(done.items[s] || [])]));
+  const parents = survivingParents(doc, dead.boundaries);
+  for (const section of SECTIONS) {
+    if (doc[section] && dead[section].size) {
+      doc[section] = doc[section].filter((item) => !dead[section].has(item.id));
+    }
+  }
+  for (const section of SECTIONS) {
+    if (!dead[section].size) continue;
+    for (const [holder, key] of REFERENCES[section]) {
+      for (const item of doc[holder] || []) {
+        const value = item[key];
+        if (Array.isArray(value)) {
+          const kept = value.filter((entry) => !dead[section].has(entry));
+          if (kept.length !== value.length) {
+            if (kept.length) item[key] = kept;
+            else delete item[key];
+          }
+        } else if (dead[section].has(value)) {
+          const replacement = key === "boundary" || key === "parent" ? parents.get(value) : null;
+          if (replacement) item[key] = replacement;
+          else delete item[key];
+        }
+      }
+    }
+  }
+  return done;
 }

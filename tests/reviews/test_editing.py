@@ -190,12 +190,39 @@ def test_renaming_an_id_updates_every_reference(system, editor):
     assert ends == {("browser", "orders-api"), ("orders-api", "orders-db")}
 
 
-def test_deleting_an_item_still_in_use_is_refused(system, editor):
+def test_deleting_an_item_in_use_takes_its_references_as_the_canvas_does(system, editor):
+    page = client_for(editor).get(f"/systems/{system.pk}/data/card/").content.decode()
+    assert (
+        'hx-confirm="Delete data class card? Element orders-db loses card from stores. '
+        "Flow checkout loses card from data. Flow orders loses card from data. "
+        'History keeps the old version."'
+    ) in page
     response = _post(editor, system, "data/card/delete/", {"base_version": 1})
     assert response.status_code == 302
     system.refresh_from_db()
+    assert system.version == 2
+    assert "data" not in system.document
+    assert all("data" not in flow for flow in system.document["flows"])
+
+
+def test_deleting_an_element_deletes_its_flows(system, editor):
+    response = _post(editor, system, "elements/api/delete/", {"base_version": 1}, htmx=True)
+    assert response.status_code == 200
+    system.refresh_from_db()
+    assert system.version == 2
+    assert [e["id"] for e in system.document["elements"]] == ["browser", "orders-db"]
+    assert "flows" not in system.document
+    assert "Deleted element api, flow checkout and flow orders." in response.content.decode()
+
+
+def test_renaming_through_the_form_to_a_taken_id_is_refused_at_the_id(system, editor):
+    response = _post(
+        editor, system, "elements/api/", {"base_version": 1, "id": "browser", "kind": "service"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["id"] == ["the element ID 'browser' is already used"]
+    system.refresh_from_db()
     assert system.version == 1
-    assert any(d["id"] == "card" for d in system.document["data"])
 
 
 def test_deleting_an_unused_item_saves_a_new_version(system, editor):
