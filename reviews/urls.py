@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from . import diagram_views, reimport, versions, views
+from . import diagram_views, format_help, reimport, versions, views
 from .history import SECTIONS
 
 
@@ -21,6 +21,8 @@ register_converter(SectionConverter, "section")
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
+    path("help/format/", format_help.format_help, name="format_help"),
+    path("help/format/<str:name>", format_help.format_doc, name="format_doc"),
     path("workspaces/", views.workspace_list, name="workspace_list"),
     path("workspaces/<int:pk>/", views.workspace_detail, name="workspace_detail"),
     path("workspaces/<int:pk>/members/", views.member_add, name="member_add"),
