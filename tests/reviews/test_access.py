@@ -201,6 +201,9 @@ NOT_OBJECT_SCOPED = {
     "workspace_list",
     "system_create",
     "system_import",
+    # The format's help and docs: the same for everyone signed in (test_format_help.py).
+    "format_help",
+    "format_doc",
 }
 
 ALLOWED = {
