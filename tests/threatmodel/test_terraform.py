@@ -1232,3 +1232,26 @@ def test_an_encrypted_database_whose_key_is_computed_uses_aws_managed_or_the_nam
     config = data["configuration"]["root_module"]["resources"][0]
     config["expressions"]["kms_key_id"] = {"references": ["var.key_arn"]}
     assert element(import_plan(data).document, "rds-db")["encryption"] == "tde-cmk"
+
+
+def test_aws_api_services_authenticate_every_call_with_sigv4():
+    document = imported(
+        R("aws_sqs_queue", "q", {"sqs_managed_sse_enabled": True}),
+        R(
+            "aws_lambda_function",
+            "f",
+            {},
+            {"environment": ["aws_sqs_queue.q", "aws_elasticache_replication_group.c"]},
+        ),
+        R("aws_elasticache_replication_group", "c", {"at_rest_encryption_enabled": True}),
+    )
+    queue = element(document, "sqs-q")
+    assert (queue["auth"], queue["acls"]) == ("iam", True)
+    assert flow(document, "fn-f", "sqs-q")["auth"] == "sigv4"
+    assert "auth" not in flow(document, "fn-f", "cache-c")  # Redis AUTH is not in the plan
+    rules = {
+        f.rule
+        for f in threatmodel.analyze(threatmodel.load(document)).findings
+        if "sqs-q" in f.subject
+    }
+    assert "insecure-broker" not in rules

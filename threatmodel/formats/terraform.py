@@ -352,6 +352,10 @@ class ResourceKind:
     ingress: str | None = None  # protocol its API always speaks (AWS endpoints that are HTTPS only)
     name_attribute: str | None = None
     inbound_references: bool = False  # what it refers to sends to it (log groups)
+    # Facts the service always has: AWS APIs authenticate every call with IAM (SigV4)
+    # and authorize it by IAM and resource policies.
+    always: Mapping[str, Any] = field(default_factory=dict)
+    api_auth: str | None = None  # auth of the flows into it
 
 
 def _encryption(
@@ -876,7 +880,12 @@ _AWS_API = "https"  # AWS service endpoints that answer HTTPS only
 
 RESOURCES: dict[str, ResourceKind] = {
     "aws_s3_bucket": ResourceKind(
-        "object-store", "s3", "Amazon S3", _read_s3_bucket, name_attribute="bucket"
+        "object-store",
+        "s3",
+        "Amazon S3",
+        _read_s3_bucket,
+        name_attribute="bucket",
+        api_auth="sigv4",
     ),
     "aws_db_instance": ResourceKind(
         "database", "rds", "Amazon RDS", _read_db, name_attribute="identifier"
@@ -910,7 +919,12 @@ RESOURCES: dict[str, ResourceKind] = {
         "broker", "mq", "Amazon MQ", _read_mq, name_attribute="broker_name"
     ),
     "aws_dynamodb_table": ResourceKind(
-        "database", "ddb", "Amazon DynamoDB", _read_dynamodb, name_attribute="name"
+        "database",
+        "ddb",
+        "Amazon DynamoDB",
+        _read_dynamodb,
+        name_attribute="name",
+        api_auth="sigv4",
     ),
     "aws_opensearch_domain": ResourceKind(
         "search-index", "search", "Amazon OpenSearch", _read_search, name_attribute="domain_name"
@@ -938,9 +952,24 @@ RESOURCES: dict[str, ResourceKind] = {
     "aws_ebs_snapshot": ResourceKind(
         "backup", "snap", "EBS snapshot", _read_snapshot("sse-kms", "disk", "volume_id")
     ),
-    "aws_sqs_queue": ResourceKind("broker", "sqs", "Amazon SQS", _read_sqs, name_attribute="name"),
+    "aws_sqs_queue": ResourceKind(
+        "broker",
+        "sqs",
+        "Amazon SQS",
+        _read_sqs,
+        name_attribute="name",
+        always={"auth": "iam", "acls": True},
+        api_auth="sigv4",
+    ),
     "aws_sns_topic": ResourceKind(
-        "broker", "sns", "Amazon SNS", _read_sns, ingress=_AWS_API, name_attribute="name"
+        "broker",
+        "sns",
+        "Amazon SNS",
+        _read_sns,
+        ingress=_AWS_API,
+        name_attribute="name",
+        always={"auth": "iam", "acls": True},
+        api_auth="sigv4",
     ),
     "aws_kinesis_stream": ResourceKind(
         "broker",
@@ -949,6 +978,8 @@ RESOURCES: dict[str, ResourceKind] = {
         _read_kinesis,
         ingress=_AWS_API,
         name_attribute="name",
+        always={"auth": "iam", "acls": True},
+        api_auth="sigv4",
     ),
     "aws_kinesis_firehose_delivery_stream": ResourceKind(
         "broker",
@@ -957,6 +988,8 @@ RESOURCES: dict[str, ResourceKind] = {
         _read_firehose,
         ingress=_AWS_API,
         name_attribute="name",
+        always={"auth": "iam", "acls": True},
+        api_auth="sigv4",
     ),
     "aws_cloudwatch_log_group": ResourceKind(
         "log-sink",
@@ -966,6 +999,7 @@ RESOURCES: dict[str, ResourceKind] = {
         ingress=_AWS_API,
         name_attribute="name",
         inbound_references=True,
+        api_auth="sigv4",
     ),
     "aws_backup_vault": ResourceKind(
         "backup", "vault", "AWS Backup vault", _read_backup_vault, name_attribute="name"
@@ -977,6 +1011,7 @@ RESOURCES: dict[str, ResourceKind] = {
         _read_lambda,
         ingress=_AWS_API,
         name_attribute="function_name",
+        api_auth="sigv4",
     ),
     "aws_ecs_task_definition": ResourceKind(
         "service", "ecs", "Amazon ECS task", _read_task_definition, name_attribute="family"
@@ -1079,6 +1114,7 @@ def _companion_method(r: Resource, facts: Facts, c: _Context) -> None:
         facts.entry_auth.add(_METHOD_AUTH[authorization])
     elif authorization == "CUSTOM":
         facts.entry_auth.add("custom")
+        facts.notes.append("methods use a custom (Lambda) authorizer: state the flow's auth")
 
 
 def _companion_vault_lock(r: Resource, facts: Facts, c: _Context) -> None:
@@ -1462,7 +1498,7 @@ class _Builder:
             "name": label[:MAX_NAME],
             "technology": fields.pop("technology", kind.technology),
         }
-        document.update(fields)
+        document.update({**kind.always, **fields})
         if facts.key and fields.get("encryption") in ("sse-kms", "tde-cmk", "sse-c"):
             document["key"] = self.key_id(facts.key)
         if facts.backup_of:
@@ -1843,21 +1879,21 @@ class _Builder:
         if auth and "auth" not in flow:
             flow["auth"] = auth
 
-    def _ingress(self, config: str) -> tuple[str | None, dict[str, Any] | None]:
+    def _ingress(self, config: str) -> tuple[str | None, dict[str, Any] | None, str | None]:
         elements = self.elements.get(config) or []
         if not elements:
-            return None, None
+            return None, None, None
         facts, kind = elements[0].facts, elements[0].kind
-        return facts.ingress or kind.ingress, facts.tls
+        return facts.ingress or kind.ingress, facts.tls, kind.api_auth
 
     def _connect(self, sources: Iterable[str], targets: Iterable[str], why: str) -> None:
         targets = list(targets)
         for source in sources:
             for target_config in targets:
-                protocol, tls = self._ingress(target_config)
+                protocol, tls, auth = self._ingress(target_config)
                 for s in self._element_ids([source]):
                     for t in self._element_ids([target_config]):
-                        self.add_flow(s, t, why, protocol, tls)
+                        self.add_flow(s, t, why, protocol, tls, auth)
 
     def reference_flows(self) -> None:
         for config, elements in sorted(self.elements.items()):
