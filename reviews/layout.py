@@ -429,8 +429,11 @@ def _ancestors(scene: Scene, boundary: str) -> set[str]:
     return result
 
 
-def route_flows(layout: Layout, scene: Scene) -> dict[str, list[tuple[float, float]]] | None:
-    """Flows routed around elements between fixed positions (neato -n2), or None."""
+def route_flows(
+    layout: Layout, scene: Scene, only: set[str] | None = None
+) -> dict[str, list[tuple[float, float]]] | None:
+    """Flows (all, or `only` these) routed around every element between fixed positions
+    (neato -n2), or None."""
     lines = [
         "digraph routes {",
         "graph [splines=spline];",
@@ -443,7 +446,10 @@ def route_flows(layout: Layout, scene: Scene) -> dict[str, list[tuple[float, flo
             f" height={_inches(h)}];"
         )
     for flow_id, source, target in scene.edges:
-        lines.append(f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}];")
+        if only is None or flow_id in only:
+            lines.append(
+                f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}];"
+            )
     lines.append("}")
     try:
         output = run_graphviz("neato", "\n".join(lines), "-n2")

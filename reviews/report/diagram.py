@@ -333,18 +333,33 @@ def _node_box(layout: Layout, scene: Scene, node: str):
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def _routes_are_clean(layout: Layout, scene: Scene) -> bool:
+def _crossing_flows(layout: Layout, scene: Scene) -> set[str] | None:
+    """The flows whose route passes through an element they do not connect (None when
+    there are no routes at all)."""
     if layout.routes is None:
-        return False
-    boxes = {n: _node_box(layout, scene, n) for n in layout.nodes}
+        return None
+    boxes = [(n, _node_box(layout, scene, n)) for n in layout.nodes]
+    crossing = set()
     for flow_id, source, target in scene.edges:
         route = layout.routes.get(flow_id)
         if route is None:
-            return False
-        for node, box in boxes.items():
-            if node not in (source, target) and _crosses(route, box):
-                return False
-    return True
+            crossing.add(flow_id)
+            continue
+        points = _flatten(route)
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        x1, y1, x2, y2 = min(xs), min(ys), max(xs), max(ys)
+        for node, box in boxes:
+            if node in (source, target) or box[2] < x1 or box[0] > x2 or box[3] < y1 or box[1] > y2:
+                continue
+            bx1, by1, bx2, by2 = box[0] + 2, box[1] + 2, box[2] - 2, box[3] - 2
+            if any(bx1 < x < bx2 and by1 < y < by2 for x, y in points):
+                crossing.add(flow_id)
+                break
+    return crossing
+
+
+def _routes_are_clean(layout: Layout, scene: Scene) -> bool:
+    return _crossing_flows(layout, scene) == set()
 
 
 def layout_drawing(system: System) -> Drawing:
@@ -367,15 +382,18 @@ def layout_drawing(system: System) -> Drawing:
 def _route(layout: Layout, scene: Scene) -> bool:
     """Makes sure no flow crosses an element: dot's own splines do in rare cases near
     clusters, and the editor's positions have none; Graphviz's obstacle-avoiding
-    router (neato -n2) draws them between the fixed positions instead."""
-    if _routes_are_clean(layout, scene):
+    router (neato -n2) draws those flows between the fixed positions instead."""
+    crossing = _crossing_flows(layout, scene)
+    if crossing == set():
         return True
-    if len(scene.edges) > ROUTE_LIMIT:
+    wanted = {e[0] for e in scene.edges} if crossing is None else crossing
+    if len(wanted) > ROUTE_LIMIT:
         return False
-    routes = route_flows(layout, scene)
+    routes = route_flows(layout, scene, only=wanted)
     if routes is None:
         return False
-    before, layout.routes = layout.routes, routes
+    before = layout.routes
+    layout.routes = {**(before or {}), **routes}
     if _routes_are_clean(layout, scene):
         return True
     layout.routes = before
