@@ -56,6 +56,7 @@ ROUTES = [
     Route("export yaml", "/systems/{s}/export.yaml"),
     Route("export json", "/systems/{s}/export.json"),
     Route("download otm", "/systems/{s}/download/otm"),
+    Route("crypto inventory", "/systems/{s}/crypto-inventory/"),
     Route("findings", "/systems/{s}/findings/"),
     Route("history", "/systems/{s}/history/"),
     Route("revision", "/systems/{s}/revisions/1/"),

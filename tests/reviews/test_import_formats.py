@@ -150,3 +150,22 @@ def test_the_otm_download_imports_back_as_the_same_system(system, owner):
     imported = read_model(text)
     assert imported.format.id == "otm"
     assert threatmodel.load(imported.document) == threatmodel.load(system.document)
+
+
+def test_the_crypto_inventory_page_lists_keys_certificates_and_protocols(owner, workspace):
+    from tests.conftest import make_system
+
+    document = {
+        "format": "ciphermap/1",
+        "name": "Keys",
+        "keys": [{"id": "kek", "type": "kek", "custody": "kms", "name": "<b>Master</b>"}],
+        "elements": [{"id": "a", "kind": "service"}, {"id": "b", "kind": "service"}],
+        "flows": [{"id": "f", "from": "a", "to": "b", "protocol": "https"}],
+    }
+    system = make_system(workspace, document)
+    response = client_for(owner).get(f"/systems/{system.pk}/crypto-inventory/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;b&gt;Master&lt;/b&gt;" in content  # escaped
+    assert "3.6.1.1" in content and "https" in content
+    assert f"/systems/{system.pk}/download/crypto-inventory-csv" in content
