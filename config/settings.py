@@ -7,6 +7,7 @@ tasks). Production sets CIPHERMAP_ENV=production, SECRET_KEY and DATABASE_URL.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "reviews",
+    "accounts",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "reviews.middleware.PrivateResponsesMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +98,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every sign-in (the app's and the admin's) before the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -168,6 +180,41 @@ if PRODUCTION:
 MAX_MODEL_BYTES = int(os.environ.get("MAX_MODEL_BYTES", 2 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_MODEL_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_MODEL_BYTES + 256 * 1024
+
+# Sign-in throttling (django-axes): five failures lock out the username, and separately the
+# client address, for 15 minutes. Unknown usernames are counted like known ones, so the
+# lockout says nothing about which accounts exist. Behind a proxy, REMOTE_ADDR must be the
+# client's address (gunicorn's forwarded_allow_ips and a proxy that sets it).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # audit.AuditEvent records sign-ins
+AXES_VERBOSE = False
+
+# Invitations and set-password links go out by e-mail: the console in development.
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+MAIL_BACKEND = os.environ.get(
+    "MAIL_BACKEND", SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("SMTP_PORT", 25)),
+            "username": os.environ.get("SMTP_USER", ""),
+            "password": os.environ.get("SMTP_PASSWORD", ""),
+            "use_tls": envbool("SMTP_TLS", False),
+        }
+        if MAIL_BACKEND == SMTP
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ciphermap@localhost")
+# One-time set-password links for invited people stay valid this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 LOGGING = {
     "version": 1,

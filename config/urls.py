@@ -16,5 +16,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("accounts.urls")),
+    path("", include("audit.urls")),
     path("", include("reviews.urls")),
 ]

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 import threatmodel
 
 from . import services
@@ -162,5 +163,6 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
     except services.InvalidDocument as error:
         messages.error(request, f"Version {version} can't be restored: {error}")
         return redirect("system_history", system.pk)
+    audit.record("restore", request=request, system=saved, target=f"v{version} as v{saved.version}")
     messages.success(request, f"Restored version {version} as version {saved.version}.")
     return redirect("system_detail", system.pk)

@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+import audit
 import threatmodel
 from threatmodel import edit, schema
 from threatmodel.scoring import POINTS
@@ -329,8 +330,16 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     elif membership.role == Membership.OWNER and not _other_owners(membership):
         messages.error(request, "A workspace needs at least one owner.")
     else:
-        membership.role = form.cleaned_data["role"]
+        before, membership.role = membership.role, form.cleaned_data["role"]
         membership.save(update_fields=["role"])
+        audit.record(
+            "member-role-changed",
+            request=request,
+            workspace=workspace,
+            target=membership.user.username,
+            before=before,
+            after=membership.role,
+        )
         messages.success(request, f"{membership.user.username} is now {membership.role}.")
     return redirect("workspace_detail", workspace.pk)
 
@@ -343,6 +352,13 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         messages.error(request, "A workspace needs at least one owner.")
     else:
         membership.delete()
+        audit.record(
+            "member-removed",
+            request=request,
+            workspace=workspace,
+            target=membership.user.username,
+            role=membership.role,
+        )
         messages.success(request, f"Removed {membership.user.username}.")
     return redirect("workspace_detail", workspace.pk)
 
@@ -509,6 +525,7 @@ def system_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     filename = f"{slugify(system.name) or 'system'}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit.record("export", request=request, system=system, target=f"{fmt} of v{system.version}")
     return response
 
 

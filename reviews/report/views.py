@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+import audit
+
 from ..models import Report, System
 from ..tasks import start_report
 from ..views import _can_write, _get_system_for_user
@@ -73,6 +75,9 @@ def report_download(request: HttpRequest, pk: int, report_pk: int) -> FileRespon
     )
     # The PDF describes the system's weaknesses: no shared caches, no copy on disk.
     response["Cache-Control"] = "private, no-store"
+    audit.record(
+        "report-download", request=request, system=system, target=f"report of v{report.version}"
+    )
     return response
 
 

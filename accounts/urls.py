@@ -1,0 +1,3 @@
+"""Invitations and the newcomer's set-password link."""
+
+urlpatterns: list = []
