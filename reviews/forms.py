@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from threatmodel import schema
 from threatmodel.edit import unique_id
@@ -498,15 +497,11 @@ class WorkspaceForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.VIEWER, widget=FastSelect)
+    """An invitation: a username or an e-mail address, never checked against the
+    accounts here (that would tell an owner which usernames exist)."""
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise forms.ValidationError(f"There is no user called “{username}”.")
-        return user
+    username = forms.CharField(max_length=254, label="Username or e-mail address")
+    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.VIEWER, widget=FastSelect)
 
 
 class RoleForm(forms.Form):

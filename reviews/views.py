@@ -28,6 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 import audit
 import threatmodel
+from accounts import invitations
 from threatmodel import edit, schema
 from threatmodel.scoring import POINTS
 
@@ -296,17 +297,18 @@ def _workspace_context(workspace: Workspace, **extra) -> dict:
 
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite someone: they become a member by accepting (accounts.invitations)."""
     workspace = _get_workspace_for_user(request, pk, owner=True)
     form = MemberForm(request.POST)
     if form.is_valid():
-        user, role = form.cleaned_data["username"], form.cleaned_data["role"]
-        _membership, created = Membership.objects.get_or_create(
-            workspace=workspace, user=user, defaults={"role": role}
+        address, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        invitation = invitations.invite(request, workspace, address, role)
+        # The same words whether or not the address names an account.
+        messages.success(
+            request,
+            f"Invited {invitation.address} as {role}. They join when they accept; "
+            "the invitation stays open for 14 days.",
         )
-        if created:
-            messages.success(request, f"Added {user.username} as {role}.")
-        else:
-            messages.info(request, f"{user.username} is already a member.")
         return redirect("workspace_detail", workspace.pk)
     context = _workspace_context(workspace, member_form=form)
     return render(request, "reviews/workspace_detail.html", context, status=400)

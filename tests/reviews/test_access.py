@@ -16,6 +16,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, resolve
 
+from accounts import urls as accounts_urls
+from accounts.models import Invitation
+from audit import urls as audit_urls
 from reviews import urls as reviews_urls
 from reviews.models import (
     Comment,
@@ -36,7 +39,7 @@ class Route:
     name: str
     # {s}: system pk, {w}: workspace pk, {m}: the viewer's membership pk, {r}: a review
     # of the system, {f}: one of its findings' fingerprint, {p}: a participant's pk,
-    # {rp}: a finished report
+    # {rp}: a finished report, {i}: a pending invitation to the workspace
     url: str
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
@@ -193,6 +196,9 @@ ROUTES = [
     Route("start report", "/systems/{s}/reports/", "post", access="write"),
     Route("report status", "/systems/{s}/reports/{rp}/"),
     Route("download report", "/systems/{s}/reports/{rp}/download/"),
+    # Audit log and invitations
+    Route("audit log", "/workspaces/{w}/audit/", access="owner"),
+    Route("cancel invitation", "/workspaces/{w}/invitations/{i}/cancel/", "post", access="owner"),
 ]
 
 # Pages without an object of their own: each is scoped to the user by a test below.
@@ -205,6 +211,11 @@ NOT_OBJECT_SCOPED = {
     # The format's help and docs: the same for everyone signed in (test_format_help.py).
     "format_help",
     "format_doc",
+    # Addressed to one person, not to a workspace's members: tests/accounts.
+    "invitation_list",
+    "invitation_accept",
+    "invitation_decline",
+    "welcome",
 }
 
 ALLOWED = {
@@ -226,10 +237,14 @@ def review(system, owner, viewer, settings, tmp_path):
 
 def _url(route: Route, system: System, review: Review) -> str:
     viewer_membership = Membership.objects.get(workspace=system.workspace, role="viewer")
+    invitation, _ = Invitation.objects.get_or_create(
+        workspace=system.workspace, address="newcomer@example.com"
+    )
     return route.url.format(
         s=system.pk,
         w=system.workspace.pk,
         m=viewer_membership.pk,
+        i=invitation.pk,
         r=review.pk,
         f=review.findings[0]["fingerprint"],
         p=review.participants.get(role=Participant.OBSERVER).pk,
@@ -290,7 +305,9 @@ def _named_patterns(patterns, prefix: str = "") -> dict[str, str]:
 def test_every_url_of_the_app_is_in_the_access_matrix(system, review):
     """A new view must join ROUTES (or NOT_OBJECT_SCOPED with a scoping test of its own)."""
     covered = {resolve(_url(route, system, review).split("?")[0]).url_name for route in ROUTES}
-    app_urls = _named_patterns(reviews_urls.urlpatterns)
+    app_urls = _named_patterns(
+        [*reviews_urls.urlpatterns, *accounts_urls.urlpatterns, *audit_urls.urlpatterns]
+    )
     missing = {name: route for name, route in app_urls.items() if name not in covered}
     missing = {n: r for n, r in missing.items() if n not in NOT_OBJECT_SCOPED}
     assert missing == {}, "add these URLs to ROUTES in tests/reviews/test_access.py"

@@ -14,19 +14,25 @@ def test_creating_a_workspace_makes_the_creator_its_owner(db):
     assert workspace.memberships.get().role == "owner"
 
 
-def test_an_owner_adds_a_member_with_a_role(workspace, owner, outsider):
+def test_an_owner_invites_a_member_with_a_role_who_joins_by_accepting(workspace, owner, outsider):
     client_for(owner).post(
         f"/workspaces/{workspace.pk}/members/", {"username": "outsider", "role": "editor"}
     )
+    assert not workspace.memberships.filter(user=outsider).exists()
+    invitation = workspace.invitations.get()
+    client_for(outsider).post(f"/invitations/{invitation.pk}/accept/")
     assert workspace.memberships.get(user=outsider).role == "editor"
 
 
-def test_adding_an_unknown_user_says_so(workspace, owner):
-    response = client_for(owner).post(
+def test_inviting_an_unknown_user_does_not_say_so(workspace, owner):
+    client = client_for(owner)
+    response = client.post(
         f"/workspaces/{workspace.pk}/members/", {"username": "nobody", "role": "viewer"}
     )
-    assert response.status_code == 400
-    assert "There is no user called" in response.content.decode()
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Invited nobody as viewer" in page
+    assert "no user" not in page.lower()
 
 
 def test_an_owner_changes_a_role_and_removes_a_member(workspace, owner, viewer):
