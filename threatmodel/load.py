@@ -20,6 +20,7 @@ import difflib
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -167,8 +168,12 @@ def parse_text(
     try:
         text = _read_text(source, max_bytes)
         if text.lstrip().startswith(("{", "[")):
-            return _parse_json(text, max_depth)
-        return _parse_yaml(text, max_depth)
+            parsed = _parse_json(text, max_depth)
+        else:
+            parsed = _parse_yaml(text, max_depth)
+        if _SURROGATE_ESCAPE.search(text):
+            _check_strings(parsed.data, max_depth)
+        return parsed
     except _Fatal as fatal:
         raise ModelError([fatal.problem]) from None
 
@@ -270,6 +275,42 @@ def _depth(data: Any) -> int:
                     below.append(child)
         level = below
     return depth if data.__class__ in (dict, list) else 0
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Decoded UTF-8 holds no surrogates: only an escape (JSON's \ud800, YAML's \U0000d800)
+# can make one, so text without such an escape needs no walk.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _check_strings(data: Any, max_depth: int) -> None:
+    """Refuse what no later step can hold: a lone surrogate (a JSON escape such as
+    \\ud800 that is not text, and that no database or page can encode), and nesting
+    past the limit in a value that did not come through the YAML pass."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise _Fatal(_surrogate_message(value), path)
+        elif isinstance(value, (dict, list)):
+            if depth >= max_depth:
+                raise _Fatal(_too_deep(max_depth), path, limit=True)
+            if isinstance(value, list):
+                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+                continue
+            for key, item in value.items():
+                key = str(key)
+                where = f"{path}.{key}" if path else key
+                if not key.isascii() and _SURROGATE.search(key):
+                    raise _Fatal("a key " + _surrogate_message(key), path)
+                stack.append((item, where, depth + 1))
+
+
+def _surrogate_message(value: str) -> str:
+    found = _SURROGATE.search(value)
+    code = f"U+{ord(found.group()):04X}" if found else "?"
+    return f"contains {code}, half of a surrogate pair, which is not text"
 
 
 def _too_deep(max_depth: int) -> str:
@@ -425,8 +466,13 @@ def _scalar(
     try:
         return _CONSTRUCTORS[tag](_SCALARS, node)
     except (ValueError, yaml.YAMLError):
-        what = "date" if tag.endswith("timestamp") else "value"
-        problems.append(Problem(path, f"'{_short(event.value)}' is not a valid {what}", line))
+        digits = sum(c.isdigit() for c in event.value)
+        if tag.endswith(":int") and digits > sys.get_int_max_str_digits():
+            message = f"a number of {digits:,} digits (at most {sys.get_int_max_str_digits():,})"
+        else:
+            what = "date" if tag.endswith("timestamp") else "value"
+            message = f"'{_short(event.value)}' is not a valid {what}"
+        problems.append(Problem(path, message, line))
         return None
 
 
@@ -459,6 +505,10 @@ def load(
     `max_bytes` caps the size of text and files (uploads pass theirs); None reads any size.
     """
     if isinstance(source, Mapping):
+        try:
+            _check_strings(source, max_depth)
+        except _Fatal as fatal:
+            raise ModelError([fatal.problem]) from None
         parsed = Parsed(source, {}, [])
     else:
         parsed = parse_text(source, max_bytes=max_bytes, max_depth=max_depth)
