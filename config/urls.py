@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("reviews.urls")),
 ]
+
+# A paste or upload over the size cap gets the import page's own message.
+handler400 = "reviews.intake.bad_request"

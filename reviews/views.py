@@ -32,7 +32,7 @@ from accounts import invitations
 from threatmodel import edit, schema
 from threatmodel.scoring import POINTS
 
-from . import services
+from . import intake, services
 from .diagram_style import editor_style
 from .findings import SORTS, FindingFilter, findings_view, metric_rows
 from .forms import (
@@ -488,17 +488,12 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     if request.method == "GET":
         return JsonResponse(_document_payload(system))
-    if len(request.body) > settings.MAX_MODEL_BYTES:
-        return _json_errors([services.Problem("", "the document is too large")], status=413)
+    if intake.declared_too_large(request) or len(request.body) > settings.MAX_MODEL_BYTES:
+        return _json_errors([intake.too_large_problem()], status=413)
     try:
-        payload = json.loads(request.body)
-        base_version = payload["base_version"]
-        document = payload["document"]
-        if not isinstance(base_version, int) or not isinstance(document, dict):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
-        message = "expected JSON {base_version: int, document: {...}}"
-        return _json_errors([services.Problem("", message)])
+        base_version, document = intake.parse_save_request(request.body)
+    except services.InvalidDocument as error:
+        return _json_errors(error.problems)
     try:
         system = services.save_document(
             system, document, base_version=base_version, author=request.user

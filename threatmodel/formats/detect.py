@@ -247,10 +247,15 @@ def read_model(
     for entry in FORMATS:
         if entry.matches_text(text):
             return _convert(entry, None, format_id, name)
-    data = parse_text(raw, max_bytes=max_bytes).data
+    parsed = parse_text(raw, max_bytes=max_bytes)
+    data = parsed.data
     entry = detect(data)
     if entry is None:
         raise _unknown(data)
+    if parsed.problems and entry.id != CIPHERMAP:
+        # Duplicate keys or values the parser refused: an importer must not see a
+        # document with the last duplicate winning or a value silently gone.
+        raise ModelError(parsed.problems)
     return _convert(entry, data, format_id, name)
 
 
