@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from reviews.validators import visible_controls
+
 
 class AppendOnly(PermissionDenied):
     pass
@@ -113,13 +115,15 @@ class AuditEvent(models.Model):
         return cls.objects.create(
             action=action,
             actor_id=actor.pk if actor is not None else None,
-            actor_name=(actor.get_username() if actor is not None else actor_name)[:150],
+            actor_name=visible_controls(actor.get_username() if actor is not None else actor_name)[
+                :150
+            ],
             ip_address=_client_address(request),
             workspace_id=workspace.pk if workspace is not None else None,
             workspace_name=workspace.name[:100] if workspace is not None else "",
             system_id=system.pk if system is not None else None,
             system_name=system.name[:200] if system is not None else "",
-            target=str(target)[:300],
+            target=visible_controls(str(target))[:300],
             detail=detail or {},
         )
 

@@ -28,6 +28,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+import audit
+
 from .models import Decision, DecisionEvent, Membership, Review, System
 
 DEFAULT_ACCEPTANCE_MAX_DAYS = 365
@@ -269,6 +271,17 @@ def _append(decision: Decision, base_revision: int | None, **event: Any) -> Deci
         **event,
     )
     Decision.objects.filter(pk=decision.pk).update(current=record)
+    if record.kind in (DecisionEvent.DECIDED, DecisionEvent.APPROVED):
+        review = event.get("review")
+        audit.record(
+            "decision",
+            actor=actor,
+            system=decision.system,
+            target=f"{decision.rule} {decision.fingerprint}",
+            kind=record.kind,
+            state=state,
+            review=review.pk if review else None,
+        )
     decision.refresh_from_db()
     return decision
 

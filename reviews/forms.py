@@ -16,6 +16,7 @@ from threatmodel.edit import unique_id
 from threatmodel.formats import FORMATS
 
 from .models import Membership, Workspace
+from .validators import no_bidi_controls
 from .widgets import FastCheckboxSelectMultiple, FastSelect
 
 
@@ -418,7 +419,7 @@ def _top_field(name: str) -> schema.Field:
 
 
 class SystemSettingsForm(VersionedForm):
-    name = forms.CharField(max_length=_top_field("name").max_length)
+    name = forms.CharField(max_length=_top_field("name").max_length, validators=[no_bidi_controls])
     description = forms.CharField(
         max_length=_top_field("description").max_length,
         required=False,
@@ -435,7 +436,7 @@ def writable_workspaces(user):
 
 class NewSystemForm(forms.Form):
     workspace = forms.ModelChoiceField(queryset=Workspace.objects.none())
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, validators=[no_bidi_controls])
     template = forms.ChoiceField(required=False, label="Start from", widget=FastSelect)
 
     def __init__(self, *args, user, examples: dict[str, str], **kwargs) -> None:
@@ -493,14 +494,16 @@ class ImportIntoForm(ImportForm, VersionedForm):
 
 
 class WorkspaceForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=100, validators=[no_bidi_controls])
 
 
 class MemberForm(forms.Form):
     """An invitation: a username or an e-mail address, never checked against the
     accounts here (that would tell an owner which usernames exist)."""
 
-    username = forms.CharField(max_length=254, label="Username or e-mail address")
+    username = forms.CharField(
+        max_length=254, label="Username or e-mail address", validators=[no_bidi_controls]
+    )
     role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.VIEWER, widget=FastSelect)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .decisions import DecisionRefused
 from .models import Comment, Decision, Participant, Review
+from .validators import no_bidi_controls
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -30,7 +31,7 @@ class MemberChoice(forms.ModelChoiceField):
 
 
 class ReviewForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[no_bidi_controls])
     date = forms.DateField(widget=DATE)
 
 
@@ -116,6 +117,7 @@ class DecisionForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
+        validators=[no_bidi_controls],
         max_length=Comment.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Comment",

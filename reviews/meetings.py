@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import audit
 import threatmodel
 
 from . import reviewing
@@ -629,4 +630,5 @@ def decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
     filename = f"{slugify(system.name) or 'system'}-decisions.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit.record("export", request=request, system=system, target="decisions")
     return response

@@ -153,3 +153,22 @@ def test_the_admin_shows_the_log_read_only(db, event):
     assert client.get(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert client.get("/admin/audit/auditevent/add/").status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_decision_is_recorded_with_who_and_what(system, editor):
+    from reviews.decisions import record_decision
+
+    finding = system.analysis["findings"][0]
+    record_decision(
+        system, finding["fingerprint"], "false-positive", actor=editor, reason="test data only"
+    )
+    [event] = events("decision")
+    assert (event.actor_name, event.system_id) == ("editor", system.pk)
+    assert event.target == f"{finding['rule']} {finding['fingerprint']}"
+    assert event.detail["state"] == "false-positive"
+
+
+def test_the_decisions_export_is_recorded(viewer, system):
+    client_for(viewer).get(f"/systems/{system.pk}/decisions.json")
+    [event] = events("export")
+    assert (event.actor_name, event.target) == ("viewer", "decisions")
