@@ -19,7 +19,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: venv run test lint format bench clean graphviz
+.PHONY: venv run test test-fast typecheck screenshots lint format bench clean graphviz
 venv: $(BIN)/.installed graphviz
 
 # Graphviz is a program, not a Python package: the diagram layout (editor and PDF) runs it.
@@ -47,6 +47,24 @@ test: venv
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 	node --test tests/js/*.test.mjs
+
+# The engine's tests alone, in seconds: no browser, no CLI subprocesses, no Hypothesis
+# searches or large shapes.
+test-fast: venv
+	$(BIN)/python -m pytest tests/threatmodel -q -x \
+		--ignore=tests/threatmodel/test_properties.py \
+		--ignore=tests/threatmodel/test_large_shapes.py \
+		--ignore=tests/threatmodel/test_cli.py \
+		--ignore=tests/threatmodel/test_cli_terraform.py
+
+# mypy over threatmodel/, reviews/, accounts/ and config/ (django-stubs); see [tool.mypy] in pyproject.toml.
+typecheck: venv
+	$(BIN)/mypy
+
+# The README's editor picture, rewritten on purpose only (make test never touches tracked
+# files); `benchmarks/report.py --png` redraws docs/report-page1.png.
+screenshots: venv
+	CIPHERMAP_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_editor.py -q -k readme_screenshot
 
 lint: venv
 	$(BIN)/ruff check .

@@ -17,8 +17,25 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
 def envbool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+    """A yes/no setting; a value that is neither (`DEBUG=ture`) stops the start instead
+    of silently meaning "no"."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value; use one of {', '.join(TRUE_WORDS)} "
+        f"or {', '.join(w for w in FALSE_WORDS if w)}"
+    )
 
 
 def envlist(name: str, default: str) -> list[str]:

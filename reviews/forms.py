@@ -430,7 +430,7 @@ class SystemSettingsForm(VersionedForm):
 def writable_workspaces(user):
     return Workspace.objects.filter(
         memberships__user=user,
-        memberships__role__in=[Membership.OWNER, Membership.EDITOR],
+        memberships__role__in=Membership.WRITE_ROLES,
     ).distinct()
 
 

@@ -38,6 +38,7 @@ class Membership(models.Model):
     EDITOR = "editor"
     VIEWER = "viewer"
     ROLES = [(OWNER, "Owner"), (EDITOR, "Editor"), (VIEWER, "Viewer")]
+    WRITE_ROLES = (OWNER, EDITOR)  # the roles that may change a workspace's systems
 
     workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
@@ -52,10 +53,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.workspace} ({self.role})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in (self.OWNER, self.EDITOR)
 
 
 class System(models.Model):

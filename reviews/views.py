@@ -94,7 +94,7 @@ def _get_workspace_for_user(request: HttpRequest, pk: int, owner: bool = False) 
 
 
 def _can_write(obj: System | Workspace) -> bool:
-    return obj.role in (Membership.OWNER, Membership.EDITOR)
+    return obj.role in Membership.WRITE_ROLES
 
 
 # --- small helpers ----------------------------------------------------------------

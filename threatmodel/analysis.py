@@ -102,9 +102,6 @@ class Analysis:
             "metrics": self.metrics,
         }
 
-    def counts(self) -> dict[str, int]:
-        return dict(self.metrics["severity_counts"])
-
 
 def fingerprint(rule_id: str, identity: tuple[str, ...]) -> str:
     """Depends on the rule and the IDs it is about only, so labels and unrelated edits

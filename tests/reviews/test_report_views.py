@@ -20,6 +20,21 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def fake_renderer(monkeypatch):
+    """A stand-in PDF for tests about names, files and headers: they need a finished
+    report, not seconds of WeasyPrint layout (the tests above render for real)."""
+    from reviews.report import source
+
+    def render(system, version=None, **_options):
+        version, _document = source.revision_document(system, version)
+        return source.RenderedReport(
+            pdf=b"%PDF-1.7\n% test\n", version=version, model_hash="0" * 64
+        )
+
+    monkeypatch.setattr(source, "render_system_report", render)
+
+
 def _start(client, system, captured, **data):
     with captured(execute=True):
         return client.post(reverse("report_start", args=[system.pk]), data)
@@ -50,7 +65,7 @@ def test_an_editor_starts_a_report_and_downloads_it(
 
 
 def test_the_file_has_a_random_name_under_media_root(
-    system, owner, settings, django_capture_on_commit_callbacks
+    system, owner, settings, django_capture_on_commit_callbacks, fake_renderer
 ):
     _start(client_for(owner), system, django_capture_on_commit_callbacks)
     report = Report.objects.get(system=system)
@@ -89,7 +104,7 @@ def test_a_viewer_cannot_start_a_report(system, viewer):
 
 
 def test_a_viewer_can_see_and_download_a_finished_report(
-    system, owner, viewer, django_capture_on_commit_callbacks
+    system, owner, viewer, django_capture_on_commit_callbacks, fake_renderer
 ):
     _start(client_for(owner), system, django_capture_on_commit_callbacks)
     report = Report.objects.get()
@@ -210,7 +225,7 @@ def test_with_the_database_queue_the_worker_renders_the_report(
 
 
 def test_deleting_the_system_deletes_its_report_files(
-    system, owner, settings, django_capture_on_commit_callbacks
+    system, owner, settings, django_capture_on_commit_callbacks, fake_renderer
 ):
     _start(client_for(owner), system, django_capture_on_commit_callbacks)
     path = settings.MEDIA_ROOT / Report.objects.get().file.name
@@ -235,7 +250,9 @@ def test_an_abandoned_report_does_not_block_a_new_one(system, owner, editor):
     assert Report.objects.count() == 2
 
 
-def test_the_download_is_not_cached(system, owner, django_capture_on_commit_callbacks):
+def test_the_download_is_not_cached(
+    system, owner, django_capture_on_commit_callbacks, fake_renderer
+):
     _start(client_for(owner), system, django_capture_on_commit_callbacks)
     report = Report.objects.get()
     response = client_for(owner).get(reverse("report_download", args=[system.pk, report.pk]))
