@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "reviews.middleware.PrivateResponsesMiddleware",
+    "reviews.not_found.FriendlyNotFoundMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into its own page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,7 +107,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        # A persistent connection is checked before each request reuses it, so a database
+        # restart costs one reconnect instead of one 500 per worker's dead connection.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,6 +167,15 @@ TASKS = {
         )
     }
 }
+
+# Each report renders in a child process with a wall-clock and a memory budget, so one
+# report can never take the worker down or keep its memory (reviews/report/child.py).
+# The in-process development backend renders inline, in the request.
+REPORT_CHILD_PROCESS = envbool(
+    "REPORT_CHILD_PROCESS", not TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+)
+REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", 300))  # seconds
+REPORT_MEMORY_LIMIT_MB = int(os.environ.get("REPORT_MEMORY_LIMIT_MB", 2048))  # address space
 
 # A strict policy: no inline script or style, no eval, nothing from other origins.
 SECURE_CSP = {

@@ -140,6 +140,18 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The worker's lease: renewed every few seconds while it renders, so a report whose
+    # worker died is recognised as lost (reviews/tasks.py: fail_lost_reports).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    # The steps the panel shows, and the progress messages (reviews/report/render.py)
+    # that start each one.
+    STEPS = (
+        ("Queued", ()),
+        ("Analysing", ("Starting", "Analysing", "Drawing")),
+        ("Laying out", ("Laying out",)),
+        ("Writing pages", ("Writing",)),
+    )
 
     class Meta:
         ordering = ["system", "-created_at", "-pk"]
@@ -150,6 +162,20 @@ class Report(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.DONE, self.FAILED)
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """(step, "done" | "current" | "todo") for the panel of a report in progress."""
+        current = 0
+        if self.status == self.RUNNING:
+            current = next(
+                (i for i, (_, starts) in enumerate(self.STEPS) if self.progress.startswith(starts)),
+                1,
+            )
+        return [
+            (label, "done" if i < current else "current" if i == current else "todo")
+            for i, (label, _) in enumerate(self.STEPS)
+        ]
 
 
 @receiver(post_delete, sender=Report)

@@ -2,16 +2,26 @@
 
 Development runs tasks in-process (ImmediateBackend: the report is ready when the POST
 returns). Production queues them in the database (django-tasks-db) and a worker renders
-them: `python manage.py db_worker`. Either way the Report row carries the progress, so the
-page polls it rather than the task.
+them: `python manage.py report_worker`. Either way the Report row carries the progress,
+so the page polls it rather than the task.
+
+In production each render runs in a child process with a time and memory budget
+(reviews/report/child.py), and holds a lease: the worker renews `heartbeat_at` every few
+seconds. A running report whose lease has run out lost its worker (killed, or the machine
+restarted); `fail_lost_reports` marks it failed with that reason, so it can be retried and
+no new request joins it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -19,30 +29,88 @@ from .models import Report
 
 logger = logging.getLogger(__name__)
 
+HEARTBEAT_EVERY = 5  # seconds between lease renewals while a render runs
+LOST_AFTER = timedelta(seconds=30)  # a running report silent this long lost its worker
+# Rendering inline (development) renews the lease only between steps, and one step of a
+# large report can take minutes.
+INLINE_LOST_AFTER = timedelta(minutes=10)
+
 
 def _update(report_id: int, **fields) -> None:
     Report.objects.filter(pk=report_id).update(**fields)
 
 
-@task
-def render_report(report_id: int) -> None:
-    """Render the report's revision to PDF and store it with the Report row."""
+def _update_patiently(report_id: int, attempts: int = 10, **fields) -> None:
+    """_update that survives a database restart (the failure handler must not fail)."""
+    for attempt in range(attempts):
+        try:
+            _update(report_id, **fields)
+            return
+        except DatabaseError:
+            if attempt == attempts - 1:
+                raise
+            logger.warning("report %s: database unavailable, retrying", report_id)
+            connections.close_all()
+            time.sleep(min(2**attempt, 10))
+
+
+class _Lease:
+    """Renews the report's heartbeat at most every HEARTBEAT_EVERY seconds."""
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+        self.renewed = 0.0
+
+    def progress(self, message: str) -> None:
+        self.renewed = time.monotonic()
+        _update(self.report_id, progress=message[:200], heartbeat_at=timezone.now())
+
+    def renew(self) -> None:
+        if time.monotonic() - self.renewed >= HEARTBEAT_EVERY:
+            self.renewed = time.monotonic()
+            _update(self.report_id, heartbeat_at=timezone.now())
+
+
+def _render(report: Report, lease: _Lease):
     from .report.review import review_sections
     from .report.source import render_system_report  # WeasyPrint loads only in the worker
 
-    report = Report.objects.select_related("system", "review").filter(pk=report_id).first()
-    if report is None or report.status not in (Report.QUEUED, Report.RUNNING):
-        return  # deleted, or already rendered by a retry
-    _update(report_id, status=Report.RUNNING, progress="Starting")
-    try:
-        rendered = render_system_report(
+    def work(progress):
+        return render_system_report(
             report.system,
             report.version,
-            progress=lambda message: _update(report_id, progress=message[:200]),
+            progress=progress,
             extra_sections=review_sections(report.review) if report.review_id else (),
         )
+
+    if not settings.REPORT_CHILD_PROCESS:
+        return work(lease.progress)
+    from .report.child import run_bounded
+
+    return run_bounded(
+        work,
+        seconds=settings.REPORT_TIME_LIMIT,
+        memory_mb=settings.REPORT_MEMORY_LIMIT_MB,
+        progress=lease.progress,
+        alive=lease.renew,
+    )
+
+
+@task
+def render_report(report_id: int) -> None:
+    """Render the report's revision to PDF and store it with the Report row."""
+    report = Report.objects.select_related("system", "review").filter(pk=report_id).first()
+    if report is None or report.status not in (Report.QUEUED, Report.RUNNING):
+        return  # deleted, failed as lost, or already rendered by a retry
+    lease = _Lease(report_id)
+    _update(report_id, status=Report.RUNNING)
+    lease.progress("Starting")
+    try:
+        rendered = _render(report, lease)
         with transaction.atomic():
             report.refresh_from_db()
+            if report.status != Report.RUNNING:
+                return  # declared lost meanwhile; its retry is another report
             report.file.save(f"report-{report_id}.pdf", ContentFile(rendered.pdf), save=False)
             report.model_hash = rendered.model_hash
             report.status = Report.DONE
@@ -52,13 +120,34 @@ def render_report(report_id: int) -> None:
     except Exception as error:
         # The user sees a short reason; the traceback goes to the log.
         logger.exception("report %s failed", report_id)
-        _update(
+        _update_patiently(
             report_id,
             status=Report.FAILED,
             progress="Failed",
             error=f"{type(error).__name__}: {error}"[:1000],
             finished_at=timezone.now(),
         )
+
+
+def fail_lost_reports(**scope) -> int:
+    """Mark running reports whose lease ran out as failed; how many there were.
+
+    `scope` filters the reports (e.g. system=...). A report queued but never started is
+    left alone: it waits in the queue for a worker, and is rendered when one comes back.
+    """
+    lease = LOST_AFTER if settings.REPORT_CHILD_PROCESS else INLINE_LOST_AFTER
+    cutoff = timezone.now() - lease
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    lost = Report.objects.filter(silent, status=Report.RUNNING, **scope)
+    return lost.update(
+        status=Report.FAILED,
+        progress="Failed",
+        error=(
+            "The worker rendering this report stopped (no sign of life for "
+            f"{lease.seconds} s). Retry to render it again."
+        ),
+        finished_at=timezone.now(),
+    )
 
 
 def start_report(system, version: int, user, review=None) -> Report:
@@ -71,7 +160,7 @@ def start_report(system, version: int, user, review=None) -> Report:
         version=version,
         created_by=user,
         review=review,
-        progress="Waiting for a worker",
+        progress="Queued",
     )
     freeze_revision(system, version)
     transaction.on_commit(lambda: render_report.enqueue(report.pk))

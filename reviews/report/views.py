@@ -1,7 +1,8 @@
-"""Report views: start a report (editors and owners), poll its status, download it.
+"""Report views: start or retry a report, poll its progress, download it.
 
 Every view goes through the system's access helper, so a user outside the workspace gets
-404 and a viewer may read and download but not start a report.
+404. Every member may start one: auditors are usually viewers, and a report changes
+nothing in the system (one render at a time per system keeps the cost bounded).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 import audit
 
 from ..models import Report, System
-from ..tasks import start_report
+from ..tasks import fail_lost_reports, start_report
 from ..views import _can_write, _get_system_for_user
 
 # A report queued or running for longer than this is taken to be lost (a worker died).
@@ -42,11 +43,36 @@ def _requested_version(request: HttpRequest, system: System) -> int:
 
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    system = _get_system_for_user(request, pk, write=True)
+    system = _get_system_for_user(request, pk)
     version = _requested_version(request, system)
+    return _start(request, system, version)
+
+
+@require_POST
+def report_retry(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """A failed report again: same version, same review."""
+    system, failed = _get_report_for_user(request, pk, report_pk)
+    if failed.status != Report.FAILED:
+        return redirect(reverse("report_status", args=[system.pk, failed.pk]))
+    return _start(request, system, failed.version, review=failed.review)
+
+
+@require_GET
+def report_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The system page's report panel, which polls itself while a report renders."""
+    system = _get_system_for_user(request, pk)
+    fail_lost_reports(system=system)
+    return _render_panel(request, system)
+
+
+def _start(request: HttpRequest, system: System, version: int, review=None) -> HttpResponse:
     # One render at a time per system: a second click (or a script) joins the running
-    # one instead of queueing more CPU-heavy work.
-    report = _report_in_progress(system) or start_report(system, version, request.user)
+    # one instead of queueing more CPU-heavy work. A report whose worker died is failed
+    # first, so nobody joins it.
+    fail_lost_reports(system=system)
+    report = _report_in_progress(system) or start_report(
+        system, version, request.user, review=review
+    )
     if request.htmx:
         # With the in-process backend the report is already done here; otherwise the
         # fragment polls until it is.
@@ -58,6 +84,8 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     system, report = _get_report_for_user(request, pk, report_pk)
+    if fail_lost_reports(pk=report.pk):
+        report.refresh_from_db()
     context = {"system": system, "report": report}
     if request.htmx:
         return render(request, "reviews/_report_panel.html#report_status", context)

@@ -193,8 +193,10 @@ ROUTES = [
     Route("override guard", "/reviews/{r}/override/", "post", {"reason": "ok"}, access="write"),
     Route("review report", "/reviews/{r}/report/", "post", access="write"),
     # Reports
-    Route("start report", "/systems/{s}/reports/", "post", access="write"),
+    Route("start report", "/systems/{s}/reports/", "post"),
+    Route("report panel", "/systems/{s}/reports/panel/"),
     Route("report status", "/systems/{s}/reports/{rp}/"),
+    Route("retry report", "/systems/{s}/reports/{rp}/retry/", "post"),
     Route("download report", "/systems/{s}/reports/{rp}/download/"),
     # Audit log and invitations
     Route("audit log", "/workspaces/{w}/audit/", access="owner"),
@@ -274,8 +276,15 @@ def test_every_view_checks_membership_and_role(route, role, users, system, revie
         assert response.status_code == 403
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "post"], ids=lambda r: r.name)
-@pytest.mark.parametrize("role", ["viewer", "outsider"])
+REFUSED_POSTS = [
+    pytest.param(route, role, id=f"{role}-{route.name}")
+    for role in ("viewer", "outsider")
+    for route in ROUTES
+    if route.method == "post" and (role == "outsider" or route.access != "read")
+]
+
+
+@pytest.mark.parametrize(("route", "role"), REFUSED_POSTS)
 def test_refused_writes_change_nothing(route, role, users, system, review):
     before = System.objects.get(pk=system.pk)
     counts = _row_counts()

@@ -97,10 +97,11 @@ def test_a_version_the_system_does_not_have_is_refused(system, owner, version):
     assert not Report.objects.exists()
 
 
-def test_a_viewer_cannot_start_a_report(system, viewer):
-    response = client_for(viewer).post(reverse("report_start", args=[system.pk]))
-    assert response.status_code == 403
-    assert not Report.objects.exists()
+def test_a_viewer_can_start_a_report(system, viewer, django_capture_on_commit_callbacks):
+    """Auditors are usually viewers: a report changes nothing in the system."""
+    _start(client_for(viewer), system, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert (report.status, report.created_by) == (Report.DONE, viewer)
 
 
 def test_a_viewer_can_see_and_download_a_finished_report(
@@ -177,11 +178,14 @@ def test_an_htmx_start_returns_the_panel_that_polls_for_the_report(
     assert 'id="report-panel"' in html
     # Rendered before the task ran (tests keep the request's transaction open), so the
     # panel polls; the next poll finds the finished report.
-    status_url = reverse("report_status", args=[system.pk, report.pk])
-    assert f'hx-get="{status_url}"' in html
-    poll = client_for(editor).get(status_url, headers={"HX-Request": "true"}).content.decode()
+    panel_url = reverse("report_panel", args=[system.pk])
+    assert f'hx-get="{panel_url}"' in html
+    assert "Rendering version 1…" in html and "disabled" in html
+    assert 'aria-current="step"' in html
+    poll = client_for(editor).get(panel_url, headers={"HX-Request": "true"}).content.decode()
     assert reverse("report_download", args=[system.pk, report.pk]) in poll
     assert "hx-trigger" not in poll
+    assert "Generate PDF" in poll
 
 
 def test_the_system_page_shows_the_report_panel(system, editor, viewer):
@@ -190,7 +194,7 @@ def test_the_system_page_shows_the_report_panel(system, editor, viewer):
     assert b'id="report-panel"' in editor_page
     assert b"Generate PDF" in editor_page
     assert b'id="report-panel"' in viewer_page
-    assert b"Generate PDF" not in viewer_page
+    assert b"Generate PDF" in viewer_page
 
 
 def test_a_failing_render_is_recorded_with_its_reason(
@@ -292,3 +296,78 @@ def test_a_finished_report_is_not_rendered_again(system, owner, monkeypatch):
     tasks.render_report.call(report.pk)  # would fail if it tried to render
     report.refresh_from_db()
     assert report.status == Report.DONE
+
+
+def test_the_steps_of_a_running_report_are_shown(system, owner):
+    report = _queued(system, owner, status=Report.RUNNING)
+    Report.objects.filter(pk=report.pk).update(
+        progress="Laying out the pages", heartbeat_at=timezone.now()
+    )
+    report.refresh_from_db()
+    assert report.steps == [
+        ("Queued", "done"),
+        ("Analysing", "done"),
+        ("Laying out", "current"),
+        ("Writing pages", "todo"),
+    ]
+    page = client_for(owner).get(reverse("system_detail", args=[system.pk])).content.decode()
+    assert '<li class="step-current" aria-current="step">Laying out</li>' in page
+
+
+def test_an_older_pdf_is_marked_with_its_version(system, owner, django_capture_on_commit_callbacks):
+    _start(client_for(owner), system, django_capture_on_commit_callbacks)
+    save_document(system, sample_document(name="Renamed shop"), base_version=1, author=owner)
+    page = client_for(owner).get(reverse("system_detail", args=[system.pk])).content.decode()
+    assert "of version 1; the system is at 2" in page
+
+
+def test_a_running_report_whose_worker_died_is_failed_and_not_joined(system, owner, editor):
+    dead = _queued(system, owner, status=Report.RUNNING)
+    Report.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=11))
+    response = client_for(editor).post(reverse("report_start", args=[system.pk]))
+    dead.refresh_from_db()
+    assert dead.status == Report.FAILED
+    assert "worker rendering this report stopped" in dead.error
+    new = Report.objects.exclude(pk=dead.pk).get()
+    assert response["Location"] == reverse("report_status", args=[system.pk, new.pk])
+
+
+def test_a_live_report_is_joined(system, owner, editor):
+    live = _queued(system, owner, status=Report.RUNNING)
+    Report.objects.filter(pk=live.pk).update(heartbeat_at=timezone.now())
+    client_for(editor).post(reverse("report_start", args=[system.pk]))
+    live.refresh_from_db()
+    assert live.status == Report.RUNNING
+    assert Report.objects.count() == 1
+
+
+def test_the_status_page_shows_a_lost_report_as_failed(system, owner, settings):
+    settings.REPORT_CHILD_PROCESS = True  # the worker's 30 s lease
+    lost = _queued(system, owner, status=Report.RUNNING)
+    Report.objects.filter(pk=lost.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=40))
+    page = client_for(owner).get(reverse("report_status", args=[system.pk, lost.pk]))
+    assert "no sign of life for 30 s" in page.content.decode()
+    assert reverse("report_retry", args=[system.pk, lost.pk]) in page.content.decode()
+
+
+def test_a_failed_report_can_be_retried(system, owner, viewer, django_capture_on_commit_callbacks):
+    failed = _queued(system, owner, status=Report.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(viewer).post(reverse("report_retry", args=[system.pk, failed.pk]))
+    retry = Report.objects.exclude(pk=failed.pk).get()
+    assert response["Location"] == reverse("report_status", args=[system.pk, retry.pk])
+    assert (retry.version, retry.status) == (failed.version, Report.DONE)
+
+
+def test_retrying_needs_a_failed_report(system, owner):
+    done = _queued(system, owner, status=Report.DONE)
+    client_for(owner).post(reverse("report_retry", args=[system.pk, done.pk]))
+    assert Report.objects.count() == 1
+
+
+def test_an_outsider_cannot_retry_or_poll_the_panel(system, owner, outsider):
+    failed = _queued(system, owner, status=Report.FAILED)
+    client = client_for(outsider)
+    assert client.post(reverse("report_retry", args=[system.pk, failed.pk])).status_code == 404
+    assert client.get(reverse("report_panel", args=[system.pk])).status_code == 404
+    assert Report.objects.count() == 1
