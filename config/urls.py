@@ -23,3 +23,5 @@ urlpatterns = [
 
 # A paste or upload over the size cap gets the import page's own message.
 handler400 = "reviews.intake.bad_request"
+# A friendly page for anything missing (reviews/not_found.py), also with DEBUG on.
+handler404 = "reviews.not_found.page_not_found"

@@ -20,10 +20,19 @@ def _sign_in_request():
     return RequestFactory().post("/accounts/login/")
 
 
-def _seed() -> str:
+@pytest.fixture(autouse=True)
+def _login_file(settings, tmp_path):
+    settings.DEMO_LOGIN_FILE = tmp_path / "demo-password"
+
+
+def _seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO())
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+def _login(output: str) -> tuple[str, str]:
+    return re.search(r"username (\S+)\s+password (\S+)", output).groups()
 
 
 def test_seed_demo_prints_a_working_login_and_loads_the_examples(db):
@@ -43,6 +52,45 @@ def test_seed_demo_can_run_twice(db):
     assert System.objects.count() == len(services.example_files())
     username, password = re.search(r"username (\S+)\s+password (\S+)", second).groups()
     assert authenticate(_sign_in_request(), username=username, password=password) is not None
+
+
+def test_running_seed_demo_again_keeps_the_password_and_the_sessions(db):
+    first = _login(_seed())
+    client = client_for(authenticate(_sign_in_request(), username=first[0], password=first[1]))
+    assert client.get("/").status_code == 200
+    assert _login(_seed()) == first
+    assert authenticate(_sign_in_request(), username=first[0], password=first[1]) is not None
+    assert client.get("/").status_code == 200  # the session survived the second run
+
+
+def test_new_password_replaces_the_demo_password(db):
+    first = _login(_seed())
+    second = _login(_seed("--new-password"))
+    assert second[1] != first[1]
+    assert authenticate(_sign_in_request(), username=second[0], password=first[1]) is None
+    assert authenticate(_sign_in_request(), username=second[0], password=second[1]) is not None
+
+
+def test_a_password_set_by_hand_is_kept_and_not_printed(db, settings):
+    _seed()
+    user = authenticate(_sign_in_request(), username="demo", password=_saved(settings))
+    user.set_password("chosen by the demo user")
+    user.save()
+    output = _seed()
+    assert "password unchanged" in output
+    assert (
+        authenticate(_sign_in_request(), username="demo", password="chosen by the demo user")
+        is not None
+    )
+
+
+def test_the_saved_password_is_readable_by_its_owner_only(db, settings):
+    _seed()
+    assert settings.DEMO_LOGIN_FILE.stat().st_mode & 0o077 == 0
+
+
+def _saved(settings) -> str:
+    return settings.DEMO_LOGIN_FILE.read_text().strip()
 
 
 def test_seed_demo_skips_examples_when_there_are_none(db, settings, tmp_path):
