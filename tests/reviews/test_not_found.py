@@ -8,13 +8,20 @@ from tests.conftest import client_for
 
 
 @pytest.mark.parametrize("debug", [True, False])
-def test_a_missing_revision_gets_the_friendly_page(system, owner, settings, debug):
+def test_a_missing_object_gets_the_friendly_page(system, owner, settings, debug):
     settings.DEBUG = debug
-    response = client_for(owner).get(f"/systems/{system.pk}/revisions/46/")
+    response = client_for(owner).get(f"/systems/{system.pk}/reports/999/download/")
     page = response.content.decode()
     assert response.status_code == 404
     assert "Not found" in page and "Go to the dashboard" in page
     assert "URLconf" not in page and "Traceback" not in page
+
+
+def test_a_missing_revision_never_shows_the_debug_page(system, owner, settings):
+    settings.DEBUG = True
+    response = client_for(owner).get(f"/systems/{system.pk}/revisions/46/")
+    assert response.status_code == 404
+    assert "URLconf" not in response.content.decode()
 
 
 def test_the_page_keeps_the_views_own_message(system, owner, settings):
