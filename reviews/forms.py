@@ -105,6 +105,22 @@ def form_field(field: schema.Field) -> forms.Field:
     raise ValueError(f"no form field for the schema type '{kind}' ({field.name})")
 
 
+def _left_out(value: Any, field: schema.Field | None, *, stated: bool) -> bool:
+    """Whether the form's value leaves its key out of the item. Most fields go when
+    blank or off (their default). A field whose default is "not stated" keeps an
+    explicit No, and a list the item stated keeps being stated when every box is
+    unticked: the engine reads `rate_limited: false` and `data: []` as facts, and an
+    absent key as unknown (assumed the worst, and said so)."""
+    if value is None or value == "":
+        return True
+    not_stated_by_default = field is not None and field.default is None
+    if value is False:
+        return not not_stated_by_default
+    if value == []:
+        return not (not_stated_by_default and stated)
+    return False
+
+
 def _form_name(field: schema.Field, prefix: str = "") -> str:
     return prefix + (field.attribute or field.name)
 
@@ -235,13 +251,14 @@ class ItemForm(VersionedForm):
         to the format's defaults are left to the save, which stores the canonical
         document."""
         item = dict(self.item or {})
+        declared = {field.name: field for field in schema.SECTION[self.section].fields}
         for key in self.document_keys():
             value = self.cleaned_data.get(self.field_for(key))
             if isinstance(value, date):
                 value = value.isoformat()
             if isinstance(value, list) and isinstance(item.get(key), list):
                 value = _keep_order(item[key], value)
-            if value in (None, "", [], False):
+            if _left_out(value, declared.get(key), stated=key in item):
                 item.pop(key, None)
             else:
                 item[key] = value

@@ -327,3 +327,44 @@ def test_resaving_a_flow_form_keeps_the_order_of_its_data_classes(system, owner)
     assert system.revisions.order_by("-version").first().summary == (
         "changed flow checkout (protocol)"
     )
+
+
+def test_a_flow_whose_data_is_unticked_says_it_carries_none(system, owner):
+    """Unticking every data class of a flow that stated its data is a statement ("no
+    data"), not a return to "not stated", which the engine would assume confidential."""
+    response = _post(
+        owner,
+        system,
+        "flows/checkout/",
+        {"base_version": 1, "id": "checkout", "source": "browser", "target": "api"},
+    )
+
+    assert response.status_code == 302
+    system.refresh_from_db()
+    flow = next(f for f in system.document["flows"] if f["id"] == "checkout")
+    assert flow["data"] == []
+
+
+def test_a_flow_that_never_stated_its_data_stays_unstated_when_left_empty(system, owner):
+    response = _post(
+        owner,
+        system,
+        "flows/new/",
+        {"base_version": 1, "id": "extra", "source": "api", "target": "orders-db"},
+    )
+
+    assert response.status_code == 302
+    system.refresh_from_db()
+    flow = next(f for f in system.document["flows"] if f["id"] == "extra")
+    assert "data" not in flow
+
+
+def test_an_explicit_no_on_a_flag_that_may_be_unstated_is_kept(system, owner):
+    fields = {"base_version": 1, "id": "api", "kind": "service", "boundary": "vpc"}
+    _post(owner, system, "elements/api/", {**fields, "rate_limited": "false"})
+    system.refresh_from_db()
+    assert _element(system, "api")["rate_limited"] is False
+
+    _post(owner, system, "elements/api/", {**fields, "base_version": 2, "rate_limited": ""})
+    system.refresh_from_db()
+    assert "rate_limited" not in _element(system, "api")
