@@ -211,6 +211,8 @@ class Flow:
     source: str
     target: str
     protocol: str | None = None  # None: not stated, treated as plaintext and reported
+    # An importer's source text: unmapped (protocol None) or read from a label (protocol set)
+    protocol_as_written: str = ""
     data: tuple[str, ...] | None = None  # None: not stated; () stated as none
     purpose: str = "data"
     tls: Tls | None = None

@@ -875,6 +875,16 @@ FLOW_FIELDS = (
         vocabulary=PROTOCOL,
     ),
     Field(
+        "protocol_as_written",
+        "text",
+        "Protocol as written",
+        "The protocol as the source tool wrote it, when it was not mapped or was read "
+        "from a label; the findings quote it.",
+        default="",
+        max_length=MAX_NAME_LENGTH,
+        label_text=True,
+    ),
+    Field(
         "data",
         "refs",
         "Data carried",

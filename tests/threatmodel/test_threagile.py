@@ -197,3 +197,9 @@ def test_the_threagile_example_imports():
     assert elements["customer-client"].out_of_scope
     rules = {f.rule for f in analyze(system).findings}
     assert {"unencrypted-hop", "unencrypted-store"} <= rules
+
+
+def test_an_unknown_protocol_is_kept_as_written_for_the_findings(shop):
+    flows = by_id(shop.flows)
+    assert flows["mystery"].protocol_as_written == "unknown-protocol"
+    assert all(f.protocol_as_written == "" for f in shop.flows if f.protocol)

@@ -10,6 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from threatmodel import analyze
+from threatmodel.document import dump
+from threatmodel.document import to_document as canonical
 from threatmodel.formats import import_model, threatdragon
 from threatmodel.formats.threatdragon import is_threat_dragon, to_document
 from threatmodel.load import SLUG, ModelError, load
@@ -478,3 +481,35 @@ def test_an_actor_that_only_sends_stays_a_client():
         ]
     )
     assert {e.id: e.kind for e in load(to_document(model)).elements}["partner-system"] == "client"
+
+
+def test_an_unknown_protocol_is_kept_as_written_for_the_findings(shop):
+    publish = by_id(shop.flows)["publish"]
+    assert (publish.protocol, publish.protocol_as_written) == (None, "carrier pigeon")
+    assert by_id(shop.flows)["route"].protocol_as_written == ""  # "grpc": mapped
+
+
+@pytest.mark.parametrize(
+    ("text", "encrypted", "label", "written"),
+    [
+        ("TCP 1234", False, "Sync", "TCP 1234"),
+        ("", False, "HTTPS", "HTTPS"),  # read from the label
+        ("", True, "Websocket Secure", "Websocket Secure"),
+        ("HTTPS", False, "HTTPS", ""),  # the field itself is mapped
+        ("", True, "Web request", ""),  # the encrypted box, not the label
+        ("", False, "Web request", ""),  # nothing to read
+    ],
+)
+def test_protocol_as_written_holds_the_unmapped_text_or_the_label(text, encrypted, label, written):
+    protocol, _ = threatdragon._protocol(text, encrypted, label=label)
+    assert threatdragon._as_written(text, protocol, label) == written
+
+
+def test_protocol_as_written_survives_dump_and_reload_and_reaches_the_findings(shop):
+    written = {f["id"]: f.get("protocol_as_written") for f in canonical(shop)["flows"]}
+    assert written["publish"] == "carrier pigeon"
+    again = load(dump(shop))
+    assert again == shop
+    evidence = [f.evidence for f in analyze(again).findings if f.flows == ("publish",)]
+    quoted = [e for e in evidence if "written 'carrier pigeon', assumed plaintext" in e]
+    assert len(quoted) == 2  # unencrypted-hop and model-incomplete

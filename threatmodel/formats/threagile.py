@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from threatmodel.model import FORMAT, PROTOCOLS
-from threatmodel.schema import ENCRYPTED_PROTOCOLS, ID_RULE
+from threatmodel.schema import ENCRYPTED_PROTOCOLS, ID_RULE, MAX_NAME_LENGTH, forbidden_character
 
 from .ids import Ids
 
@@ -466,6 +466,9 @@ def _link(result: _Import, asset: Mapping[str, Any], title: str, link: Mapping[s
     base: dict[str, Any] = {}
     if protocol:
         base["protocol"] = protocol
+    written = _text(link.get("protocol"))[:MAX_NAME_LENGTH]
+    if protocol is None and written and not forbidden_character(written, bidi=True):
+        base["protocol_as_written"] = written  # the findings quote what Threagile said
     if auth:
         base["auth"] = auth
     if _text(link.get("usage")) == "devops":

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from threatmodel.model import FORMAT, PROTOCOLS, STORE_KINDS
+from threatmodel.schema import MAX_NAME_LENGTH, forbidden_character
 
 from .ids import Ids
 
@@ -439,6 +440,7 @@ def _flow(
     protocol, protocol_note = _protocol(
         data.get("protocol"), bool(data.get("isEncrypted")), to_store=to_store, label=label
     )
+    written = _as_written(data.get("protocol"), protocol, label)
     notes = [_clean(data.get("description"), keep_lines=True), protocol_note]
     notes += _flags(data, "flow")
     notes += _threats(data.get("threats"))
@@ -456,6 +458,8 @@ def _flow(
             flow["name"] = name
         if protocol:
             flow["protocol"] = protocol
+        if written:
+            flow["protocol_as_written"] = written
         _scope(flow, data)
         _describe(flow, notes)
         result.flows.append(flow)
@@ -494,6 +498,20 @@ def _protocol(
     if protocol != word:
         return protocol, f"{said}: imported as '{protocol}'."
     return protocol, ""
+
+
+def _as_written(text: Any, protocol: str | None, label: str) -> str:
+    """Threat Dragon's text for `protocol_as_written`: the protocol field when it was not
+    mapped, the label when the protocol was read from it; "" otherwise."""
+    raw = _clean(text)
+    if protocol is None:
+        written = raw
+    elif not raw and _from_label(label) is not None:
+        written = label
+    else:
+        return ""
+    written = written[:MAX_NAME_LENGTH]
+    return "" if forbidden_character(written, bidi=True) else written
 
 
 def _from_label(label: str) -> str | None:

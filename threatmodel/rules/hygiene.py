@@ -39,8 +39,12 @@ def missing_element_facts(graph: SystemGraph, element: Element) -> list[str]:
 
 def missing_flow_facts(flow: Flow) -> list[str]:
     missing = []
+    written = flow.protocol_as_written
     if flow.protocol is None:
-        missing.append("protocol (assumed plaintext)")
+        said = f"written '{written}', " if written else ""
+        missing.append(f"protocol ({said}assumed plaintext)")
+    elif written:  # an importer's reading of the label is a guess to confirm
+        missing.append(f"protocol confirmed ({flow.protocol} read from the label '{written}')")
     if flow.data is None:
         missing.append("data (assumed confidential)")
     if flow.encrypted and flow.protocol not in NON_TLS_PROTOCOLS:

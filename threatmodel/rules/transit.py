@@ -26,7 +26,15 @@ def is_plaintext(flow: Flow) -> bool:
 
 
 def protocol_text(flow: Flow) -> str:
-    return flow.protocol or "an unstated protocol (assumed plaintext)"
+    """The flow's protocol, quoting an importer's source text when it was unmapped or
+    read from the flow's label (`protocol_as_written`)."""
+    written = flow.protocol_as_written
+    if flow.protocol is None:
+        said = f"written '{written}', " if written else ""
+        return f"an unstated protocol ({said}assumed plaintext)"
+    if written:
+        return f"{flow.protocol}, read from the label '{written}'"
+    return flow.protocol
 
 
 def data_text(graph: SystemGraph, data_ids: tuple[str, ...] | None) -> str:

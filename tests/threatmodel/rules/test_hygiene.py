@@ -297,3 +297,14 @@ def test_its_plan_item_completes_the_model_for_the_item():
     [item] = [p for p in analyze(load(doc)).plan if p.rules == (RULE,)]
     assert item.title == "Complete the model for DB key"
     assert item.target == "db-key"
+
+
+def test_an_unmapped_protocol_is_quoted_where_the_protocol_is_missing():
+    doc = one_flow(protocol=None, tls=None, protocol_as_written="carrier pigeon")
+    assert missing(doc, "checkout") == "protocol (written 'carrier pigeon', assumed plaintext)"
+
+
+def test_a_protocol_read_from_a_label_is_a_fact_to_confirm():
+    doc = one_flow(protocol_as_written="HTTPS")
+    assert missing(doc, "checkout") == "protocol confirmed (https read from the label 'HTTPS')"
+    assert fired(one_flow(), RULE) == []  # the same flow, stated by hand: complete

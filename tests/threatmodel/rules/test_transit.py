@@ -870,3 +870,24 @@ class TestAssumedTransitFacts:
         )
         finding = only(doc, "cert-expiry")
         assert "assumed" not in finding.evidence
+
+
+def test_an_unmapped_protocol_is_quoted_in_the_unencrypted_hop_evidence():
+    doc = hop(protocol_as_written="TCP 1234", data=["profile"])
+    evidence = only(doc, "unencrypted-hop").evidence
+    assert "uses an unstated protocol (written 'TCP 1234', assumed plaintext)." in evidence
+
+
+def test_a_protocol_read_from_a_label_says_so_in_the_unencrypted_hop_evidence():
+    doc = hop(protocol="ws", protocol_as_written="Plain websocket", data=["profile"])
+    assert "uses ws, read from the label 'Plain websocket'." in (
+        only(doc, "unencrypted-hop").evidence
+    )
+
+
+def test_without_protocol_as_written_the_unencrypted_hop_evidence_quotes_nothing():
+    unstated = only(hop(data=["profile"]), "unencrypted-hop").evidence
+    assert "uses an unstated protocol (assumed plaintext)." in unstated
+    stated = only(hop(protocol="http", data=["profile"]), "unencrypted-hop").evidence
+    assert "uses http." in stated
+    assert "written" not in unstated + stated and "label" not in unstated + stated
