@@ -180,7 +180,7 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
+def without_cycle_collection() -> Iterator[None]:
     """Pause the cyclic garbage collector while an analysis allocates.
 
     An analysis makes tens of thousands of short-lived, acyclic objects; each allocation
@@ -198,7 +198,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 def analyze(system: System, policy: Policy | None = None) -> Analysis:
     """Every rule of the catalog over the system; deterministic for a given policy.today."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         return _analyze(system, policy)
 
 
@@ -274,4 +274,5 @@ __all__ = [
     "analyze",
     "fingerprint",
     "out_of_scope",
+    "without_cycle_collection",
 ]
