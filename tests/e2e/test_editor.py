@@ -91,7 +91,7 @@ def set_protocol(page, flow_id: str, protocol: str) -> None:
     form = page.locator(f'#properties form[action$="/flows/{flow_id}/"]')
     expect(form).to_be_visible()
     version = page.evaluate("window.ciphermapEditor.version")
-    form.get_by_label("Protocol").select_option(protocol)
+    form.get_by_role("combobox", name="Protocol").select_option(protocol)
     form.get_by_role("button", name="Save").click()
     settled(page, version + 1)
 
