@@ -7,7 +7,8 @@ fingerprint; one whose fingerprint matches no finding is *stale* (the finding wa
 or the model changed), which is reported but is not an error.
 
 The reader is strict: every field is checked, and a bad file raises `DecisionsError`
-listing each problem where it is (`decisions[2].expires: not a date 'tomorrow'`).
+listing each problem where it is
+(`decisions[2].expires: expected a date (YYYY-MM-DD), got 'tomorrow'`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis, Finding
+from .dates import read_date
 from .load import ModelError, Problem, parse_text
 
 FORMAT = "ciphermap-decisions/1"
@@ -190,6 +192,9 @@ def _rule_on(decision: Decision, today: date) -> Ruling:
 
 def load_decisions(source: str | bytes | Path | Mapping[str, Any]) -> DecisionSet:
     """Read and check a decisions file; raise DecisionsError listing every problem."""
+    data: Any
+    lines: Mapping[str, int]
+    problems: list[Problem]
     if isinstance(source, Mapping):
         data, lines, problems = source, {}, []
     else:
@@ -206,7 +211,7 @@ def load_decisions(source: str | bytes | Path | Mapping[str, Any]) -> DecisionSe
 
 
 class _Reader:
-    def __init__(self, lines: dict[str, int], problems: list[Problem]) -> None:
+    def __init__(self, lines: Mapping[str, int], problems: list[Problem]) -> None:
         self.lines = lines
         self.problems = problems
 
@@ -294,16 +299,13 @@ class _Reader:
         return value
 
     def date(self, value: Any, loc: str) -> date | None:
-        if isinstance(value, datetime):
-            return self.report(loc, f"not a date without a time {value.isoformat()!r}")
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        return self.report(loc, f"not a date {_shown(value)} (expected YYYY-MM-DD)")
+        try:
+            return read_date(value)
+        except TypeError as error:
+            self.report(loc, f"{error}, got {_shown(value)}")
+        except ValueError as error:
+            self.report(loc, str(error))
+        return None
 
     def timestamp(self, value: Any, loc: str) -> str | None:
         if isinstance(value, datetime):
@@ -315,7 +317,8 @@ class _Reader:
                 pass
             else:
                 return value
-        return self.report(loc, f"not a date and time {_shown(value)} (expected ISO 8601)")
+        self.report(loc, f"not a date and time {_shown(value)} (expected ISO 8601)")
+        return None
 
 
 def _shown(value: Any) -> str:

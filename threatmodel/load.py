@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from threatmodel import schema
+from threatmodel.dates import read_date
 from threatmodel.model import (
     ELEMENT_KINDS,
     ENCRYPTED_PROTOCOLS,
@@ -59,7 +60,6 @@ MAX_DEPTH = 32
 MAX_ALIAS_NODES = 10_000
 
 SLUG = schema.ID_RULE
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 SECTIONS = SECTION_NAMES
 
 
@@ -628,16 +628,12 @@ def _number(v: _Validator, value: Any, loc: str) -> Any:
 
 
 def _date(v: _Validator, value: Any, loc: str) -> Any:
-    if isinstance(value, datetime):
-        return v.report(loc, f"expected a date (YYYY-MM-DD) without a time, got {value}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return v.report(loc, f"'{value}' is not a valid date")
-    return v.report(loc, f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+    try:
+        return read_date(value)
+    except TypeError as error:
+        return v.report(loc, f"{error}, got {_describe(value)}")
+    except ValueError as error:
+        return v.report(loc, str(error))
 
 
 def _choice(options: Iterable[str], noun: str) -> Check:

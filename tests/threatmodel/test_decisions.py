@@ -237,7 +237,13 @@ def test_sarif_puts_decided_findings_in_suppressions_and_validates(tmp_path, cap
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"expires": "tomorrow"}, "decisions[0].expires: not a date 'tomorrow'"),
+        (
+            {"expires": "tomorrow"},
+            "decisions[0].expires: expected a date (YYYY-MM-DD), got 'tomorrow'",
+        ),
+        # The model's date rule: a real day, written YYYY-MM-DD.
+        ({"expires": "2026-02-30"}, "decisions[0].expires: '2026-02-30' is not a valid date"),
+        ({"due": "20260601"}, "decisions[0].due: expected a date (YYYY-MM-DD), got '20260601'"),
         ({"state": "accepted"}, "decisions[0].state: unknown state 'accepted'"),
         ({"justification": None}, "decisions[0].justification: required when the state is"),
         ({"approved_by": ""}, "decisions[0].approved_by: required when the state is 'accept'"),
@@ -266,7 +272,9 @@ def test_every_problem_is_listed_with_its_line(tmp_path, seed_findings):
     problems = [str(p) for p in error.value.problems]
     assert len(problems) == 2
     assert problems[0].startswith("decisions[1].state: unknown state 'maybe'")
-    assert problems[1].startswith("decisions[2].expires: not a date 'tomorrow'")
+    assert problems[1].startswith(
+        "decisions[2].expires: expected a date (YYYY-MM-DD), got 'tomorrow'"
+    )
     lines = path.read_text().splitlines()
     assert '"tomorrow"' in lines[error.value.problems[1].line - 1]
 
@@ -310,7 +318,7 @@ def test_a_bad_decisions_file_exits_2_with_where_and_why(tmp_path, capsys, seed_
     assert code == 2
     assert out == ""
     assert "invalid decisions file" in err
-    assert "decisions[0].expires: not a date 'tomorrow'" in err
+    assert "decisions[0].expires: expected a date (YYYY-MM-DD), got 'tomorrow'" in err
 
 
 def test_a_missing_decisions_file_exits_2(tmp_path, capsys):
