@@ -141,8 +141,9 @@ def merge(
 def _items(document: Mapping[str, Any] | None, section: str) -> dict[str, dict[str, Any]]:
     if document is None:
         return {}
+    # Shallow copies: the input may be any mapping; the merged items are plain dicts.
     return {
-        item["id"]: item
+        item["id"]: dict(item)
         for item in document.get(section) or ()
         if isinstance(item, Mapping) and isinstance(item.get("id"), str)
     }

@@ -518,7 +518,7 @@ def _threat(otm: dict, finding: Mapping, components: dict, flows: dict, decision
             "cwes": cwes or None,
             "risk": {
                 "likelihood": None,
-                "impact": SEVERITY_IMPACT.get(finding.get("severity"), 50),
+                "impact": SEVERITY_IMPACT.get(str(finding.get("severity")), 50),
             },
             "attributes": {
                 OURS: {
@@ -624,8 +624,9 @@ def _position(representation: Mapping[str, Any]) -> dict[str, float] | None:
         x, y = float(position["x"]), float(position["y"])
     except (KeyError, TypeError, ValueError):
         return None
-    width = size.get("width") if isinstance(size.get("width"), (int, float)) else 0
-    height = size.get("height") if isinstance(size.get("height"), (int, float)) else 0
+    width, height = size.get("width"), size.get("height")
+    width = width if isinstance(width, (int, float)) else 0
+    height = height if isinstance(height, (int, float)) else 0
     return {"x": x + width / 2, "y": y + height / 2}
 
 

@@ -40,14 +40,14 @@ def _result(
     uri: str,
     lines: dict[str, int],
     ruling: Ruling | None = None,
-):
+) -> dict[str, Any]:
     locations = []
     for subject in finding.subject:
         physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
         if subject in lines:
             physical["region"] = {"startLine": lines[subject]}
         locations.append({"physicalLocation": physical, "logicalLocations": [{"name": subject}]})
-    result = {
+    result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "level": LEVELS[finding.severity],
@@ -93,7 +93,7 @@ def to_sarif(
     rules = list(REGISTRY.values())
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     lines = _item_lines(system)
-    run = {
+    run: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -122,7 +122,7 @@ def to_sarif(
                 },
                 "artifacts": [{"location": {"uri": uri}}],
                 "results": [
-                    _result(f, rule_index, uri, lines, decisions and decisions.ruling(f))
+                    _result(f, rule_index, uri, lines, decisions.ruling(f) if decisions else None)
                     for f in analysis.findings
                 ],
             }

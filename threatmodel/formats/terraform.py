@@ -32,7 +32,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from threatmodel.load import KIND_FIELDS, ModelError, Problem
 from threatmodel.model import FORMAT
@@ -64,7 +64,7 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-def is_terraform_plan(data: Any) -> bool:
+def is_terraform_plan(data: Any) -> TypeGuard[Mapping[str, Any]]:
     """True for `terraform show -json` output: a plan, or a state (`values`)."""
     return (
         isinstance(data, Mapping)
@@ -202,7 +202,7 @@ def _resources(plan: Mapping[str, Any]) -> list[Resource]:
                     type=item["type"],
                     name=str(item.get("name", "")),
                     index=item.get("index"),
-                    values=item.get("values") if isinstance(item.get("values"), Mapping) else {},
+                    values=_map(item.get("values")),
                     unknown=change.get("after_unknown"),
                     action=_action(change.get("actions")),
                 )
@@ -582,7 +582,7 @@ def _read_dynamodb(r: Resource, c: _Context) -> Facts:
     return facts
 
 
-_OPENSEARCH_TLS = {
+_OPENSEARCH_TLS: dict[str, dict[str, Any]] = {
     "Policy-Min-TLS-1-0-2019-07": {"min_version": "1.0"},
     "Policy-Min-TLS-1-2-2019-07": {"min_version": "1.2"},
     "Policy-Min-TLS-1-2-PFS-2023-10": {"min_version": "1.2", "forward_secrecy": True},
@@ -790,7 +790,7 @@ def _read_load_balancer(r: Resource, c: _Context) -> Facts:
 
 
 # CloudFront: minimum_protocol_version -> TLS facts (SSLv3 is below anything MODEL.md names).
-_CLOUDFRONT_TLS = {
+_CLOUDFRONT_TLS: dict[str, dict[str, Any]] = {
     "SSLv3": {"min_version": "1.0", "weak_ciphers": True},
     "TLSv1": {"min_version": "1.0"},
     "TLSv1_2016": {"min_version": "1.0"},
@@ -839,7 +839,7 @@ def _origin_protocol(origin: Mapping[str, Any], viewer: str | None) -> tuple | N
     if not isinstance(custom, Mapping):
         return None  # an S3 origin: how CloudFront reaches it is not in the plan
     policy = custom.get("origin_protocol_policy")
-    protocol = {"http-only": "http", "https-only": "https"}.get(policy)
+    protocol = {"http-only": "http", "https-only": "https"}.get(str(policy))
     if policy == "match-viewer" and viewer in ("http", "https"):
         protocol = viewer
     if protocol != "https":
@@ -1681,7 +1681,7 @@ class _Builder:
             if resource.type != "aws_secretsmanager_secret":
                 continue
             key_id = _make_id("secret", _module_words(resource.module), resource.name)
-            key = {
+            key: dict[str, Any] = {
                 "id": key_id,
                 "type": "password" if "pass" in resource.name.lower() else "api-secret",
                 "name": str(resource.get("name") or resource.name)[:MAX_NAME],
@@ -2242,6 +2242,8 @@ class _Builder:
         for elements in self.elements.values():
             for element in elements:
                 boundary = self.placement.get(element.id)
+                if boundary is None:
+                    continue
                 for resource in element.resources:
                     for tag, value in resource.tags.items():
                         if str(tag).lower() in ENV_TAGS:

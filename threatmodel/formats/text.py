@@ -21,12 +21,14 @@ def _heading(finding: Finding) -> str:
 def to_text(analysis: Analysis, name: str, decisions: Outcome | None = None) -> str:
     counts = analysis.metrics["severity_counts"]
     summary = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "no findings"
-    decided = [f for f in analysis.findings if decisions and not decisions.counts(f)]
+    rulings = [decisions.ruling(f) if decisions else None for f in analysis.findings]
+    decided = [
+        (f, r) for f, r in zip(analysis.findings, rulings, strict=True) if r and r.suppressed
+    ]
     if decided:
         summary += f" ({len(decided)} decided: accepted or false positive)"
     out = [f"{name}: {summary}", ""]
-    for finding in analysis.findings:
-        ruling = decisions.ruling(finding) if decisions else None
+    for finding, ruling in zip(analysis.findings, rulings, strict=True):
         if ruling and ruling.suppressed:
             continue
         out.append(_heading(finding))
@@ -41,9 +43,9 @@ def to_text(analysis: Analysis, name: str, decisions: Outcome | None = None) -> 
         out.append("")
     if decided:
         out.append("Decided (not counted toward --fail-on)")
-        for finding in decided:
+        for finding, ruling in decided:
             out.append(_heading(finding))
-            out.append(_wrap(decisions.ruling(finding).note))
+            out.append(_wrap(ruling.note))
         out.append("")
     if decisions and decisions.stale:
         out.append("Stale decisions (their findings are gone: fixed, or the model changed)")

@@ -194,8 +194,8 @@ class _Import:
 
 def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> dict[str, Any]:
     """Map a Threat Dragon model onto a MODEL.md document dict."""
-    summary = model.get("summary") if isinstance(model.get("summary"), Mapping) else {}
-    detail = model.get("detail") if isinstance(model.get("detail"), Mapping) else {}
+    summary = _mapping(model.get("summary"))
+    detail = _mapping(model.get("detail"))
     result = _Import()
     diagrams = [d for d in detail.get("diagrams") or [] if isinstance(d, Mapping)]
     offset = 0.0
@@ -224,12 +224,12 @@ def to_document(model: Mapping[str, Any], *, name: str = "Imported model") -> di
     return document
 
 
-def _cells(diagram: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _cells(diagram: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The diagram's cells in the 2.x shape; 1.x cells are translated to it."""
     if isinstance(diagram.get("cells"), list):
         return [cell for cell in diagram["cells"] if isinstance(cell, Mapping)]
     legacy = _dig(diagram, "diagramJson", "cells")
-    cells = []
+    cells: list[Mapping[str, Any]] = []
     for cell in legacy if isinstance(legacy, list) else []:
         if not isinstance(cell, Mapping):
             continue
@@ -237,14 +237,15 @@ def _cells(diagram: Mapping[str, Any]) -> list[dict[str, Any]]:
         ends = {}
         for end in ("source", "target"):
             point = cell.get(end)
-            linked = isinstance(point, Mapping) and "id" in point
-            ends[end] = {"cell": point["id"]} if linked else point
+            if isinstance(point, Mapping) and "id" in point:
+                point = {"cell": point["id"]}
+            ends[end] = point
         cells.append({**cell, "shape": shape, "data": cell, **ends})
     return cells
 
 
 def _import_diagram(
-    result: _Import, cells: list[dict[str, Any]], offset: float, prefix: str
+    result: _Import, cells: list[Mapping[str, Any]], offset: float, prefix: str
 ) -> float:
     """Add one diagram's boxes, shapes and flows; return its lowest y for the next one."""
     boxes: dict[str, tuple[str, _Rect]] = {}
@@ -679,8 +680,12 @@ def _describe(item: dict[str, Any], notes: list[str]) -> None:
 
 
 def _data(cell: Mapping[str, Any]) -> Mapping[str, Any]:
-    data = cell.get("data")
-    return data if isinstance(data, Mapping) else {}
+    return _mapping(cell.get("data"))
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if Threat Dragon wrote a mapping there, else an empty one."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _label(cell: Mapping[str, Any]) -> str:
