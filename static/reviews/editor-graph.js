@@ -10,32 +10,34 @@ export const BOUNDARY = "b:";
 export const FLOW = "f:";
 export const BADGE = "lock:";
 
-export const KINDS = [
-  { kind: "client", label: "Client", shape: "round-rectangle", group: "actor" },
-  { kind: "user", label: "User", shape: "ellipse", group: "actor" },
-  { kind: "service", label: "Service", shape: "round-rectangle", group: "service" },
-  { kind: "gateway", label: "Gateway", shape: "round-hexagon", group: "service" },
-  { kind: "function", label: "Function", shape: "round-pentagon", group: "service" },
-  { kind: "database", label: "Database", shape: "barrel", group: "store" },
-  { kind: "object-store", label: "Object store", shape: "barrel", group: "store" },
-  { kind: "file-store", label: "File store", shape: "barrel", group: "store" },
-  { kind: "cache", label: "Cache", shape: "barrel", group: "store" },
-  { kind: "search-index", label: "Search index", shape: "barrel", group: "store" },
-  { kind: "warehouse", label: "Warehouse", shape: "barrel", group: "store" },
-  { kind: "broker", label: "Broker", shape: "right-rhomboid", group: "broker" },
-  { kind: "log-sink", label: "Log sink", shape: "bottom-round-rectangle", group: "log" },
-  { kind: "backup", label: "Backup", shape: "cut-rectangle", group: "backup" },
-  { kind: "key-store", label: "Key store", shape: "round-octagon", group: "keys" },
-  { kind: "external", label: "Third party", shape: "round-tag", group: "external" },
-];
-export const KIND = Object.fromEntries(KINDS.map((k) => [k.kind, k]));
+// How each element kind is drawn. Its name and one-line help come from the server's
+// vocabulary (`useVocabulary`), so the palette, the legend and the forms say the same.
+const KIND_DRAWING = {
+  client: { shape: "round-rectangle", group: "actor" },
+  user: { shape: "ellipse", group: "actor" },
+  service: { shape: "round-rectangle", group: "service" },
+  gateway: { shape: "round-hexagon", group: "service" },
+  function: { shape: "round-pentagon", group: "service" },
+  database: { shape: "barrel", group: "store" },
+  "object-store": { shape: "barrel", group: "store" },
+  "file-store": { shape: "barrel", group: "store" },
+  cache: { shape: "barrel", group: "store" },
+  "search-index": { shape: "barrel", group: "store" },
+  warehouse: { shape: "barrel", group: "store" },
+  broker: { shape: "right-rhomboid", group: "broker" },
+  "log-sink": { shape: "bottom-round-rectangle", group: "log" },
+  backup: { shape: "cut-rectangle", group: "backup" },
+  "key-store": { shape: "round-octagon", group: "keys" },
+  external: { shape: "round-tag", group: "external" },
+};
+const DEFAULT_DRAWING = KIND_DRAWING.service;
 
-export const BOUNDARY_KINDS = [
-  { kind: "internet", label: "Internet" },
-  { kind: "third-party", label: "Third party zone" },
-  { kind: "dmz", label: "DMZ" },
-  { kind: "internal", label: "Internal network" },
-];
+// The element kinds in the vocabulary's order: { kind, label, help, shape, group }.
+export const KINDS = [];
+export const KIND = {};
+
+// The boundary kinds in the vocabulary's order: { kind, label, help }.
+export const BOUNDARY_KINDS = [];
 
 // The engine's vocabulary, sent by the server with the document (`editor_data.vocabulary`)
 // so the canvas and the rules never disagree about what counts as encrypted.
@@ -63,6 +65,14 @@ export function useVocabulary(vocabulary) {
   for (const kind of vocabulary.store_kinds) STORE_KINDS.add(kind);
   for (const protocol of vocabulary.encrypted_protocols) ENCRYPTED_PROTOCOLS.add(protocol);
   Object.assign(ENCRYPTION_STRENGTH, vocabulary.encryption_strength);
+  for (const { value, label, help } of vocabulary.element_kinds) {
+    const kind = { kind: value, label, help, ...(KIND_DRAWING[value] || DEFAULT_DRAWING) };
+    KINDS.push(kind);
+    KIND[value] = kind;
+  }
+  for (const { value, label, help } of vocabulary.boundary_kinds) {
+    BOUNDARY_KINDS.push({ kind: value, label, help });
+  }
 }
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -162,7 +172,7 @@ export function toCytoscape(doc, analysis) {
     });
   }
   for (const element of doc.elements || []) {
-    const meta = KIND[element.kind] || KIND.service;
+    const meta = KIND[element.kind] || DEFAULT_DRAWING;
     const isStore = STORE_KINDS.has(element.kind);
     const rest = isStore ? restState(element) : null;
     const definition = {

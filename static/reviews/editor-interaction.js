@@ -5,6 +5,7 @@
 
 import { BOUNDARY, DIAGRAM, ELEMENT, FLOW } from "./editor-graph.js";
 import { copyItems, pasteItems } from "./editor-clipboard.js";
+import { KeyboardFlow } from "./editor-keyboard-flow.js";
 import * as ops from "./editor-ops.js";
 
 // How far inside a boundary's edge a dropped item's centre must land to join it.
@@ -40,6 +41,13 @@ export class Interactions {
     this.dragTarget = undefined;
     this.nudgeTimer = null;
     this.selectionTimer = null;
+    this.keyboardFlow = new KeyboardFlow({
+      cy: this.cy,
+      elements: () => this.store.doc.elements || [],
+      draw: (from, to) => this.addFlowBetween(from, to),
+      say: (text) => this.page.setStatus(text),
+      focusCanvas: () => this.canvas.container.focus(),
+    });
     this.bindCanvas();
     this.bindToolbar();
     this.bindKeyboard();
@@ -205,12 +213,16 @@ export class Interactions {
     const hit = this.canvas.nodeAt(position);
     this.cancelConnect();
     if (!hit || hit.same(source)) return;
-    const from = source.data("ref");
-    const to = hit.data("ref");
+    return this.addFlowBetween(source.data("ref"), hit.data("ref"));
+  }
+
+  /** The one add-flow edit, drawn with the mouse or the keyboard; the new flow selected. */
+  async addFlowBetween(from, to) {
     const id = await this.store.commit(`added flow ${from} \u2192 ${to}`, (doc) =>
       ops.addFlow(doc, { from, to }),
     );
     if (id) this.canvas.select(FLOW + id);
+    return id;
   }
 
   cancelConnect() {
@@ -231,7 +243,8 @@ export class Interactions {
     if (button) button.setAttribute("aria-pressed", String(on));
     this.page.setStatus(
       on
-        ? "Connect mode: drag from one element to another to draw a flow (Esc to stop)."
+        ? "Connect mode: drag from one element to another to draw a flow (Esc to stop). " +
+            "From the keyboard: select an element with ], then press C."
         : `Version ${this.store.version}`,
     );
   }
@@ -360,6 +373,10 @@ export class Interactions {
         return;
       }
       if (isTyping(event.target) || event.target.closest?.("#properties")) return;
+      if (event.target === this.canvas.container && this.keyboardFlow.handleKey(event)) {
+        event.preventDefault();
+        return;
+      }
       if (event.altKey) return;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key;
@@ -387,6 +404,14 @@ export class Interactions {
       const handled = this.shortcut(key, event.shiftKey);
       if (handled) event.preventDefault();
     });
+    // The canvas reached with Tab says how to work it; leaving it drops a flow half picked.
+    const canvas = this.canvas.container;
+    canvas.addEventListener("focus", () => {
+      if (!canvas.matches(":focus-visible") || this.cy.$(":selected").length) return;
+      const draw = this.canEdit ? ", C draws a flow from the selected element" : "";
+      this.page.setStatus(`Diagram: ] and [ select items${draw}, Enter edits, F fits.`);
+    });
+    canvas.addEventListener("blur", () => this.keyboardFlow.cancel({ refocus: false }));
     document.addEventListener("keyup", (event) => {
       if (event.key === "Shift") this.releaseShift();
     });
@@ -500,10 +525,16 @@ export class Interactions {
         this.run("fit");
         return true;
       case "c":
-      case "C":
+      case "C": {
         if (!this.canEdit) return false;
-        this.run("connect");
+        const selected = cy.$(":selected");
+        if (selected.length === 1 && selected.is("node.element") && !this.connectMode) {
+          this.keyboardFlow.start(selected[0]);
+        } else {
+          this.run("connect");
+        }
         return true;
+      }
       case "l":
       case "L":
         this.run("layout");
@@ -546,7 +577,8 @@ export class Interactions {
     const next = order[(index + direction + order.length) % order.length];
     this.canvas.select(next);
     const ele = cy.getElementById(next);
-    this.page.setStatus(`Selected ${ele.data("type")} ${ele.data("ref")}`);
+    const keys = ele.data("type") === "element" && this.canEdit ? "C draws a flow from it, " : "";
+    this.page.setStatus(`Selected ${ele.data("type")} ${ele.data("ref")}: ${keys}Enter edits it.`);
     cy.stop();
     cy.animate({ center: { eles: ele } }, { duration: 150 });
   }

@@ -48,21 +48,23 @@ function icon(src, className = "editor-icon") {
   return make("img", { className, attrs: { src, alt: "", width: "20", height: "20" } });
 }
 
-/** Buttons that add an element or a boundary: click to add, or drag onto the canvas. */
+/**
+ * The palette: one toolbar of buttons, each with its kind's icon and name, that add an
+ * element or a boundary on a click (or Enter), or where they are dragged onto the canvas.
+ */
 export function fillPalette(container, add) {
   container.replaceChildren();
-  const addButton = (value, label, picture, group) => {
+  const addButton = (value, label, help, picture, group) => {
     const button = make("button", {
       className: `palette-item palette-${group}`,
       attrs: {
         type: "button",
         draggable: "true",
         "data-palette": value,
-        "aria-label": label,
-        title: `${label}: click to add, or drag onto the diagram`,
+        title: `${help} Click to add, or drag onto the diagram.`,
       },
     });
-    button.append(picture);
+    button.append(picture, make("span", { className: "palette-name", text: label }));
     button.addEventListener("click", () => add(value));
     button.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("application/x-ciphermap-kind", value);
@@ -70,18 +72,18 @@ export function fillPalette(container, add) {
     });
     return button;
   };
-  const elements = make("div", { className: "palette-group", attrs: { role: "group", "aria-label": "Elements" } });
-  elements.append(make("span", { className: "palette-label", text: "Add" }));
-  for (const { kind, label, group } of KINDS) {
-    elements.append(addButton(`element:${kind}`, label, icon(kindIcon(kind)), group));
+  const group = (id, title) => {
+    const node = make("div", { className: "palette-group", attrs: { role: "group", "aria-labelledby": id } });
+    node.append(make("span", { className: "palette-label", text: title, attrs: { id } }));
+    return node;
+  };
+  const elements = group("palette-elements", "Elements");
+  for (const { kind, label, help, group: drawing } of KINDS) {
+    elements.append(addButton(`element:${kind}`, label, help, icon(kindIcon(kind)), drawing));
   }
-  const boundaries = make("div", {
-    className: "palette-group",
-    attrs: { role: "group", "aria-label": "Trust boundaries" },
-  });
-  boundaries.append(make("span", { className: "palette-label", text: "Boundary" }));
-  for (const { kind, label } of BOUNDARY_KINDS) {
-    boundaries.append(addButton(`boundary:${kind}`, label, swatch(kind), "boundary"));
+  const boundaries = group("palette-boundaries", "Trust boundaries");
+  for (const { kind, label, help } of BOUNDARY_KINDS) {
+    boundaries.append(addButton(`boundary:${kind}`, label, help, swatch(kind), "boundary"));
   }
   container.append(elements, boundaries);
 }

@@ -12,6 +12,7 @@ import { Canvas } from "./editor-canvas.js";
 import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
+import { rovingToolbar } from "./editor-roving.js";
 import { DocumentStore } from "./editor-store.js";
 
 export class Editor {
@@ -44,7 +45,10 @@ export class Editor {
       doc: data.document,
       canEdit,
       initialLayout: data.layout,
-      afterRender: () => this.page && this.page.reapplyHighlight(),
+      afterRender: () => {
+        if (this.page) this.page.reapplyHighlight();
+        this.showEmptyHint();
+      },
     });
     this.page = new Page({ root, canvas: this.canvas, store: this.store });
     this.canvas.render(this.store.doc, this.store.analysis, { fit: true });
@@ -59,10 +63,36 @@ export class Editor {
     this.page.bindPage();
     const palette = root.querySelector("#editor-palette");
     if (palette) fillPalette(palette, (value) => this.interactions.addFromPalette(value));
+    for (const toolbar of [palette, root.querySelector("#editor-toolbar")]) {
+      if (toolbar) rovingToolbar(toolbar);
+    }
     const legend = root.querySelector("#editor-legend");
     if (legend) fillLegend(legend);
     this.page.refreshKeys();
+    this.followShifts();
     root.classList.add("editor-ready");
+  }
+
+  /**
+   * Cytoscape keeps where its canvas is on the page and updates that only on a scroll
+   * or a resize. The status line wrapping, an alert or a message opening above the
+   * canvas moves it without either, and clicks would then miss what they point at.
+   */
+  followShifts() {
+    const above = [
+      ...this.root.querySelectorAll(".editor-head, #editor-alert, #editor-palette"),
+      ...document.querySelectorAll(".page-head, #messages"),
+    ];
+    const observer = new ResizeObserver(() => this.canvas.cy.resize());
+    for (const node of above) observer.observe(node);
+  }
+
+  /** An empty diagram says how to start it. */
+  showEmptyHint() {
+    const hint = this.root.querySelector("#editor-empty-hint");
+    if (!hint || !this.store) return;
+    const doc = this.store.doc;
+    hint.hidden = Boolean((doc.elements || []).length || (doc.boundaries || []).length);
   }
 
   // For the browser tests and debugging: the parts' state, read-only.
