@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from threatmodel.schema import LAYOUT_FIELDS, SECTION_NOUNS
 from threatmodel.schema import READING_ORDER as SECTIONS
-from threatmodel.schema import SECTION_NOUNS
 
 
 def _is_item_list(value: Any) -> bool:
@@ -100,18 +100,25 @@ def _patch_in_place(value: Any, patch: dict | None) -> Any:
     return [items[item_id] for item_id in order]
 
 
-def _without_positions(document: dict) -> dict:
+def _without_layout(document: dict) -> dict:
     stripped = dict(document)
-    stripped["elements"] = [
-        {k: v for k, v in element.items() if k != "position"}
-        for element in document.get("elements", [])
-    ]
+    for section in ("elements", "boundaries"):
+        if section not in document:
+            continue
+        stripped[section] = [
+            {k: v for k, v in item.items() if k not in LAYOUT_FIELDS}
+            for item in document.get(section, [])
+        ]
     return stripped
 
 
+def _layout(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k in LAYOUT_FIELDS}
+
+
 def is_move_only(old: dict, new: dict) -> bool:
-    """True when the documents differ in element positions only."""
-    return old != new and _without_positions(old) == _without_positions(new)
+    """True when the documents differ in layout only (positions, frame sizes)."""
+    return old != new and _without_layout(old) == _without_layout(new)
 
 
 @dataclass
@@ -155,11 +162,11 @@ def diff_documents(old: dict, new: dict) -> DocumentDiff:
             changed = sorted(
                 key
                 for key in before.keys() | item.keys()
-                if key != "position" and before.get(key) != item.get(key)
+                if key not in LAYOUT_FIELDS and before.get(key) != item.get(key)
             )
             if changed:
                 diff.changed.append((before, item, changed))
-            elif before.get("position") != item.get("position"):
+            elif _layout(before) != _layout(item):
                 diff.moved.append(item_id)
         diff.removed = [item for item_id, item in old_items.items() if item_id not in new_items]
         sections.append(diff)

@@ -17,6 +17,7 @@ from .model import (
     Key,
     Policy,
     Position,
+    Size,
     System,
     Tls,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Policy",
     "Position",
     "Problem",
+    "Size",
     "System",
     "Tls",
     "__version__",

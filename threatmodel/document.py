@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import yaml
 
-from threatmodel.model import FORMAT, Position, System, Tls
+from threatmodel.model import FORMAT, Position, Size, System, Tls
 from threatmodel.schema import SECTION_NAMES
 
 __all__ = ["dump", "to_document"]
@@ -64,7 +64,7 @@ def _item(item: Any, dates_as_text: bool) -> dict[str, Any]:
         if default is not MISSING and value == default and not isinstance(value, Tls):
             continue
         present[field.name] = _value(value, dates_as_text)
-    if isinstance(item, Position):
+    if isinstance(item, (Position, Size)):
         return present
     leading = [name for name in _LEADING if name in present]
     trailing = ["description"] if "description" in present else []

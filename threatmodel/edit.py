@@ -24,6 +24,7 @@ __all__ = [
     "add_flow",
     "add_item",
     "delete",
+    "group_in_boundary",
     "move_boundary",
     "move_element",
     "references",
@@ -186,6 +187,73 @@ def move_boundary(document: Document, boundary: str, parent: str | None) -> None
         item["parent"] = parent
     else:
         item.pop("parent", None)
+
+
+def group_in_boundary(
+    document: Document,
+    kind: str,
+    *,
+    elements: Iterable[str] = (),
+    boundaries: Iterable[str] = (),
+    frame: Mapping[str, Any] | None = None,
+) -> str:
+    """Draw a new boundary around elements and boundaries that sit in the same place (the
+    same boundary, or none): it takes their place there and they move into it. `frame`
+    ({position, size}) is how the editor draws it. Returns the new boundary's ID.
+
+    Items inside a boundary that is grouped too stay where they are, within it. Items
+    from different boundaries are refused: grouping them would quietly move some of them
+    across a trust boundary."""
+    boundary_ids = list(boundaries)
+    chosen = set(boundary_ids)
+
+    def within_chosen(place: str | None) -> bool:
+        if not place:
+            return False
+        return bool(chosen & {place, *boundary_ancestors(document, place)})
+
+    boundary_ids = [
+        b
+        for b in boundary_ids
+        if not within_chosen((_find(document, "boundaries", b) or {}).get("parent"))
+    ]
+    element_ids = [
+        e
+        for e in elements
+        if not within_chosen((_find(document, "elements", e) or {}).get("boundary"))
+    ]
+    if not element_ids and not boundary_ids:
+        raise ValueError("nothing to group: select elements or boundaries")
+    places: dict[str | None, list[str]] = {}
+    for item_id in element_ids:
+        item = _find(document, "elements", item_id)
+        if item is None:
+            raise ValueError(f"no element '{item_id}'")
+        places.setdefault(item.get("boundary"), []).append(item_id)
+    for item_id in boundary_ids:
+        item = _find(document, "boundaries", item_id)
+        if item is None:
+            raise ValueError(f"no boundary '{item_id}'")
+        places.setdefault(item.get("parent"), []).append(item_id)
+    if len(places) > 1:
+        where = "; ".join(
+            f"{', '.join(ids)} {'in ' + place if place else 'outside any boundary'}"
+            for place, ids in places.items()
+        )
+        raise ValueError(f"only items in the same boundary can be grouped: {where}")
+    (parent,) = places
+    boundary: dict[str, Any] = {"kind": kind}
+    if parent:
+        boundary["parent"] = parent
+    if frame:
+        boundary["position"] = dict(frame["position"])
+        boundary["size"] = dict(frame["size"])
+    new_id = add_item(document, "boundaries", boundary, base=kind)
+    for item_id in element_ids:
+        move_element(document, item_id, new_id)
+    for item_id in boundary_ids:
+        move_boundary(document, item_id, new_id)
+    return new_id
 
 
 # --------------------------------------------------------------------------- deleting

@@ -47,6 +47,7 @@ from threatmodel.model import (
     Key,
     Policy,
     Position,
+    Size,
     System,
     Tls,
 )
@@ -764,7 +765,12 @@ def _mapping(fields: _Spec, build: Callable[..., Any]) -> Check:
 # ----------------------------------------------------------------- field tables from schema.py
 
 # The dataclass each nested mapping builds.
-_MAPPINGS: dict[str, Callable[..., Any]] = {"tls": Tls, "position": Position, "policy": Policy}
+_MAPPINGS: dict[str, Callable[..., Any]] = {
+    "tls": Tls,
+    "position": Position,
+    "size": Size,
+    "policy": Policy,
+}
 
 
 def _check_for(field: schema.Field) -> Check:

@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from threatmodel.model import ENCRYPTION_STRENGTH
+from threatmodel.schema import LAYOUT_FIELDS
 
 __all__ = ["HAND_FIELDS", "SECURITY_FIELDS", "Change", "Conflict", "Merge", "merge"]
 
 SECTIONS = ("data", "boundaries", "keys", "elements", "flows")
 # Written by people; an import never overwrites an edit to these.
-HAND_FIELDS = frozenset({"name", "description", "position", "stores", "data", "purpose"})
+# Layout (positions, frame sizes) is always the architect's: importers only guess it.
+HAND_FIELDS = frozenset({"name", "description", "stores", "data", "purpose"}) | LAYOUT_FIELDS
 # Facts a reviewer looks at first in the preview.
 SECURITY_FIELDS = frozenset(
     {"encryption", "key", "public_access", "protocol", "tls", "auth", "internet_facing"}

@@ -73,6 +73,7 @@ __all__ = [
     "Key",
     "Policy",
     "Position",
+    "Size",
     "System",
     "Tls",
 ]
@@ -116,6 +117,8 @@ class Boundary:
     env: str | None = None
     mesh: str | None = None
     description: str = ""
+    position: Position | None = None  # layout only: the frame's centre in the editor
+    size: Size | None = None  # layout only: the frame's width and height
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,12 @@ class Key:
 class Position:
     x: float
     y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    width: int
+    height: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -476,6 +476,23 @@ POSITION_FIELDS = (
     Field("y", "number", "y", required=True),
 )
 
+SIZE_FIELDS = (
+    Field("width", "count", "width", required=True, minimum=1),
+    Field("height", "count", "height", required=True, minimum=1),
+)
+
+
+def _position(noun: str) -> Field:
+    return Field(
+        "position",
+        "mapping",
+        "Position",
+        f"Where the editor draws the {noun} (its centre); never read by the rules.",
+        fields=POSITION_FIELDS,
+        in_forms=False,
+    )
+
+
 POLICY_FIELDS = (
     Field("today", "date", "As of", "The date results are computed for; empty means today."),
     Field(
@@ -568,6 +585,16 @@ BOUNDARY_FIELDS = (
         vocabulary=MESH_MODE,
     ),
     _description(),
+    _position("frame"),
+    Field(
+        "size",
+        "mapping",
+        "Size",
+        "The frame's width and height as the editor draws it (at least around its "
+        "members); never read by the rules.",
+        fields=SIZE_FIELDS,
+        in_forms=False,
+    ),
 )
 
 KEY_FIELDS = (
@@ -800,14 +827,7 @@ ELEMENT_FIELDS = (
         group="Third party",
     ),
     *_out_of_scope("element"),
-    Field(
-        "position",
-        "mapping",
-        "Position",
-        "Where the editor draws it; never read by the rules.",
-        fields=POSITION_FIELDS,
-        in_forms=False,
-    ),
+    _position("element"),
 )
 
 TLS_FIELDS = (
@@ -979,6 +999,12 @@ SECTION_NAMES = tuple(section.name for section in SECTIONS)
 READING_ORDER = ("elements", "flows", "boundaries", "data", "keys")
 SECTION_NOUNS = {section.name: section.noun for section in SECTIONS}
 SECTION = {section.name: section for section in SECTIONS}
+# Fields the editor keeps for the drawing (where an item is, how big a frame is): layout
+# only, never read by the rules; history counts a change to them as a move, a re-import
+# keeps the architect's.
+LAYOUT_FIELDS = frozenset(
+    field.name for section in SECTIONS for field in section.fields if not field.in_forms
+)
 
 TOP_FIELDS = (
     Field("format", "text", "Format", f"Always '{FORMAT}'.", default=FORMAT),

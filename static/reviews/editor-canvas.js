@@ -7,6 +7,9 @@ import {
   DIAGRAM,
   ELEMENT,
   BOUNDARY,
+  CORNER,
+  cornerNodes,
+  frameCorners,
   stylesheet,
   toCytoscape,
 } from "./editor-graph.js";
@@ -15,7 +18,7 @@ const MAX_FOCUS_ZOOM = 1.3;
 // Above this many elements, labels and padlocks wait until the view is zoomed in.
 const LARGE_MODEL = 120;
 const BADGE_MIN_ZOOM = 0.45;
-const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
+const MANAGED = new Set(["boundary", "element", "flow", "badge", "corner"]);
 
 /** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
 function updateData(ele, data, classes) {
@@ -47,7 +50,6 @@ export class Canvas {
     this.badgesVisible = undefined;
     this.rendering = false;
     this.shown = null;
-    this.placements = new Map(); // canvas ID -> where a new boundary was dropped
     this.cy = this.createCytoscape(container);
   }
 
@@ -110,7 +112,7 @@ export class Canvas {
         if ((node.data("parent") || undefined) !== parent) node.move({ parent: parent ?? null });
         updateData(node, data, definition.classes);
         const position = definition.position;
-        if (position && data.type === "element") {
+        if (position && (data.type === "element" || data.type === "corner")) {
           const current = node.position();
           if (Math.abs(current.x - position.x) > 0.5 || Math.abs(current.y - position.y) > 0.5) {
             node.position(position);
@@ -171,12 +173,54 @@ export class Canvas {
       }
       for (const [id, frame] of Object.entries(layout.boundaries || {})) {
         const node = cy.getElementById(BOUNDARY + id);
-        if (node.nonempty() && !node.isParent()) {
-          node.position({ x: frame.x + frame.w / 2, y: frame.y + frame.h / 2 });
-        }
+        if (node.empty()) continue;
+        const centre = { x: frame.x + frame.w / 2, y: frame.y + frame.h / 2 };
+        if (node.hasClass("framed")) {
+          this.setFrame(id, { position: centre, size: { width: frame.w, height: frame.h } });
+        } else if (!node.isParent()) node.position(centre);
       }
     });
     this.updateBadges();
+  }
+
+  /** Moves a framed boundary's corner nodes so that it draws `frame` ({position, size}),
+   * or bigger where its members need it. */
+  setFrame(boundaryId, frame) {
+    const corners = frameCorners(frame);
+    corners.forEach((position, n) => {
+      const corner = this.cy.getElementById(`${CORNER}${boundaryId}:${n}`);
+      if (corner.nonempty()) corner.position(position);
+    });
+  }
+
+  /** Gives a boundary drawn around its members a frame of its own, as drawn now, so
+   * that handles can resize it (the next save stores it). */
+  ensureFrame(boundaryId) {
+    const node = this.cy.getElementById(BOUNDARY + boundaryId);
+    if (node.empty() || node.hasClass("framed")) return;
+    const frame = this.frameOf(boundaryId);
+    this.cy.add(cornerNodes(boundaryId, frame));
+    node.addClass("framed");
+    node.scratch("_classes", node.classes().join(" "));
+  }
+
+  /** The frame a boundary is drawn with: {position, size}, in model coordinates. */
+  frameOf(boundaryId) {
+    const node = this.cy.getElementById(BOUNDARY + boundaryId);
+    const padding = 2 * DIAGRAM.frame.padding;
+    return {
+      position: { ...node.position() },
+      size: { width: node.width() + padding, height: node.height() + padding },
+    };
+  }
+
+  /** Boundary ID -> frame, for the boundaries that keep one (a stored size). */
+  frames() {
+    const frames = new Map();
+    this.cy.nodes(".boundary.framed").forEach((node) => {
+      frames.set(node.data("ref"), this.frameOf(node.data("ref")));
+    });
+    return frames;
   }
 
   /** The automatic layout of the saved document, or null (the reason is shown). */
@@ -187,23 +231,21 @@ export class Canvas {
       .filter((n) => !nodes.contains(n))
       .map((n) => n.boundingBox({ includeLabels: true }));
     for (const node of nodes) {
-      let near = this.placements.get(node.id());
-      if (!near) {
-        const siblings = node.parent().nonempty()
-          ? node.parent().children().filter((c) => !nodes.contains(c))
-          : cy.collection();
-        if (siblings.length) {
-          const box = siblings.boundingBox({ includeLabels: true });
-          near = { x: box.x2 + 70, y: (box.y1 + box.y2) / 2 };
-        } else if (taken.length) {
-          const box = cy
-            .nodes(".element")
-            .filter((n) => !nodes.contains(n))
-            .boundingBox({ includeLabels: true });
-          near = { x: box.x2 + 110, y: box.y1 + 30 };
-        } else {
-          near = { x: 0, y: 0 };
-        }
+      let near;
+      const siblings = node.parent().nonempty()
+        ? node.parent().children().filter((c) => !nodes.contains(c))
+        : cy.collection();
+      if (siblings.length) {
+        const box = siblings.boundingBox({ includeLabels: true });
+        near = { x: box.x2 + 70, y: (box.y1 + box.y2) / 2 };
+      } else if (taken.length) {
+        const box = cy
+          .nodes(".element")
+          .filter((n) => !nodes.contains(n))
+          .boundingBox({ includeLabels: true });
+        near = { x: box.x2 + 110, y: box.y1 + 30 };
+      } else {
+        near = { x: 0, y: 0 };
       }
       const spot = this.freeSpot(near, taken);
       if (node.isParent()) {
@@ -217,15 +259,15 @@ export class Canvas {
   }
 
   /** The nearest spot to `near` where an element's box keeps `margin` from `taken`. */
-  freeSpot(near, taken, margin = 20) {
-    const halfW = DIAGRAM.node.width / 2 + margin;
-    const halfH = DIAGRAM.node.height / 2 + margin;
+  freeSpot(near, taken, margin = 20, size = DIAGRAM.node, fits = () => true) {
+    const halfW = size.width / 2 + margin;
+    const halfH = size.height / 2 + margin;
     const clear = (p) =>
       taken.every(
         (b) => p.x + halfW < b.x1 || p.x - halfW > b.x2 || p.y + halfH < b.y1 || p.y - halfH > b.y2,
-      );
+      ) && fits(p);
     if (clear(near)) return near;
-    const step = { x: DIAGRAM.node.width / 2 + margin, y: DIAGRAM.node.height / 2 + margin };
+    const step = { x: size.width / 2 + margin, y: size.height / 2 + margin };
     for (let ring = 1; ring < 40; ring += 1) {
       for (let dy = -ring; dy <= ring; dy += 1) {
         for (let dx = -ring; dx <= ring; dx += 1) {
@@ -292,7 +334,7 @@ export class Canvas {
    */
   fit() {
     const cy = this.cy;
-    const nodes = cy.nodes(".element, .boundary:childless");
+    const nodes = cy.nodes(".element, .frame-corner, .boundary:childless");
     if (!nodes.length) return;
     let x1 = Infinity;
     let y1 = Infinity;
@@ -375,14 +417,44 @@ export class Canvas {
   }
 
   /** A free spot in the visible part of the canvas, for items added with a click. */
-  viewportSpot() {
+  viewportSpot(size = DIAGRAM.node) {
     const cy = this.cy;
     const extent = cy.extent();
     const near = { x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2 };
     const taken = cy
       .nodes(".element, .boundary")
       .map((n) => n.boundingBox({ includeLabels: true }));
-    return this.freeSpot(near, taken);
+    return this.freeSpot(near, taken, 20, size);
+  }
+
+  /** Where a new frame of `size` near `near` covers no element and no other frame,
+   * and `parent` and its ancestors, growing around it, do not either. */
+  frameSpot(near, size, parent = null) {
+    const cy = this.cy;
+    const around = parent ? cy.getElementById(BOUNDARY + parent) : cy.collection();
+    const enclosing = around.union(around.ancestors());
+    const boxOf = (n) => n.boundingBox({ includeLabels: true });
+    const taken = cy.nodes(".element, .boundary").not(enclosing).map(boxOf);
+    // Each enclosing frame, grown around the new one, must stay clear of what is not in it.
+    const growing = enclosing.map((frame) => ({
+      box: boxOf(frame),
+      outside: cy
+        .nodes(".element, .boundary")
+        .not(frame.union(frame.descendants()).union(frame.ancestors()))
+        .map(boxOf),
+    }));
+    const pad = DIAGRAM.frame.padding;
+    const fits = (p) =>
+      growing.every(({ box, outside }) => {
+        const grown = {
+          x1: Math.min(box.x1, p.x - size.width / 2 - pad),
+          y1: Math.min(box.y1, p.y - size.height / 2 - pad),
+          x2: Math.max(box.x2, p.x + size.width / 2 + pad),
+          y2: Math.max(box.y2, p.y + size.height / 2 + pad),
+        };
+        return outside.every((o) => grown.x2 < o.x1 || grown.x1 > o.x2 || grown.y2 < o.y1 || grown.y1 > o.y2);
+      });
+    return this.freeSpot(near, taken, 20, size, fits);
   }
 
   /** The innermost boundary at a model position, by ID, or null. */

@@ -52,6 +52,10 @@ export function pasteItems(doc, copy, offset = { x: 0, y: 0 }) {
   for (const b of copy.boundaries) {
     const pasted = { ...structuredClone(b), id: boundaryIds.get(b.id) };
     if (b.parent && boundaryIds.has(b.parent)) pasted.parent = boundaryIds.get(b.parent);
+    if (b.position) {
+      // a stored frame moves with its members
+      pasted.position = { x: Math.round(b.position.x + offset.x), y: Math.round(b.position.y + offset.y) };
+    }
     doc.boundaries.push(pasted);
   }
   for (const e of copy.elements) {

@@ -9,6 +9,22 @@ export const ELEMENT = "e:";
 export const BOUNDARY = "b:";
 export const FLOW = "f:";
 export const BADGE = "lock:";
+// A boundary with a stored frame (`position`, `size`) holds two invisible corner nodes
+// at its frame's inner corners: Cytoscape sizes a compound node around its children,
+// so the frame is drawn at least that big and grows, never shrinks, around its members.
+export const CORNER = "corner:";
+
+/** The inner corners of a stored frame, where its corner nodes sit. */
+export function frameCorners(boundary) {
+  const { x, y } = boundary.position;
+  const { width, height } = boundary.size;
+  // Cytoscape counts a 1 px node as 3 px wide (a pixel of slack on each side).
+  const inset = DIAGRAM.frame.padding + 1.5;
+  return [
+    { x: x - width / 2 + inset, y: y - height / 2 + inset },
+    { x: x + width / 2 - inset, y: y + height / 2 - inset },
+  ];
+}
 
 // How each element kind is drawn. Its name and one-line help come from the server's
 // vocabulary (`useVocabulary`), so the palette, the legend and the forms say the same.
@@ -143,6 +159,18 @@ export function findingsByItem(analysis) {
   return index;
 }
 
+/** The corner nodes that hold a boundary's frame ({position, size}) open. */
+export function cornerNodes(boundaryId, frame) {
+  return frameCorners(frame).map((position, n) => ({
+    group: "nodes",
+    data: { id: `${CORNER}${boundaryId}:${n}`, type: "corner", parent: BOUNDARY + boundaryId },
+    position,
+    classes: "frame-corner",
+    grabbable: false,
+    selectable: false,
+  }));
+}
+
 /**
  * The Cytoscape element definitions for a document: boundaries (compound nodes,
  * parents first), elements inside them, flows, and a padlock badge per flow.
@@ -168,8 +196,9 @@ export function toCytoscape(doc, analysis) {
         label: `${boundary.name || boundary.id} (${kind})`,
         parent: boundary.parent && known.has(boundary.parent) ? BOUNDARY + boundary.parent : undefined,
       },
-      classes: `boundary boundary-${kind}`,
+      classes: `boundary boundary-${kind}` + (boundary.size && boundary.position ? " framed" : ""),
     });
+    if (boundary.size && boundary.position) definitions.push(...cornerNodes(boundary.id, boundary));
   }
   for (const element of doc.elements || []) {
     const meta = KIND[element.kind] || DEFAULT_DRAWING;
@@ -442,6 +471,10 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
     {
       selector: "node.connect-source, node.connect-target",
       style: { "underlay-color": "#1565c0", "underlay-opacity": 0.4, "underlay-padding": 8 },
+    },
+    {
+      selector: "node.frame-corner",
+      style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, label: "", events: "no" },
     },
     {
       selector: "node.ghost",

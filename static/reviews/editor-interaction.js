@@ -10,13 +10,16 @@ import * as ops from "./editor-ops.js";
 
 // How far inside a boundary's edge a dropped item's centre must land to join it.
 const DROP_BAND = 24;
+// A new boundary's frame: room for a few elements, resizable by its handles.
+const NEW_FRAME = { width: 360, height: 220 };
 
 /** How wide a copy is drawn, its frames included, plus a gap: a paste moves by this. */
 function copyWidth(copy) {
   const xs = copy.elements.filter((e) => e.position).map((e) => e.position.x);
   const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
   const frames = copy.boundaries.length ? 2 * DIAGRAM.frame.padding * Math.min(4, copy.boundaries.length) : 0;
-  return span + DIAGRAM.node.width + frames + 60;
+  const stored = copy.boundaries.filter((b) => b.size).map((b) => b.size.width);
+  return Math.max(span + DIAGRAM.node.width + frames, ...stored) + 60;
 }
 
 function isTyping(target) {
@@ -255,12 +258,14 @@ export class Interactions {
    */
   async addFromPalette(value, position = null) {
     const [group, kind] = value.split(":");
-    const at = position || this.canvas.viewportSpot();
+    const at = position || this.canvas.viewportSpot(group === "boundary" ? NEW_FRAME : DIAGRAM.node);
     const zone = position ? this.canvas.boundaryAt(at) : null;
     if (group === "boundary") {
+      // Its frame goes where it covers nothing it does not hold.
+      const frame = { position: this.canvas.frameSpot(at, NEW_FRAME, zone), size: NEW_FRAME };
       const id = await this.store.commit(`added boundary ${kind}`, (doc) => {
         const created = ops.addBoundary(doc, { kind, parent: zone });
-        this.canvas.placements.set(BOUNDARY + created, at);
+        ops.setFrames(doc, new Map([[created, frame]]));
         return created;
       });
       if (id) this.canvas.select(BOUNDARY + id);
@@ -493,7 +498,7 @@ export class Interactions {
       const [dx, dy] = arrows[key];
       const nodes = cy.$("node.element:selected, node.boundary:selected");
       if (nodes.length && this.canEdit) {
-        const moving = nodes.union(nodes.descendants()).filter(".element");
+        const moving = nodes.union(nodes.descendants()).filter(".element, .frame-corner");
         moving.shift({ x: dx * step, y: dy * step });
         clearTimeout(this.nudgeTimer);
         this.nudgeTimer = setTimeout(() => {

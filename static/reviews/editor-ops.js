@@ -150,6 +150,65 @@ export function setBoundaryParent(doc, { boundary, parent }) {
   else delete item.parent;
 }
 
+/**
+ * Draws a new boundary around elements and boundaries that sit in the same place (the
+ * same boundary, or none): it takes their place and they move into it; `frame`
+ * ({position, size}) is how the canvas draws it. Items inside a boundary grouped too stay
+ * within it. Items from different boundaries are refused: grouping them would quietly
+ * move some across a trust boundary. Returns the new boundary's ID.
+ */
+export function groupInBoundary(doc, { kind, elements = [], boundaries = [], frame = null }) {
+  const chosen = new Set(boundaries);
+  const withinChosen = (place) =>
+    Boolean(place) && [place, ...ancestors(doc, place)].some((b) => chosen.has(b));
+  const boundaryIds = boundaries.filter((b) => !withinChosen(find(doc, "boundaries", b)?.parent));
+  const elementIds = elements.filter((e) => !withinChosen(find(doc, "elements", e)?.boundary));
+  if (!elementIds.length && !boundaryIds.length) {
+    throw new Error("nothing to group: select elements or boundaries");
+  }
+  const places = new Map();
+  const placeOf = (section, id, key) => {
+    const item = find(doc, section, id);
+    if (!item) throw new Error(`no ${NOUNS[section]} '${id}'`);
+    const place = item[key] || null;
+    if (!places.has(place)) places.set(place, []);
+    places.get(place).push(id);
+  };
+  for (const id of elementIds) placeOf("elements", id, "boundary");
+  for (const id of boundaryIds) placeOf("boundaries", id, "parent");
+  if (places.size > 1) {
+    const where = [...places]
+      .map(([place, list]) => `${list.join(", ")} ${place ? `in ${place}` : "outside any boundary"}`)
+      .join("; ");
+    throw new Error(`only items in the same boundary can be grouped: ${where}`);
+  }
+  const [parent] = places.keys();
+  const boundary = { kind };
+  if (parent) boundary.parent = parent;
+  if (frame) {
+    boundary.position = { ...frame.position };
+    boundary.size = { ...frame.size };
+  }
+  const id = addItem(doc, "boundaries", boundary, kind);
+  for (const element of elementIds) setBoundary(doc, { element, boundary: id });
+  for (const child of boundaryIds) setBoundaryParent(doc, { boundary: child, parent: id });
+  return id;
+}
+
+/** Frames as the canvas draws them ({position, size} by boundary ID, whole pixels),
+ * for the boundaries in `frames`; the others stay sized by their members. */
+export function setFrames(doc, frames) {
+  for (const boundary of doc.boundaries || []) {
+    const frame = frames.get(boundary.id);
+    if (!frame) continue;
+    boundary.position = round(frame.position);
+    boundary.size = {
+      width: Math.max(1, Math.round(frame.size.width)),
+      height: Math.max(1, Math.round(frame.size.height)),
+    };
+  }
+}
+
 /** The boundaries around `boundaryId`, innermost first. */
 export function ancestors(doc, boundaryId) {
   const byId = new Map((doc.boundaries || []).map((b) => [b.id, b]));

@@ -38,7 +38,8 @@ export function findingsChange(before, after) {
 
 export class DocumentStore {
   /**
-   * hooks: positions() -> Map of element ID -> canvas position; show(doc) draws a
+   * hooks: positions() -> Map of element ID -> canvas position; frames() -> Map of
+   * boundary ID -> {position, size} for the framed boundaries; show(doc) draws a
    * document; accepted(before, announce) after the server's version was taken (announce:
    * it is a change made here, the panels must follow); status(text);
    * alert(message, details); clearAlert(); conflict(body, label, retry); busy().
@@ -77,6 +78,7 @@ export class DocumentStore {
     return this.enqueue(async () => {
       const next = ops.clone(this.doc);
       ops.setPositions(next, this.hooks.positions());
+      if (this.hooks.frames) ops.setFrames(next, this.hooks.frames());
       const result = change(next);
       if (result === false || JSON.stringify(next) === JSON.stringify(this.doc)) return undefined;
       const saved = await this.save(next, label, { retry: { label, change } });

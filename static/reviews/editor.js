@@ -9,6 +9,7 @@
 
 import { useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
+import { FrameHandles } from "./editor-frames.js";
 import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
@@ -29,6 +30,7 @@ export class Editor {
       },
       {
         positions: () => this.canvas.positions(),
+        frames: () => this.canvas.frames(),
         show: (doc) => this.canvas.render(doc, this.store.analysis),
         accepted: (before, announce) => {
           this.canvas.render(this.store.doc, this.store.analysis);
@@ -59,6 +61,14 @@ export class Editor {
       page: this.page,
       canEdit,
     });
+    if (canEdit) {
+      this.frames = new FrameHandles({
+        stage: root.querySelector(".editor-stage"),
+        canvas: this.canvas,
+        store: this.store,
+        page: this.page,
+      });
+    }
     this.page.drawing = () => Boolean(this.interactions.connecting);
     this.page.bindPage();
     const palette = root.querySelector("#editor-palette");

@@ -405,10 +405,12 @@ def test_palette_items_dragged_onto_a_boundary_land_inside_it_and_boundaries_nes
     assert dmz["parent"] == "vpc"
     assert canvas_state(page)["nodes"]["b:dmz"]["parent"] == "b:vpc"
 
-    # Dragged out again, onto empty canvas beside the frame.
+    # Dragged out again, onto empty canvas above the frame (the new boundary's frame
+    # made the VPC bigger: Fit shows all of it first; the internet sits top right).
+    page.locator("[data-editor-action=fit]").click()
     vpc = box(page, "b:vpc")
-    outside = {"x": vpc["x2"] + 100, "y": vpc["y1"] + 30}
-    assert outside["x"] < origin["x"] + origin["width"] - 80
+    outside = {"x": vpc["x1"] + 60, "y": vpc["y1"] - 80}
+    assert outside["y"] > origin["y"] + 40
     drag(page, point(page, "e:cache"), outside)
     settled(page, 4)
     system.refresh_from_db()

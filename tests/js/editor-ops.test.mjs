@@ -36,6 +36,8 @@ function run(testCase) {
       if (testCase.error) assert.deepEqual(doc, before);
       return [undefined, doc];
     }
+    case "group":
+      return [ops.groupInBoundary(doc, args), doc];
     case "delete": {
       const done = ops.deleteItems(doc, args.items);
       return [{ ...done, question: ops.removalQuestion(done, args.items) }, doc];

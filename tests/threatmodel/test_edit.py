@@ -45,6 +45,9 @@ def _run(case: dict):
         return edit.move_element(doc, args["element"], args["boundary"]), doc
     if op == "move_boundary":
         return edit.move_boundary(doc, args["boundary"], args["parent"]), doc
+    if op == "group":
+        sides = {k: args.get(k, ()) for k in ("elements", "boundaries")}
+        return edit.group_in_boundary(doc, args["kind"], **sides, frame=args.get("frame")), doc
     if op == "delete":
         done = edit.delete(doc, args["items"])
         return {**done.to_dict(), "question": done.question(args["items"])}, doc
