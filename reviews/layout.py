@@ -122,7 +122,7 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
     # sends osage routing for seconds).
     if edges:
         graph = (
-            f"graph [rankdir={direction}, splines=spline, newrank=true, outputorder=edgesfirst,"
+            f"graph [rankdir={direction}, splines=spline, outputorder=edgesfirst,"
             f" nodesep={_inches(NODE_GAP)}, ranksep={_inches(RANK_GAP)},"
             f' fontsize={FRAME_LABEL_SIZE + 1:g}, fontname="DejaVu Sans Bold"];'
         )
@@ -273,7 +273,7 @@ def _route(pos: str, flip) -> list[tuple[float, float]]:
     return points
 
 
-def compute_layout(scene: Scene) -> Layout:
+def compute_layout(scene: Scene, dot_limit: int = DOT_LIMIT) -> Layout:
     """dot for a readable size, osage packing beyond it (or when dot is too slow).
 
     dot runs left to right and top to bottom; the one that fits a landscape page (and a
@@ -281,7 +281,7 @@ def compute_layout(scene: Scene) -> Layout:
     """
     if not scene.nodes:
         return Layout({}, [], {}, 0.0, 0.0, "dot")
-    if len(scene.nodes) <= DOT_LIMIT:
+    if len(scene.nodes) <= dot_limit:
         try:
             layouts = [
                 _read(

@@ -59,6 +59,10 @@ __all__ = [
 LABEL_CHARS = 22  # characters per label line at 10.5 px in a NODE_W box
 LOCK_LIMIT = 150  # flows above which the padlocks are left out
 PAGE_LIMIT = 25  # elements on one diagram page; more get an overview and a page per boundary
+# A boundary's page: its elements and those they exchange flows with, often over
+# DOT_LIMIT, yet dot lays out such a scene in a tenth of a second, and routes its flows;
+# osage would leave every flow to the much slower router (1.5 s per page at 110 elements).
+PART_DOT_LIMIT = 400
 ROUTE_LIMIT = 160  # flows Graphviz routes between the editor's positions in reasonable time
 CHAR_W = 0.6  # average DejaVu Sans glyph width, in font sizes (for label boxes)
 MARGIN = 12.0  # around the drawing
@@ -547,7 +551,7 @@ def diagram_pages(system: System, analysis=None) -> list[DiagramPage]:
     ]
     for title, focus in _parts(system):
         scene = _part_scene(system, focus)
-        layout = compute_layout(scene)
+        layout = compute_layout(scene, dot_limit=PART_DOT_LIMIT)
         _route(layout, scene)
         drawing = Drawing(title, scene, layout)
         note = "elements in grey belong to other pages and are shown for their flows"
