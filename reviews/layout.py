@@ -1,8 +1,8 @@
 """Where a diagram's elements and boundaries go: Graphviz, for the editor and the PDF alike.
 
 One layout for both, so what the architect arranges is what the auditor reads: the editor
-asks for these positions (page data for unplaced elements, `layout.json` for Arrange) and
-the PDF draws them, with the same box sizes (reviews/diagram_style.py).
+asks for these positions (`layout.json`, when it opens a model with unplaced elements and
+for Arrange) and the PDF draws them, with the same box sizes (reviews/diagram_style.py).
 
 - `dot` lays out systems of up to DOT_LIMIT elements: boundaries as nested clusters, and
   every flow routed around the elements it does not connect. It is the field's standard
@@ -19,18 +19,14 @@ IDs only (labels are drawn by the caller), quoted, so user text never reaches it
 from __future__ import annotations
 
 import json
-import logging
 import math
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from threatmodel import ModelError, load
 from threatmodel.model import System
 
 from .diagram_style import FRAME_LABEL_SIZE, FRAME_PAD, NODE_H, NODE_W
-
-log = logging.getLogger(__name__)
 
 DOT_LIMIT = 100  # elements; above it dot's crossing minimisation takes many seconds
 TIMEOUT = 20.0  # seconds for one Graphviz run
@@ -469,16 +465,3 @@ def route_flows(
 
 def diagonal(layout: Layout) -> float:
     return math.hypot(layout.width, layout.height)
-
-
-def initial_positions(document: dict) -> dict | None:
-    """What the editor opens with when some element has no position: the automatic
-    layout of the whole system, which is what the PDF prints for such a model."""
-    elements = document.get("elements") or []
-    if not elements or all(isinstance(e, dict) and e.get("position") for e in elements):
-        return None
-    try:
-        return editor_positions(load(document))
-    except (LayoutError, ModelError) as error:
-        log.warning("no automatic layout: %s", error)
-        return None

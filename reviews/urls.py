@@ -65,6 +65,7 @@ urlpatterns = [
         name="revision_restore",
     ),
     path("systems/<int:pk>/diff/", versions.revision_diff, name="revision_diff"),
+    path("systems/<int:pk>/<section:section>/", views.inventory_section, name="inventory_section"),
     path("systems/<int:pk>/<section:section>/new/", views.item_create, name="item_create"),
     path(
         "systems/<int:pk>/<section:section>/<slug:item_id>/",

@@ -32,7 +32,7 @@ from accounts import invitations
 from threatmodel import edit, schema
 from threatmodel.scoring import POINTS
 
-from . import intake, services
+from . import intake, model_tables, services
 from .diagram_style import editor_style
 from .findings import SORTS, FindingFilter, findings_view, metric_rows
 from .forms import (
@@ -48,7 +48,6 @@ from .forms import (
 )
 from .history import SECTION_NOUNS
 from .imports import record_imported_decisions
-from .layout import initial_positions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
 from .reviewing import system_standings
 
@@ -135,6 +134,11 @@ def _urls(system: System) -> dict[str, Any]:
 EDITOR_FINDING_FIELDS = ("fingerprint", "rule", "severity", "title", "subject", "flows")
 
 
+# The document as the editor reads it, without the spaces of json.dumps's defaults (a
+# tenth of a large model's bytes).
+COMPACT_JSON = {"separators": (",", ":")}
+
+
 def _document_payload(system: System) -> dict:
     analysis = services.current_analysis(system)
     findings = [
@@ -165,7 +169,7 @@ def _system_context(request: HttpRequest, system: System) -> dict:
         "can_edit": _can_write(system),
         "analysis": analysis,
         "view": findings_view(analysis, system.document, selected, page_size=PANEL_SIZE),
-        "sections": _inventory(system.document),
+        "sections": model_tables.tables(system.pk, system.document),
     }
 
 
@@ -482,15 +486,38 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and request.GET.get("fragment") == "inventory":
         # Refreshed after the diagram editor saves through the JSON endpoint.
         return render(request, "reviews/system_detail.html#inventory", context)
+    # The editor fetches the document and its findings from document.json once the page
+    # is up, and the automatic layout from layout.json when some element has no place:
+    # embedded, a 20,000-element model made a 45 MB page.
+    elements = system.document.get("elements") or []
     context["editor_data"] = {
-        **_document_payload(system),
+        "version": system.version,
         "urls": _urls(system),
         "can_edit": context["can_edit"],
         "vocabulary": EDITOR_VOCABULARY,
         "diagram": editor_style(),
-        "layout": initial_positions(system.document),
+        "unplaced": any(not element.get("position") for element in elements),
     }
     return render(request, "reviews/system_detail.html", context)
+
+
+@require_GET
+def inventory_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """A page of one section of the model's tables: for htmx its rows and the next "Show
+    more" (they replace the one clicked), otherwise a page of its own with a pager."""
+    system = _get_system_for_user(request, pk)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    context = {
+        "system": system,
+        "can_edit": _can_write(system),
+        "s": model_tables.table_page(system.pk, system.document, section, page),
+    }
+    if request.htmx:
+        return render(request, "reviews/_inventory_rows.html", context)
+    return render(request, "reviews/inventory_section.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -498,7 +525,7 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
     """The editor's JSON API (CONTRACT.md): read the document, or save a new version."""
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     if request.method == "GET":
-        return JsonResponse(_document_payload(system))
+        return JsonResponse(_document_payload(system), json_dumps_params=COMPACT_JSON)
     if intake.declared_too_large(request) or len(request.body) > settings.MAX_MODEL_BYTES:
         return _json_errors([intake.too_large_problem()], status=413)
     try:
@@ -514,9 +541,11 @@ def system_document(request: HttpRequest, pk: int) -> JsonResponse:
     except services.StaleVersion as error:
         current = error.system
         return JsonResponse(
-            {"error": _stale_message(current), **_document_payload(current)}, status=409
+            {"error": _stale_message(current), **_document_payload(current)},
+            status=409,
+            json_dumps_params=COMPACT_JSON,
         )
-    return JsonResponse(_document_payload(system))
+    return JsonResponse(_document_payload(system), json_dumps_params=COMPACT_JSON)
 
 
 def _json_errors(problems: list, status: int = 400) -> JsonResponse:

@@ -127,14 +127,52 @@ export class Editor {
   }
 }
 
-function start() {
+/** GETs a JSON document of the app; throws an Error that says what failed. */
+async function getJSON(url, what) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch (error) {
+    throw new Error(`${what} could not be loaded: the server could not be reached.`);
+  }
+  if (!response.ok) throw new Error(`${what} could not be loaded (the server answered ${response.status}).`);
+  return response.json();
+}
+
+// The page carries only the editor's settings (#editor-data); the document and its
+// findings come from document.json, and the automatic layout from layout.json when some
+// element has no place, so the page stays small however large the model is.
+async function start() {
   const root = document.getElementById("editor");
   const source = document.getElementById("editor-data");
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
   useVocabulary(data.vocabulary);
   useDiagramStyle(data.diagram);
-  const editor = new Editor(root, data);
+  const status = root.querySelector("#editor-status");
+  if (status) status.textContent = "Loading the diagram\u2026";
+  let saved;
+  let layout = null;
+  try {
+    [saved, layout] = await Promise.all([
+      getJSON(data.urls.document, "The diagram"),
+      // Without it the canvas places the elements itself (the reason is in the log).
+      data.unplaced ? getJSON(data.urls.layout, "The automatic layout").catch(() => null) : null,
+    ]);
+  } catch (error) {
+    if (status) status.textContent = "";
+    const alert = root.querySelector("#editor-alert");
+    if (alert) {
+      const text = document.createElement("p");
+      text.textContent = `${error.message} Reload the page to try again; the tables below still work.`;
+      alert.replaceChildren(text);
+      alert.hidden = false;
+    }
+    root.classList.add("editor-failed");
+    return;
+  }
+  const editor = new Editor(root, { ...data, ...saved, layout });
+  if (status && status.textContent === "Loading the diagram\u2026") status.textContent = "";
   // A handle for debugging and for the browser tests; the mark is for benchmarks/editor.py.
   window.ciphermapEditor = editor;
   performance.mark("editor-ready");

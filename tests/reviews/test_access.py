@@ -64,6 +64,7 @@ ROUTES = [
     Route("history", "/systems/{s}/history/"),
     Route("revision", "/systems/{s}/revisions/1/"),
     Route("diff", "/systems/{s}/diff/?from=1&to=1"),
+    Route("a page of the model's tables", "/systems/{s}/flows/?page=2"),
     Route("element form", "/systems/{s}/elements/api/"),
     Route("flow form", "/systems/{s}/flows/orders/"),
     Route("policy form", "/systems/{s}/policy/"),

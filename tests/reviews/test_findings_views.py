@@ -62,18 +62,23 @@ def test_htmx_gets_the_findings_panel_partial(system, viewer):
     assert "<html" not in html
 
 
-def test_the_system_page_embeds_editor_data(system, editor):
-    response = client_for(editor).get(f"/systems/{system.pk}/")
+def test_the_system_page_embeds_the_editor_settings_and_the_editor_fetches_the_document(
+    system, editor
+):
+    client = client_for(editor)
+    response = client.get(f"/systems/{system.pk}/")
     html = response.content.decode()
     start = html.index('<script id="editor-data" type="application/json">') + len(
         '<script id="editor-data" type="application/json">'
     )
     data = json.loads(html[start : html.index("</script>", start)])
     assert data["version"] == 1
-    assert data["document"] == system.document
+    assert "document" not in data and "analysis" not in data
     assert data["can_edit"] is True
     assert data["urls"]["document"] == f"/systems/{system.pk}/document.json"
-    assert data["analysis"]["findings"]
+    fetched = client.get(data["urls"]["document"]).json()
+    assert fetched["document"] == system.document
+    assert fetched["analysis"]["findings"]
     assert "reviews/_editor.html" in [t.name for t in response.templates]
     assert 'id="properties"' in html
 

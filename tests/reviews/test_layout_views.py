@@ -38,9 +38,12 @@ def test_a_viewer_may_arrange_for_a_look_but_an_outsider_sees_nothing(viewer, ou
 
 
 def test_a_model_with_unplaced_elements_opens_with_the_automatic_layout(owner, system):
-    data = _editor_data(client_for(owner).get(f"/systems/{system.pk}/"))
+    client = client_for(owner)
+    data = _editor_data(client.get(f"/systems/{system.pk}/"))
     assert data["diagram"] == json.loads(json.dumps(editor_style()))
-    assert data["layout"]["positions"].keys() == {e["id"] for e in system.document["elements"]}
+    assert data["unplaced"] is True
+    layout = client.get(data["urls"]["layout"]).json()
+    assert layout["positions"].keys() == {e["id"] for e in system.document["elements"]}
 
 
 def test_a_placed_model_opens_as_it_was_placed(owner, workspace):
@@ -51,7 +54,7 @@ def test_a_placed_model_opens_as_it_was_placed(owner, workspace):
         element["position"] = {"x": 200 * n, "y": 0}
     system = make_system(workspace, document, author=owner)
     data = _editor_data(client_for(owner).get(f"/systems/{system.pk}/"))
-    assert data["layout"] is None
+    assert data["unplaced"] is False
 
 
 def test_without_graphviz_arrange_says_why(owner, system, monkeypatch):
