@@ -9,6 +9,7 @@ password-reset tokens) with which its owner sets a password.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import audit
 from reviews.models import Membership, Workspace
+from reviews.requests import AuthenticatedHttpRequest
 
 from .models import Invitation, normalize_address
 
@@ -29,7 +31,9 @@ class NotForYou(Exception):
     """The invitation is not addressed to this user, or no longer pending."""
 
 
-def invite(request, workspace: Workspace, address: str, role: str) -> Invitation:
+def invite(
+    request: AuthenticatedHttpRequest, workspace: Workspace, address: str, role: str
+) -> Invitation:
     """Invite `address` (a username or an e-mail address) to `workspace` as `role`."""
     address = normalize_address(address)
     with transaction.atomic():
@@ -57,7 +61,7 @@ def invite(request, workspace: Workspace, address: str, role: str) -> Invitation
     return invitation
 
 
-def _notify(request, invitation: Invitation) -> None:
+def _notify(request: AuthenticatedHttpRequest, invitation: Invitation) -> None:
     """E-mail the person, if the address reaches someone: a newcomer gets a link to set
     a password, an existing account a reminder to sign in and accept."""
     users = get_user_model().objects
@@ -72,7 +76,7 @@ def _notify(request, invitation: Invitation) -> None:
     else:
         user = users.filter(username=address).first()
         recipient = user.email if user else ""
-    if not recipient:
+    if user is None or not recipient:
         return
     context = {
         "invitation": invitation,
@@ -92,7 +96,7 @@ def _notify(request, invitation: Invitation) -> None:
     )
 
 
-def _pending_for(user, pk: int) -> Invitation:
+def _pending_for(user: User, pk: int) -> Invitation:
     invitation = Invitation.objects.for_user(user).filter(pk=pk).first()
     if invitation is None:
         raise NotForYou
@@ -100,7 +104,7 @@ def _pending_for(user, pk: int) -> Invitation:
 
 
 @transaction.atomic
-def accept(request, pk: int) -> Membership:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> Membership:
     invitation = _pending_for(request.user, pk)
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=request.user, defaults={"role": invitation.role}
@@ -119,7 +123,7 @@ def accept(request, pk: int) -> Membership:
 
 
 @transaction.atomic
-def decline(request, pk: int) -> Invitation:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> Invitation:
     invitation = _pending_for(request.user, pk)
     _answer(invitation, request.user, Invitation.DECLINED)
     audit.record(
@@ -132,7 +136,7 @@ def decline(request, pk: int) -> Invitation:
 
 
 @transaction.atomic
-def cancel(request, invitation: Invitation) -> None:
+def cancel(request: AuthenticatedHttpRequest, invitation: Invitation) -> None:
     _answer(invitation, request.user, Invitation.CANCELLED)
     audit.record(
         "invitation-cancelled",
@@ -142,7 +146,7 @@ def cancel(request, invitation: Invitation) -> None:
     )
 
 
-def _answer(invitation: Invitation, user, status: str) -> None:
+def _answer(invitation: Invitation, user: User, status: str) -> None:
     invitation.status = status
     invitation.answered_by = user
     invitation.answered_at = timezone.now()

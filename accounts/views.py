@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from reviews.requests import AuthenticatedHttpRequest
 from reviews.views import _get_workspace_for_user
 
 from . import invitations
@@ -37,13 +38,13 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
 
 
 @require_GET
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     invitations = Invitation.objects.for_user(request.user)
     return render(request, "accounts/invitations.html", {"invitations": invitations})
 
 
 @require_POST
-def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         membership = invitations.accept(request, pk)
     except invitations.NotForYou:
@@ -53,7 +54,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         invitation = invitations.decline(request, pk)
     except invitations.NotForYou:
@@ -63,7 +64,9 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     workspace = _get_workspace_for_user(request, pk, owner=True)
     invitation = get_object_or_404(workspace.invitations.pending(), pk=invitation_pk)
     invitations.cancel(request, invitation)

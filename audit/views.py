@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from reviews.requests import AuthenticatedHttpRequest
 from reviews.views import _get_workspace_for_user
 
 from .models import AuditEvent
@@ -21,7 +22,7 @@ SIGN_IN_ACTIONS = [
 
 
 @require_GET
-def workspace_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def workspace_audit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The workspace's events, and the sign-ins (and failed ones) of its members."""
     workspace = _get_workspace_for_user(request, pk, owner=True)
     members = list(workspace.memberships.values_list("user__username", flat=True))

@@ -123,7 +123,7 @@ class DecisionEventInline(admin.TabularInline):
     model = DecisionEvent
     extra = 0
     can_delete = False
-    fields = ["number", "at", "actor_name", "from_state", "to_state", "note", "source"]
+    fields = ("number", "at", "actor_name", "from_state", "to_state", "note", "source")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

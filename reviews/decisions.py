@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -365,7 +365,21 @@ def observe_findings(system: System, fingerprints: Iterable[str], version: int) 
 # --- reading ----------------------------------------------------------------------
 
 
-def effective_state(decision: Decision | None, today: dt.date | None = None) -> str:
+class Decided(Protocol):
+    """What the readers below need of a decision: a live `Decision`, or a
+    `StandingDecision` (the decision as it stood when a review was signed off)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def expires(self) -> dt.date | None: ...
+    @property
+    def approved(self) -> bool: ...
+    @property
+    def current(self) -> DecisionEvent | None: ...
+
+
+def effective_state(decision: Decided | None, today: dt.date | None = None) -> str:
     """The state as it stands today: an acceptance past its date is `expired`."""
     if decision is None:
         return Decision.OPEN
@@ -375,7 +389,7 @@ def effective_state(decision: Decision | None, today: dt.date | None = None) -> 
     return decision.state
 
 
-def is_settled(decision: Decision | None, today: dt.date | None = None) -> bool:
+def is_settled(decision: Decided | None, today: dt.date | None = None) -> bool:
     """Decided for now: mitigated, an approved acceptance in date, a false positive, or
     fixed. Anything else (open, in discussion, reopened, expired, an acceptance still
     waiting for its approver) needs the meeting's attention."""
@@ -387,7 +401,7 @@ def is_settled(decision: Decision | None, today: dt.date | None = None) -> bool:
     return True
 
 
-def state_label(decision: Decision | None, today: dt.date | None = None) -> str:
+def state_label(decision: Decided | None, today: dt.date | None = None) -> str:
     state = effective_state(decision, today)
     if state == Decision.EXPIRED:
         return "Acceptance expired"

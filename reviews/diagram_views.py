@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 import threatmodel
 
 from . import layout
+from .requests import AuthenticatedHttpRequest
 from .views import _get_system_for_user
 
 
 @require_GET
-def system_layout(request: HttpRequest, pk: int) -> JsonResponse:
+def system_layout(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The automatic layout of the saved document, for the editor's Arrange."""
     system = _get_system_for_user(request, pk)
     try:

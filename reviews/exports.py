@@ -4,7 +4,7 @@ this view only finds the system, gathers its decisions and names the file."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -14,6 +14,7 @@ from threatmodel.exports import EXPORTS, find_export
 
 from .decisions import export_decisions
 from .models import System
+from .requests import AuthenticatedHttpRequest
 from .views import _get_system_for_user
 
 
@@ -24,7 +25,7 @@ def decided_findings(system: System) -> dict[str, dict]:
 
 
 @require_GET
-def system_download(request: HttpRequest, pk: int, export_id: str) -> HttpResponse:
+def system_download(request: AuthenticatedHttpRequest, pk: int, export_id: str) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     chosen = find_export(export_id)
     if chosen is None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from threatmodel import schema
+
+from .requests import AuthenticatedHttpRequest
 
 TYPES = {
     "id": "ID",
@@ -60,7 +62,7 @@ def _rows(fields, prefix: str = "") -> list[dict]:
 
 
 @require_GET
-def format_help(request: HttpRequest) -> HttpResponse:
+def format_help(request: AuthenticatedHttpRequest) -> HttpResponse:
     sections = [
         {"name": s.name, "noun": s.noun, "title": s.title, "rows": _rows(s.fields)}
         for s in schema.SECTIONS
@@ -92,7 +94,7 @@ def format_help(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def format_doc(request: HttpRequest, name: str) -> HttpResponse:
+def format_doc(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
     """docs/MODEL.md or docs/RULES.md as plain text (nothing else is served)."""
     path = DOCS.get(name)
     if path is None or not (settings.BASE_DIR / path).exists():

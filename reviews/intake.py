@@ -18,6 +18,7 @@ from django.views import defaults
 import threatmodel
 from threatmodel.load import parse_text
 
+from .requests import is_signed_in
 from .services import InvalidDocument, Problem
 
 ENVELOPE = "expected JSON {base_version: int, document: {...}}"
@@ -69,17 +70,11 @@ def _inside(problem: Problem) -> Problem:
 IMPORT_PAGES = ("system_import", "system_import_into")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a paste or upload over Django's read limit gets the import page's own
     message (413), the editor's API its JSON error; anything else Django's 400."""
     match = getattr(request, "resolver_match", None)
-    user = getattr(request, "user", None)
-    if (
-        not isinstance(exception, RequestDataTooBig)
-        or match is None
-        or user is None
-        or not user.is_authenticated
-    ):
+    if not isinstance(exception, RequestDataTooBig) or match is None or not is_signed_in(request):
         return defaults.bad_request(request, exception)
     if match.url_name == "system_document":
         return JsonResponse({"errors": [too_large_problem().to_dict()]}, status=413)
@@ -96,7 +91,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
                 system=system, form=ImportIntoForm(initial={"base_version": system.version})
             )
         else:
-            context["form"] = ImportNewForm(user=user)
+            context["form"] = ImportNewForm(user=request.user)
     except Http404:
         return defaults.page_not_found(request, Http404())
     except PermissionDenied:

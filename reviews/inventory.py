@@ -3,7 +3,7 @@ as `threatmodel.inventory` computes them, with the CSV and JSON downloads beside
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,11 +11,12 @@ import threatmodel
 from threatmodel.graph import SystemGraph
 from threatmodel.inventory import PCI_REQUIREMENTS, crypto_inventory
 
+from .requests import AuthenticatedHttpRequest
 from .views import _can_write, _get_system_for_user
 
 
 @require_GET
-def system_crypto_inventory(request: HttpRequest, pk: int) -> HttpResponse:
+def system_crypto_inventory(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     model = threatmodel.load(system.document)
     graph = SystemGraph(model, model.policy)

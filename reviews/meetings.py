@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,7 +46,11 @@ from .decisions import (
 )
 from .meeting_forms import CommentForm, DecisionForm, OverrideForm, ParticipantForm, ReviewForm
 from .models import Comment, Decision, DecisionEvent, Membership, Review, System
+from .requests import AuthenticatedHttpRequest
 from .views import _can_write, _check_role, _get_system_for_user, _role_subquery
+
+if TYPE_CHECKING:
+    from .requests import ReviewWithRole
 
 POLL_SECONDS = 3
 FOCUS_ASPECT = 16 / 9
@@ -53,8 +58,8 @@ FOCUS_MARGIN = 90.0
 
 
 def _get_review_for_user(
-    request: HttpRequest, pk: int, write: bool = False, owner: bool = False
-) -> Review:
+    request: AuthenticatedHttpRequest, pk: int, write: bool = False, owner: bool = False
+) -> ReviewWithRole:
     """The review if the user is a member of its system's workspace (404 otherwise),
     with `role` set. A viewer asking to write gets 403; any write to a signed-off
     review is refused with 403 too."""
@@ -63,16 +68,15 @@ def _get_review_for_user(
         .defer("system__analysis", "system__document")
         .annotate(role=_role_subquery(request, "system__workspace"))
     )
-    review = get_object_or_404(reviews.exclude(role=None).defer("analysis"), pk=pk)
+    review: ReviewWithRole = get_object_or_404(reviews.exclude(role=None).defer("analysis"), pk=pk)
     review.analysis = reviewing.frozen_analysis(review)
     _check_role(review.role, write or owner, owner)
     if (write or owner) and review.signed_off:
         raise PermissionDenied("This review is signed off: it is read-only for good.")
-    review.system.role = review.role
     return review
 
 
-def _review_context(review: Review, request: HttpRequest) -> dict:
+def _review_context(review: ReviewWithRole, request: AuthenticatedHttpRequest) -> dict:
     decisions = reviewing.review_decisions(review)
     today = reviewing.review_day(review)
     return {
@@ -90,7 +94,7 @@ def _review_context(review: Review, request: HttpRequest) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def review_list(request: HttpRequest, pk: int) -> HttpResponse:
+def review_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     form = ReviewForm(
         request.POST or None,
@@ -112,7 +116,7 @@ def review_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk)
     context = _review_context(review, request)
     findings = reviewing.walk_order(review)
@@ -144,7 +148,7 @@ def _finding_row(finding: dict, decisions: dict, today) -> dict:
 
 
 @require_POST
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     form = ParticipantForm(request.POST, review=review)
     if form.is_valid():
@@ -161,7 +165,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def participant_remove(
+    request: AuthenticatedHttpRequest, pk: int, participant_pk: int
+) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     participant = get_object_or_404(review.participants, pk=participant_pk)
     if review.signoffs.filter(user_id=participant.user_id).exists():
@@ -173,7 +179,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 
 
 @require_POST
-def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     reviewing.start_review(review)
     return redirect("review_walk", review.pk)
@@ -197,9 +203,10 @@ def _walk_url(review: Review, fingerprint: str, order: str) -> str:
 
 
 @require_GET
-def review_walk(request: HttpRequest, pk: int) -> HttpResponse:
+def review_walk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk)
-    order = request.GET.get("order") if request.GET.get("order") in reviewing.ORDERS else "plan"
+    order = request.GET.get("order", "")
+    order = order if order in reviewing.ORDERS else "plan"
     ordered = reviewing.walk_order(review, order)
     context = _review_context(review, request)
     if not ordered:
@@ -286,7 +293,7 @@ def _form_initial(decision, user) -> dict:
     return initial
 
 
-def _can_approve(review: Review, decision, user) -> bool:
+def _can_approve(review: ReviewWithRole, decision, user) -> bool:
     if review.signed_off or review.role != Membership.OWNER or decision is None:
         return False
     if isinstance(decision, StandingDecision):
@@ -321,7 +328,7 @@ def _decision_panel(request, review, fingerprint, status=200, form=None, **extra
 
 
 @require_POST
-def decision_record(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:
+def decision_record(request: AuthenticatedHttpRequest, pk: int, fingerprint: str) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     finding = _review_finding(review, fingerprint)
     form = DecisionForm(request.POST, review=review)
@@ -346,7 +353,7 @@ def decision_record(request: HttpRequest, pk: int, fingerprint: str) -> HttpResp
         # Show theirs, keep mine, and base the next submit on theirs: submitting again
         # confirms mine over theirs; nothing is overwritten unseen.
         data = request.POST.copy()
-        data["base_revision"] = conflict.decision.revision_count
+        data["base_revision"] = str(conflict.decision.revision_count)
         form = DecisionForm(data, review=review)
         form.is_valid()
         event = conflict.decision.current
@@ -376,7 +383,7 @@ def _respond(request, review, fingerprint, form, status, **extra) -> HttpRespons
 
 
 @require_POST
-def decision_approve(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:
+def decision_approve(request: AuthenticatedHttpRequest, pk: int, fingerprint: str) -> HttpResponse:
     review = _get_review_for_user(request, pk, owner=True)
     _review_finding(review, fingerprint)
     decision = (
@@ -398,7 +405,7 @@ def decision_approve(request: HttpRequest, pk: int, fingerprint: str) -> HttpRes
 
 
 @require_POST
-def comment_add(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, pk: int, fingerprint: str) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     _review_finding(review, fingerprint)
     form = CommentForm(request.POST)
@@ -416,7 +423,7 @@ def comment_add(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse
         status = 400
     if not request.htmx:
         if status == 400:
-            messages.error(request, "Comment: " + " ".join(form.errors.get("text", [])))
+            messages.error(request, "Comment: " + " ".join(map(str, form.errors.get("text", []))))
         return redirect(_walk_url(review, fingerprint, "plan"))
     context = {
         "review": review,
@@ -442,7 +449,7 @@ def _change_token(review: Review) -> str:
 
 
 @require_GET
-def review_updates(request: HttpRequest, pk: int) -> HttpResponse:
+def review_updates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """204 while nothing changed; otherwise the parts that changed, swapped out of band,
     never the decision form someone may be filling in."""
     review = _get_review_for_user(request, pk)
@@ -519,7 +526,7 @@ def _focus_elements(finding: dict, document: dict, reach: dict[str, set[str]]) -
 
 
 @require_GET
-def review_diagram(request: HttpRequest, pk: int) -> HttpResponse:
+def review_diagram(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from .report.diagram import NODE_H, NODE_W
 
     review = _get_review_for_user(request, pk)
@@ -565,7 +572,7 @@ def review_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def review_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk, owner=True)
     try:
         reviewing.sign(review, request.user)
@@ -583,7 +590,7 @@ def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review_override(request: HttpRequest, pk: int) -> HttpResponse:
+def review_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk, write=True)
     form = OverrideForm(request.POST)
     if form.is_valid():
@@ -602,7 +609,7 @@ def review_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def review_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def review_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _get_review_for_user(request, pk)
     context = _review_context(review, request)
     context["comparison"] = reviewing.compare_with_previous(review)
@@ -612,7 +619,7 @@ def review_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+def review_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Render the review's PDF: editors any time, viewers (auditors) once signed off."""
     review = _get_review_for_user(request, pk)
     if not review.signed_off and not _can_write(review):
@@ -624,7 +631,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
+def decisions_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     text = json.dumps(export_decisions(system), indent=2, ensure_ascii=False)
     response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")

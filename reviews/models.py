@@ -181,8 +181,8 @@ class Report(models.Model):
 @receiver(post_delete, sender=Report)
 def _delete_report_file(sender, instance: Report, **kwargs) -> None:
     """A deleted report (or system) takes its PDF with it: no architecture left on disk."""
-    if instance.file:
-        name, storage = instance.file.name, instance.file.storage
+    name, storage = instance.file.name, instance.file.storage
+    if name:
         transaction.on_commit(lambda: storage.delete(name))
 
 

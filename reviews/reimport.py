@@ -20,7 +20,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -32,6 +32,7 @@ from .forms import ImportIntoForm
 from .history import diff_documents
 from .imports import record_imported_decisions
 from .models import System
+from .requests import AuthenticatedHttpRequest
 from .views import _get_system_for_user, _stale_message
 
 TEMPLATE = "reviews/system_reimport.html"
@@ -80,7 +81,9 @@ def _findings(document: dict) -> dict[str, dict]:
     return {f["fingerprint"]: f for f in services.analyze(model)["findings"]}
 
 
-def _preview(request: HttpRequest, system: System, upload: services.Upload) -> HttpResponse:
+def _preview(
+    request: AuthenticatedHttpRequest, system: System, upload: services.Upload
+) -> HttpResponse:
     incoming, read_as = upload.document, upload.read_as
     document, result = _merged(system, incoming, read_as)
     try:
@@ -115,7 +118,7 @@ def _preview(request: HttpRequest, system: System, upload: services.Upload) -> H
 # A Terraform plan holds secrets in plain text: error reports must not show the upload.
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
-def system_reimport(request: HttpRequest, pk: int) -> HttpResponse:
+def system_reimport(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a newer version and see what it changes (nothing is saved yet)."""
     system = _get_system_for_user(request, pk, write=True)
     form = ImportIntoForm(
@@ -142,7 +145,7 @@ def system_reimport(request: HttpRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters("incoming", "decisions")
 @require_http_methods(["POST"])
-def system_reimport_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def system_reimport_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Apply the previewed import as one new revision."""
     system = _get_system_for_user(request, pk, write=True)
     form = ConfirmForm(request.POST)

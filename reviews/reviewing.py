@@ -323,6 +323,7 @@ def compare_with_previous(review: Review) -> Comparison:
         f for fp, f in current.items() if fp in before and not is_settled(decisions.get(fp), today)
     ]
     if previous is not None:
+        assert previous.signed_off_at is not None  # previous_review finds signed-off ones
         then = decisions_as_of(review.system, previous.signed_off_at)
         for fp, finding in current.items():
             old, new = then.get(fp), decisions.get(fp)

@@ -152,9 +152,9 @@ def create_system(workspace: Workspace, document: Any, author) -> System:
     return system
 
 
-def save_document(
-    system: System, document: Any, *, base_version: int, author, summary_prefix: str = ""
-) -> System:
+def save_document[S: System](
+    system: S, document: Any, *, base_version: int, author, summary_prefix: str = ""
+) -> S:
     """Validate, analyze and store `document` as the version after `base_version`.
 
     Raises InvalidDocument (nothing saved) or StaleVersion (someone saved first; nothing

@@ -8,11 +8,13 @@ restore first shows what it would change and asks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,25 +24,29 @@ import threatmodel
 from . import services
 from .history import diff_documents
 from .models import Revision, System
+from .requests import AuthenticatedHttpRequest
 from .views import _can_write, _get_system_for_user, _int, _inventory, _stale_message
+
+if TYPE_CHECKING:
+    from .requests import SystemWithRole
 
 SITTINGS_PER_PAGE = 30
 
 
 class MissingVersion(LookupError):
-    def __init__(self, system: System, version: int) -> None:
+    def __init__(self, system: SystemWithRole, version: int) -> None:
         self.system, self.version = system, version
         super().__init__(f"{system.name} has no version {version}")
 
 
-def _get_revision(system: System, version: int) -> Revision:
+def _get_revision(system: SystemWithRole, version: int) -> Revision:
     revision = system.revisions.select_related("author").filter(version=version).first()
     if revision is None:
         raise MissingVersion(system, version)
     return revision
 
 
-def _missing(request: HttpRequest, error: MissingVersion) -> HttpResponse:
+def _missing(request: AuthenticatedHttpRequest, error: MissingVersion) -> HttpResponse:
     context = {
         "system": error.system,
         "version": error.version,
@@ -50,7 +56,7 @@ def _missing(request: HttpRequest, error: MissingVersion) -> HttpResponse:
 
 
 @require_GET
-def system_history(request: HttpRequest, pk: int) -> HttpResponse:
+def system_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One row per sitting, newest first; each lists the versions it holds."""
     system = _get_system_for_user(request, pk)
     sittings = (
@@ -70,10 +76,10 @@ def system_history(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-version")
     ):
         revisions.setdefault(revision.group, []).append(revision)
-    rows = []
-    for row in page:
-        members = revisions.get(row["group"], [])
-        rows.append({**row, "latest": members[0] if members else None, "revisions": members})
+    rows: list[dict[str, Any]] = []
+    for sitting in page:
+        members = revisions.get(sitting["group"], [])
+        rows.append({**sitting, "latest": members[0] if members else None, "revisions": members})
     for index, row in enumerate(rows):
         # The version before the sitting, for "Changes in this sitting".
         row["before"] = row["first"] - 1 if row["first"] > 1 else None
@@ -83,7 +89,7 @@ def system_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def revision_detail(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+def revision_detail(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     try:
         revision = _get_revision(system, version)
@@ -122,7 +128,7 @@ def _comparison(system: System, old: Revision, new: Revision) -> dict:
 
 
 @require_GET
-def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
+def revision_diff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     try:
         old = _get_revision(system, _int(request.GET.get("from")))
@@ -134,7 +140,7 @@ def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+def revision_restore(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
     """GET: what restoring `version` would change, and a button to confirm. POST: do it,
     as a new version, unless someone saved since the page was shown."""
     system = _get_system_for_user(request, pk, write=True)

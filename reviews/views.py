@@ -8,7 +8,8 @@ htmx requests get the page's fragment (`template#partial`), others the whole pag
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,12 +50,16 @@ from .forms import (
 from .history import SECTION_NOUNS
 from .imports import record_imported_decisions
 from .models import SEVERITIES, Membership, Revision, System, Workspace
+from .requests import AuthenticatedHttpRequest
 from .reviewing import system_standings
+
+if TYPE_CHECKING:
+    from .requests import ReviewWithRole, SystemWithRole, WorkspaceWithRole
 
 # --- access helpers ---------------------------------------------------------------
 
 
-def _role_subquery(request: HttpRequest, workspace_ref: str) -> Subquery:
+def _role_subquery(request: AuthenticatedHttpRequest, workspace_ref: str) -> Subquery:
     return Subquery(
         Membership.objects.filter(workspace=OuterRef(workspace_ref), user=request.user).values(
             "role"
@@ -70,8 +75,8 @@ def _check_role(role: str, write: bool, owner: bool = False) -> None:
 
 
 def _get_system_for_user(
-    request: HttpRequest, pk: int, write: bool = False, owner: bool = False
-) -> System:
+    request: AuthenticatedHttpRequest, pk: int, write: bool = False, owner: bool = False
+) -> SystemWithRole:
     """The system if the user is a member of its workspace (404 otherwise); `role` is
     set on it. A viewer asking to write gets 403."""
     # The cached analysis can be large; it is loaded only where a page shows it.
@@ -80,26 +85,30 @@ def _get_system_for_user(
         .defer("analysis")
         .annotate(role=_role_subquery(request, "workspace"))
     )
-    system = get_object_or_404(systems.exclude(role=None), pk=pk)
+    system: SystemWithRole = get_object_or_404(systems.exclude(role=None), pk=pk)
     _check_role(system.role, write, owner)
     return system
 
 
-def _get_workspace_for_user(request: HttpRequest, pk: int, owner: bool = False) -> Workspace:
+def _get_workspace_for_user(
+    request: AuthenticatedHttpRequest, pk: int, owner: bool = False
+) -> WorkspaceWithRole:
     workspaces = Workspace.objects.annotate(role=_role_subquery(request, "pk"))
-    workspace = get_object_or_404(workspaces.exclude(role=None), pk=pk)
+    workspace: WorkspaceWithRole = get_object_or_404(workspaces.exclude(role=None), pk=pk)
     _check_role(workspace.role, write=owner, owner=owner)
     return workspace
 
 
-def _can_write(obj: System | Workspace) -> bool:
+def _can_write(obj: SystemWithRole | WorkspaceWithRole | ReviewWithRole) -> bool:
     return obj.role in Membership.WRITE_ROLES
 
 
 # --- small helpers ----------------------------------------------------------------
 
 
-def _page(request: HttpRequest, template: str, partial: str, context: dict, status: int = 200):
+def _page(
+    request: AuthenticatedHttpRequest, template: str, partial: str, context: dict, status: int = 200
+):
     """The fragment for htmx, the whole page otherwise."""
     name = f"{template}#{partial}" if request.htmx else template
     return render(request, name, context, status=status)
@@ -160,7 +169,7 @@ PANEL_SIZE = 50
 EDITOR_VOCABULARY = schema.vocabulary()
 
 
-def _system_context(request: HttpRequest, system: System) -> dict:
+def _system_context(request: AuthenticatedHttpRequest, system: SystemWithRole) -> dict:
     analysis = services.current_analysis(system)
     selected = FindingFilter.from_query(request.GET)
     return {
@@ -185,7 +194,7 @@ def _inventory(document: dict) -> list[dict]:
     ]
 
 
-def _saved_response(request: HttpRequest, system: System, html: str) -> HttpResponse:
+def _saved_response(request: AuthenticatedHttpRequest, system: System, html: str) -> HttpResponse:
     """An htmx save answer: the re-rendered form plus the findings panel swapped out
     of band, and a `modelChanged` event (the canvas and the model tables reload)."""
     analysis = services.current_analysis(system)
@@ -216,7 +225,7 @@ TREND_LENGTH = 12
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     systems = list(
         System.objects.filter(workspace__memberships__user=request.user)
         .select_related("workspace")
@@ -232,10 +241,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .values("system_id", "version", "counts")
         .order_by("system_id", "version")
     )
-    trends: dict[int, list[dict]] = {}
-    for row in recent:
-        trends.setdefault(row["system_id"], []).append(row)
-    rows = []
+    trends: dict[int, list[Mapping[str, Any]]] = {}
+    for revision in recent:
+        trends.setdefault(revision["system_id"], []).append(revision)
+    rows: list[dict[str, Any]] = []
     for system in systems:
         trend = trends.get(system.pk, [])
         first = trend[0]["counts"] if trend else system.counts
@@ -250,7 +259,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     if system.counts.get(s, 0) != first.get(s, 0)
                 ],
                 "since": trend[0]["version"] if trend else system.version,
-                "trend": [_weight(row["counts"]) for row in trend],
+                "trend": [_weight(revision["counts"]) for revision in trend],
             }
         )
     standings = system_standings(systems)
@@ -269,14 +278,14 @@ def _weight(counts: dict) -> int:
     return sum(POINTS[s] * counts.get(s, 0) for s in POINTS)
 
 
-def _my_workspaces(request: HttpRequest):
+def _my_workspaces(request: AuthenticatedHttpRequest):
     return Workspace.objects.filter(memberships__user=request.user).annotate(
         role=_role_subquery(request, "pk")
     )
 
 
 @require_http_methods(["GET", "POST"])
-def workspace_list(request: HttpRequest) -> HttpResponse:
+def workspace_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -292,12 +301,12 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def workspace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workspace_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workspace = _get_workspace_for_user(request, pk)
     return render(request, "reviews/workspace_detail.html", _workspace_context(workspace))
 
 
-def _workspace_context(workspace: Workspace, **extra) -> dict:
+def _workspace_context(workspace: WorkspaceWithRole, **extra) -> dict:
     return {
         "workspace": workspace,
         "is_owner": workspace.role == Membership.OWNER,
@@ -311,7 +320,7 @@ def _workspace_context(workspace: Workspace, **extra) -> dict:
 
 
 @require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Invite someone: they become a member by accepting (accounts.invitations)."""
     workspace = _get_workspace_for_user(request, pk, owner=True)
     form = MemberForm(request.POST)
@@ -338,7 +347,7 @@ def _other_owners(membership: Membership) -> bool:
 
 
 @require_POST
-def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     workspace = _get_workspace_for_user(request, pk, owner=True)
     membership = get_object_or_404(workspace.memberships, pk=member_pk)
     form = RoleForm(request.POST)
@@ -362,7 +371,7 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @require_POST
-def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     workspace = _get_workspace_for_user(request, pk, owner=True)
     membership = get_object_or_404(workspace.memberships, pk=member_pk)
     if membership.role == Membership.OWNER and not _other_owners(membership):
@@ -384,7 +393,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def system_create(request: HttpRequest) -> HttpResponse:
+def system_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     examples = _examples()
     form = NewSystemForm(
         request.POST or None,
@@ -420,7 +429,7 @@ def _imported(system: System, upload, decided: int, new_version: bool = False) -
 
 @sensitive_post_parameters("text")  # an upload can hold secrets (a Terraform plan does)
 @require_http_methods(["GET", "POST"])
-def system_import(request: HttpRequest) -> HttpResponse:
+def system_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportNewForm(request.POST or None, request.FILES or None, user=request.user)
     problems: list = []
     if request.method == "POST" and form.is_valid():
@@ -445,7 +454,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
-def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
+def system_import_into(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Replace a system's document with an imported one, as a new revision."""
     system = _get_system_for_user(request, pk, write=True)
     form = ImportIntoForm(
@@ -480,7 +489,7 @@ def system_import_into(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def system_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     context = _system_context(request, system)
     if request.htmx and request.GET.get("fragment") == "inventory":
@@ -521,7 +530,7 @@ def inventory_section(request: HttpRequest, pk: int, section: str) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def system_document(request: HttpRequest, pk: int) -> JsonResponse:
+def system_document(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The editor's JSON API (CONTRACT.md): read the document, or save a new version."""
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     if request.method == "GET":
@@ -553,11 +562,12 @@ def _json_errors(problems: list, status: int = 400) -> JsonResponse:
 
 
 @require_GET
-def system_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def system_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("yaml", "json"):
         raise Http404("Export as yaml or json.")
     system = _get_system_for_user(request, pk)
-    text = threatmodel.dump(threatmodel.load(system.document), fmt=fmt)
+    model = threatmodel.load(system.document)
+    text = threatmodel.dump(model, fmt="json" if fmt == "json" else "yaml")
     content_type = "application/json" if fmt == "json" else "application/yaml"
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     filename = f"{slugify(system.name) or 'system'}.{fmt}"
@@ -567,7 +577,7 @@ def system_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def system_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def system_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Rename the system or change its description (a new revision)."""
     system = _get_system_for_user(request, pk, write=True)
     form = SystemSettingsForm(
@@ -590,7 +600,7 @@ def system_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def system_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def system_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk, owner=True)
     if request.method == "POST":
         workspace = system.workspace
@@ -606,7 +616,12 @@ def system_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _properties(
-    request: HttpRequest, system: System, form, title: str, status: int = 200, **extra
+    request: AuthenticatedHttpRequest,
+    system: SystemWithRole,
+    form,
+    title: str,
+    status: int = 200,
+    **extra,
 ) -> HttpResponse:
     context = {
         "system": system,
@@ -623,8 +638,8 @@ def _properties(
 
 
 def _save_from_form(
-    request: HttpRequest,
-    system: System,
+    request: AuthenticatedHttpRequest,
+    system: SystemWithRole,
     form,
     document: dict,
     location: str,
@@ -698,7 +713,7 @@ def _add_new_items(document: dict, form) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def item_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def item_create(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=True)
     form_class = ITEM_FORMS[section]
     title = f"New {SECTION_NOUNS[section]}"
@@ -719,7 +734,9 @@ def item_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> HttpResponse:
+def item_edit(
+    request: AuthenticatedHttpRequest, pk: int, section: str, item_id: str
+) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     index, item = _find_item(system, section, item_id)
     form_class = ITEM_FORMS[section]
@@ -750,7 +767,9 @@ def item_edit(request: HttpRequest, pk: int, section: str, item_id: str) -> Http
 
 
 @require_POST
-def item_delete(request: HttpRequest, pk: int, section: str, item_id: str) -> HttpResponse:
+def item_delete(
+    request: AuthenticatedHttpRequest, pk: int, section: str, item_id: str
+) -> HttpResponse:
     """Delete an item and what goes with it (the flows of an element, ...), as the
     canvas does; the form asked first with `edit.removal`'s question."""
     system = _get_system_for_user(request, pk, write=True)
@@ -790,7 +809,7 @@ def _int(value: str | None) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-def system_policy(request: HttpRequest, pk: int) -> HttpResponse:
+def system_policy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     policy = system.document.get("policy", {})
     form = PolicyForm(request.POST or None, initial={**policy, "base_version": system.version})
@@ -809,7 +828,7 @@ def system_policy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def system_findings(request: HttpRequest, pk: int) -> HttpResponse:
+def system_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     if request.htmx:
         context = _system_context(request, system)

@@ -153,7 +153,7 @@ def parse_reference(reference: str) -> list[Control]:
             continue
         if part.startswith("(") and section:
             part = section + part  # "(e)(2)(ii)" continues "164.312(e)(1)"
-        section = re.match(r"[^()]*", part).group(0)
+        section = re.split(r"[()]", part, maxsplit=1)[0]
         controls.append(Control(framework, part))
     return controls
 

@@ -112,7 +112,7 @@ def build_register(report: ReportContext, facts: ReviewFacts) -> dict[str, Any]:
     for finding in facts.review.findings:
         decision = facts.decisions.get(finding["fingerprint"])
         state = effective_state(decision, facts.today)
-        if state not in (Decision.ACCEPT, Decision.EXPIRED):
+        if decision is None or state not in (Decision.ACCEPT, Decision.EXPIRED):
             continue
         event = decision.current
         rows.append(
@@ -136,7 +136,7 @@ def build_mitigations(report: ReportContext, facts: ReviewFacts) -> dict[str, An
     rows = []
     for finding in facts.review.findings:
         decision = facts.decisions.get(finding["fingerprint"])
-        if effective_state(decision, facts.today) != Decision.MITIGATE:
+        if decision is None or effective_state(decision, facts.today) != Decision.MITIGATE:
             continue
         event = decision.current
         rows.append(

@@ -49,6 +49,7 @@ def revision_authors(system: System, version: int) -> list[str]:
     )
     for revision in revisions:
         user = revision.author
+        assert user is not None  # the query keeps authored revisions only
         names[user.get_full_name() or user.get_username()] = None
     return list(names)
 

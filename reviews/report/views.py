@@ -8,8 +8,9 @@ nothing in the system (one render at a time per system keeps the cost bounded).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,19 +20,25 @@ from django.views.decorators.http import require_GET, require_POST
 import audit
 
 from ..models import Report, System
+from ..requests import AuthenticatedHttpRequest
 from ..tasks import fail_lost_reports, start_report
 from ..views import _can_write, _get_system_for_user
+
+if TYPE_CHECKING:
+    from ..requests import SystemWithRole
 
 # A report queued or running for longer than this is taken to be lost (a worker died).
 STALE_AFTER = timedelta(minutes=10)
 
 
-def _get_report_for_user(request: HttpRequest, pk: int, report_pk: int) -> tuple[System, Report]:
+def _get_report_for_user(
+    request: AuthenticatedHttpRequest, pk: int, report_pk: int
+) -> tuple[SystemWithRole, Report]:
     system = _get_system_for_user(request, pk)
     return system, get_object_or_404(Report, pk=report_pk, system=system)
 
 
-def _requested_version(request: HttpRequest, system: System) -> int:
+def _requested_version(request: AuthenticatedHttpRequest, system: System) -> int:
     """The version asked for in the form, or the current one; an unknown one is a 404."""
     raw = request.POST.get("version", "").strip()
     if not raw:
@@ -42,14 +49,14 @@ def _requested_version(request: HttpRequest, system: System) -> int:
 
 
 @require_POST
-def report_start(request: HttpRequest, pk: int) -> HttpResponse:
+def report_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = _get_system_for_user(request, pk)
     version = _requested_version(request, system)
     return _start(request, system, version)
 
 
 @require_POST
-def report_retry(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+def report_retry(request: AuthenticatedHttpRequest, pk: int, report_pk: int) -> HttpResponse:
     """A failed report again: same version, same review."""
     system, failed = _get_report_for_user(request, pk, report_pk)
     if failed.status != Report.FAILED:
@@ -58,14 +65,16 @@ def report_retry(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def report_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The system page's report panel, which polls itself while a report renders."""
     system = _get_system_for_user(request, pk)
     fail_lost_reports(system=system)
     return _render_panel(request, system)
 
 
-def _start(request: HttpRequest, system: System, version: int, review=None) -> HttpResponse:
+def _start(
+    request: AuthenticatedHttpRequest, system: SystemWithRole, version: int, review=None
+) -> HttpResponse:
     # One render at a time per system: a second click (or a script) joins the running
     # one instead of queueing more CPU-heavy work. A report whose worker died is failed
     # first, so nobody joins it.
@@ -82,7 +91,7 @@ def _start(request: HttpRequest, system: System, version: int, review=None) -> H
 
 
 @require_GET
-def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int, report_pk: int) -> HttpResponse:
     system, report = _get_report_for_user(request, pk, report_pk)
     if fail_lost_reports(pk=report.pk):
         report.refresh_from_db()
@@ -93,7 +102,7 @@ def report_status(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 
 
 @require_GET
-def report_download(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, report_pk: int) -> FileResponse:
     system, report = _get_report_for_user(request, pk, report_pk)
     if report.status != Report.DONE or not report.file:
         raise Http404("This report is not ready.")
@@ -121,6 +130,6 @@ def _report_in_progress(system: System) -> Report | None:
     )
 
 
-def _render_panel(request: HttpRequest, system: System) -> HttpResponse:
+def _render_panel(request: AuthenticatedHttpRequest, system: SystemWithRole) -> HttpResponse:
     context = {"system": system, "can_edit": _can_write(system)}
     return render(request, "reviews/_report_panel.html", context)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reviews.models import Review, System
+from reviews.report.render import Section
 from reviews.report.source import UnknownRevision, render_system_report
 
 
@@ -28,7 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         system = find_system(options["system"])
-        version, extra_sections = options["revision"], ()
+        version = options["revision"]
+        extra_sections: Sequence[Section] = ()
         if options["review"] is not None:
             from reviews.report.review import review_sections
 
