@@ -511,7 +511,7 @@ def system_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def inventory_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def inventory_section(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
     """A page of one section of the model's tables: for htmx its rows and the next "Show
     more" (they replace the one clicked), otherwise a page of its own with a pager."""
     system = _get_system_for_user(request, pk)
