@@ -108,7 +108,7 @@ export class Interactions {
         x: (event.clientX - rect.left - pan.x) / zoom,
         y: (event.clientY - rect.top - pan.y) / zoom,
       };
-      this.addFromPalette(value, position);
+      this.addFromPalette(value, this.tools ? this.tools.snapPoint(position) : position);
     });
   }
 
@@ -167,6 +167,7 @@ export class Interactions {
     const landing = this.landing(node.position(), current);
     this.dropZones = null;
     const target = landing.id;
+    if (this.tools) this.tools.snapDropped(this.cy.$("node.element:selected, node.boundary:selected").union(node));
     if (!isBoundary) this.canvas.clearOverlap(node);
     const positions = this.canvas.positions();
     let label = `moved ${ref}`;
@@ -338,6 +339,8 @@ export class Interactions {
       case "layout":
         return this.arrange();
       default:
+        // group, align, distribute, snap: editor-selection.js
+        if (this.tools && this.canEdit) return this.tools.run(action);
         break;
     }
     return undefined;
@@ -394,6 +397,11 @@ export class Interactions {
       if (mod && key.toLowerCase() === "y") {
         event.preventDefault();
         this.store.redo();
+        return;
+      }
+      if (mod && key.toLowerCase() === "g" && this.keyboardScope(event.target) && this.tools) {
+        event.preventDefault();
+        if (this.canEdit) this.tools.group();
         return;
       }
       if (mod && this.keyboardScope(event.target) && this.clipboardKey(key.toLowerCase())) {

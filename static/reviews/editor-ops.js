@@ -338,3 +338,48 @@ export function deleteItems(doc, asked) {
   }
   return done;
 }
+
+/**
+ * How far to move each box to align or distribute them (layout only, no document edit):
+ * `boxes` are [{id, x1, y1, x2, y2}], `how` one of left, centre, right, top, middle,
+ * bottom (to the selection's own edge or centre), horizontal, vertical (equal gaps
+ * between the boxes, the outermost two staying put; at least three boxes). Returns a Map
+ * of id -> {x, y}, the shift of each box that moves.
+ */
+export function alignment(boxes, how) {
+  const shifts = new Map();
+  if (boxes.length < 2) return shifts;
+  const x1 = Math.min(...boxes.map((b) => b.x1));
+  const x2 = Math.max(...boxes.map((b) => b.x2));
+  const y1 = Math.min(...boxes.map((b) => b.y1));
+  const y2 = Math.max(...boxes.map((b) => b.y2));
+  const move = (box, x, y) => {
+    if (Math.abs(x) > 0.01 || Math.abs(y) > 0.01) shifts.set(box.id, { x, y });
+  };
+  const lines = {
+    left: (b) => [x1 - b.x1, 0],
+    centre: (b) => [(x1 + x2) / 2 - (b.x1 + b.x2) / 2, 0],
+    right: (b) => [x2 - b.x2, 0],
+    top: (b) => [0, y1 - b.y1],
+    middle: (b) => [0, (y1 + y2) / 2 - (b.y1 + b.y2) / 2],
+    bottom: (b) => [0, y2 - b.y2],
+  };
+  if (lines[how]) {
+    for (const box of boxes) move(box, ...lines[how](box));
+    return shifts;
+  }
+  const horizontal = how === "horizontal";
+  if (!horizontal && how !== "vertical") throw new Error(`unknown alignment '${how}'`);
+  if (boxes.length < 3) return shifts;
+  const [lo, hi] = horizontal ? ["x1", "x2"] : ["y1", "y2"];
+  const ordered = [...boxes].sort((a, b) => a[lo] + a[hi] - (b[lo] + b[hi]));
+  const used = ordered.reduce((sum, b) => sum + (b[hi] - b[lo]), 0);
+  const gap = (ordered.at(-1)[hi] - ordered[0][lo] - used) / (ordered.length - 1);
+  let at = ordered[0][hi] + gap;
+  for (const box of ordered.slice(1, -1)) {
+    const shift = at - box[lo];
+    move(box, horizontal ? shift : 0, horizontal ? 0 : shift);
+    at += box[hi] - box[lo] + gap;
+  }
+  return shifts;
+}

@@ -10,6 +10,7 @@
 import { useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
 import { FrameHandles } from "./editor-frames.js";
+import { SelectionTools } from "./editor-selection.js";
 import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
@@ -62,6 +63,12 @@ export class Editor {
       canEdit,
     });
     if (canEdit) {
+      this.interactions.tools = new SelectionTools({
+        root,
+        canvas: this.canvas,
+        store: this.store,
+        page: this.page,
+      });
       this.frames = new FrameHandles({
         stage: root.querySelector(".editor-stage"),
         canvas: this.canvas,

@@ -1,0 +1,158 @@
+"""A selection as a whole: grouped in a new boundary (Ctrl+G or the toolbar), aligned and
+distributed, snapped to a grid on drop. Each is one saved edit and one undo step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import make_system, sample_document
+from tests.e2e.conftest import open_editor
+from tests.e2e.test_editor import drag, point, settled
+
+PLACES = {
+    "browser": (100, 120),
+    "api": (520, 120),
+    "orders-db": (740, 120),
+    "kms": (630, 330),
+    "worker": (300, 600),
+}
+
+
+def _placed_document() -> dict:
+    document = sample_document()
+    document["elements"] += [
+        {"id": "kms", "kind": "key-store"},
+        {"id": "worker", "kind": "service"},
+    ]
+    for element in document["elements"]:
+        x, y = PLACES[element["id"]]
+        element["position"] = {"x": x, "y": y}
+    return document
+
+
+def _select(page, *canvas_ids: str) -> None:
+    page.evaluate(
+        """(ids) => {
+          const cy = window.ciphermapEditor.cy;
+          cy.$(':selected').unselect();
+          for (const id of ids) cy.getElementById(id).select();
+        }""",
+        list(canvas_ids),
+    )
+
+
+def _items(system, section: str) -> dict:
+    system.refresh_from_db()
+    return {item["id"]: item for item in system.document.get(section, [])}
+
+
+def _status(page):
+    return page.locator("#editor-status")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_g_draws_a_boundary_around_the_selection_in_one_undo_step(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    _select(page, "e:api", "e:orders-db")
+    page.locator("#editor-canvas").focus()
+    page.keyboard.press("Control+g")
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("grouped api, orders-db in a boundary")
+    boundaries = _items(system, "boundaries")
+    group = boundaries["internal"]
+    assert group["parent"] == "vpc" and group["size"]["width"] > 300
+    elements = _items(system, "elements")
+    assert (elements["api"]["boundary"], elements["orders-db"]["boundary"]) == ("internal",) * 2
+    assert page.evaluate("window.ciphermapEditor.cy.$(':selected').map((n) => n.id())") == [
+        "b:internal"
+    ]
+
+    page.keyboard.press("Control+z")
+    settled(page, 3)
+    assert "internal" not in _items(system, "boundaries")
+    assert _items(system, "elements")["api"]["boundary"] == "vpc"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_toolbar_groups_and_items_of_different_boundaries_are_refused(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    toolbar = page.locator("#editor-toolbar")
+    group = toolbar.get_by_role("button", name="Group in boundary")
+    _select(page, "e:browser", "e:worker")
+    group.click()
+    expect(_status(page)).to_contain_text(
+        "Not grouped: only items in the same boundary can be grouped: "
+        "browser in internet; worker outside any boundary"
+    )
+    # A frame over an item it would not hold would misstate membership.
+    _select(page, "e:browser", "e:kms")
+    group.click()
+    expect(_status(page)).to_contain_text("Not grouped: a frame around the selection would cover")
+    expect(_status(page)).to_contain_text("api")
+    assert page.evaluate("window.ciphermapEditor.version") == 1
+
+    _select(page, "e:kms", "e:worker")
+    group.click()
+    settled(page, 2)
+    assert "parent" not in _items(system, "boundaries")["internal"]
+    assert _items(system, "elements")["worker"]["boundary"] == "internal"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_align_and_distribute_are_one_edit_each(open_context, live_server, owner, workspace):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    _select(page, "e:browser", "e:kms", "e:worker")
+    menu = page.locator(".editor-menu")
+    menu.locator("summary").click()
+    menu.get_by_role("button", name="Left").click()
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("aligned left: browser, kms, worker")
+    elements = _items(system, "elements")
+    assert {elements[e]["position"]["x"] for e in ("browser", "kms", "worker")} == {100}
+    assert elements["kms"]["position"]["y"] == 330  # only x moved
+
+    menu.get_by_role("button", name="Distribute vertically").click()
+    settled(page, 3)
+    elements = _items(system, "elements")
+    ys = sorted(elements[e]["position"]["y"] for e in ("browser", "kms", "worker"))
+    assert ys[0] == 120 and ys[2] == 600 and ys[1] == 360
+
+    page.locator("#editor-canvas").focus()
+    page.keyboard.press("Control+z")
+    settled(page, 4)
+    assert _items(system, "elements")["kms"]["position"] == {"x": 100, "y": 330}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_snap_to_grid_is_remembered_drawn_and_snaps_a_drop(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    snap = page.locator("#editor-toolbar").get_by_role("button", name="Snap to grid")
+    expect(snap).to_have_attribute("aria-pressed", "false")
+    snap.click()
+    expect(snap).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    page.wait_for_selector("#editor.editor-ready")
+    expect(snap).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#editor-canvas")).to_have_class(re.compile("editor-grid"))
+    start = point(page, "e:worker")
+    drag(page, start, {"x": start["x"] + 37, "y": start["y"] - 23})
+    settled(page, 2)
+    position = _items(system, "elements")["worker"]["position"]
+    assert position["x"] % 20 == 0 and position["y"] % 20 == 0
+    assert position != {"x": 300, "y": 600}
+
+    snap.click()
+    expect(page.locator("#editor-canvas")).not_to_have_class(re.compile("editor-grid"))
