@@ -10,6 +10,7 @@
 import { useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
 import { FrameHandles } from "./editor-frames.js";
+import { InPlaceRename } from "./editor-rename.js";
 import { SelectionTools } from "./editor-selection.js";
 import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
@@ -65,6 +66,12 @@ export class Editor {
     if (canEdit) {
       this.interactions.tools = new SelectionTools({
         root,
+        canvas: this.canvas,
+        store: this.store,
+        page: this.page,
+      });
+      this.rename = new InPlaceRename({
+        stage: root.querySelector(".editor-stage"),
         canvas: this.canvas,
         store: this.store,
         page: this.page,
