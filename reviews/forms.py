@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.forms import DeclarativeFieldsMetaclass
 
 from threatmodel import schema
 from threatmodel.edit import unique_id
@@ -50,6 +51,14 @@ def _named(items) -> list[tuple[str, str]]:
         (item["id"], f"{item['name']} ({item['id']})" if item.get("name") else item["id"])
         for item in items
     ]
+
+
+def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, which is a `kind` (to set its choices or queryset)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def _date_input() -> forms.DateInput:
@@ -158,23 +167,36 @@ def _with_fields(
     return [(title, [*fields, *names] if title == group else fields) for title, fields in fieldsets]
 
 
-def declared_form(section_name: str) -> type[ItemForm]:
-    """The item form of a section, with a field per declared field, as the base of the
-    section's form class (which may add fields and behaviour)."""
-    section = schema.SECTION[section_name]
+def _field_kinds(section: schema.Section) -> dict[str, tuple[str, ...]]:
+    return {_form_name(f): f.kinds for f in section.fields if f.kinds is not None}
+
+
+def _section_attributes(section: schema.Section) -> dict[str, Any]:
+    """An item form's fields and layout, from its section's declaration."""
     fieldsets = _fieldsets(section)
-    attrs: dict[str, Any] = {
-        "section": section_name,
+    return {
         "renamed": {f.name: f.attribute for f in section.fields if f.attribute},
         "fieldsets": fieldsets,
-        "field_kinds": {_form_name(f): f.kinds for f in section.fields if f.kinds is not None},
+        "field_kinds": _field_kinds(section),
         "field_order": [name for _title, names in fieldsets for name in names],
         **_declared_fields(section.fields),
     }
-    return type(f"Declared{section.noun.title().replace(' ', '')}Form", (ItemForm,), attrs)
 
 
-class VersionedForm(forms.Form):
+class DeclaredFieldsMetaclass(DeclarativeFieldsMetaclass):
+    """Gives a form class the fields of the schema it names, as if written first in its
+    body: an item form's `section` (with its layout), or `declared` schema fields. What the
+    class writes itself (more fields, another layout) comes after and wins."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        if attrs.get("section"):
+            attrs = {**_section_attributes(schema.SECTION[attrs["section"]]), **attrs}
+        if attrs.get("declared"):
+            attrs = {**_declared_fields(attrs["declared"]), **attrs}
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class VersionedForm(forms.Form, metaclass=DeclaredFieldsMetaclass):
     """Carries the version the user started from, for the stale-save check."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -232,7 +254,7 @@ class ItemForm(VersionedForm):
             choices = _named(items)
             if field.type == "ref":
                 choices = [("", "—"), *choices]
-            self.fields[_form_name(field)].choices = choices
+            field_of(self, _form_name(field), forms.ChoiceField).choices = choices
 
     def document_keys(self) -> list[str]:
         fields = [name for name in self.fields if name != "base_version"]
@@ -287,7 +309,7 @@ class ItemForm(VersionedForm):
                 self.add_error(None, f"{where}{problem.message}")
 
 
-_DeclaredElementForm = declared_form("elements")
+_ELEMENTS = schema.SECTION["elements"]
 # Fields that create another item from an element's form, shown with the data at rest.
 _CREATES = ("new_data", "new_data_classification", "new_key", "new_key_type")
 _STORE_KEY_TYPE = schema.Vocabulary(
@@ -295,9 +317,11 @@ _STORE_KEY_TYPE = schema.Vocabulary(
 )
 
 
-class ElementForm(_DeclaredElementForm):
+class ElementForm(ItemForm):
     """An element; a store's form can also create the data class it stores and the key
     it is encrypted with, so "Data stored" is never a dead end."""
+
+    section = "elements"
 
     new_data = forms.CharField(
         max_length=schema.MAX_NAME_LENGTH,
@@ -324,9 +348,9 @@ class ElementForm(_DeclaredElementForm):
         widget=FastSelect,
     )
 
-    fieldsets = _with_fields(_DeclaredElementForm.fieldsets, "Data at rest", _CREATES)
+    fieldsets = _with_fields(_fieldsets(_ELEMENTS), "Data at rest", _CREATES)
     field_kinds = {
-        **_DeclaredElementForm.field_kinds,
+        **_field_kinds(_ELEMENTS),
         **dict.fromkeys(_CREATES, schema.AT_REST_KINDS),
     }
     field_order = [name for _title, names in fieldsets for name in names]
@@ -369,7 +393,9 @@ class ElementForm(_DeclaredElementForm):
 _TLS = schema.SECTION["flows"].field("tls")
 
 
-class FlowForm(declared_form("flows")):
+class FlowForm(ItemForm):
+    section = "flows"
+
     def document_keys(self) -> list[str]:
         return [key for key in super().document_keys() if not key.startswith("tls")]
 
@@ -402,16 +428,16 @@ class FlowForm(declared_form("flows")):
         return super().field_for(key)
 
 
-class BoundaryForm(declared_form("boundaries")):
-    pass
+class BoundaryForm(ItemForm):
+    section = "boundaries"
 
 
-class DataClassForm(declared_form("data")):
-    pass
+class DataClassForm(ItemForm):
+    section = "data"
 
 
-class KeyForm(declared_form("keys")):
-    pass
+class KeyForm(ItemForm):
+    section = "keys"
 
 
 ITEM_FORMS: dict[str, type[ItemForm]] = {
@@ -419,9 +445,9 @@ ITEM_FORMS: dict[str, type[ItemForm]] = {
 }
 
 
-class PolicyForm(
-    type("DeclaredPolicyForm", (VersionedForm,), _declared_fields(schema.POLICY_FIELDS))
-):
+class PolicyForm(VersionedForm):
+    declared = schema.POLICY_FIELDS
+
     def to_policy(self) -> dict:
         policy = {}
         for key, value in self.cleaned_data.items():
@@ -458,8 +484,11 @@ class NewSystemForm(forms.Form):
 
     def __init__(self, *args, user, examples: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workspace"].queryset = writable_workspaces(user)
-        self.fields["template"].choices = [("", "A blank system"), *examples.items()]
+        field_of(self, "workspace", forms.ModelChoiceField).queryset = writable_workspaces(user)
+        field_of(self, "template", forms.ChoiceField).choices = [
+            ("", "A blank system"),
+            *examples.items(),
+        ]
 
 
 class ImportForm(forms.Form):
@@ -503,7 +532,7 @@ class ImportNewForm(ImportForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workspace"].queryset = writable_workspaces(user)
+        field_of(self, "workspace", forms.ModelChoiceField).queryset = writable_workspaces(user)
 
 
 class ImportIntoForm(ImportForm, VersionedForm):

@@ -6,23 +6,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .decisions import DecisionRefused
+from .forms import field_of
 from .models import Comment, Decision, Participant, Review
 from .validators import no_bidi_controls
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _members(review_or_system) -> forms.ModelChoiceField:
-    system = getattr(review_or_system, "system", review_or_system)
-    users = (
+def _members(review: Review) -> QuerySet[User]:
+    return (
         get_user_model()
-        .objects.filter(memberships__workspace_id=system.workspace_id)
+        .objects.filter(memberships__workspace_id=review.system.workspace_id)
         .order_by("username")
     )
-    return users
 
 
 class MemberChoice(forms.ModelChoiceField):
@@ -41,7 +42,7 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _members(review)
+        field_of(self, "user", MemberChoice).queryset = _members(review)
 
 
 class DecisionForm(forms.Form):
@@ -82,8 +83,8 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         members = _members(review)
-        self.fields["owner"].queryset = members
-        self.fields["approver"].queryset = members
+        field_of(self, "owner", MemberChoice).queryset = members
+        field_of(self, "approver", MemberChoice).queryset = members
 
     def clean_due(self):
         due = self.cleaned_data["due"]

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from threatmodel.graph import SystemGraph
-from threatmodel.model import Element, System
+from threatmodel.model import Element, Flow, System
 
 from ..diagram_style import (
     FONT,
@@ -307,6 +307,8 @@ class Drawing:
     layout: Layout
     note: str = ""  # what the caption should say about this page
     group_nodes: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # overview
+    # The overview's edges each stand for the flows between two groups: edge ID -> flows.
+    pair_flows: dict[str, list[Flow]] = field(default_factory=dict)
 
 
 def _crosses(route: list[tuple[float, float]], box, margin: float = 2.0) -> bool:
@@ -429,7 +431,7 @@ def _subtree(system: System, root: str) -> set[str]:
 def _part_scene(system: System, focus: set[str]) -> Scene:
     """The focus elements, the elements they exchange flows with, and their boundaries."""
     full = scene_of(system)
-    neighbours = set()
+    neighbours: set[str] = set()
     edges = []
     for flow_id, source, target in full.edges:
         if source in focus or target in focus:
@@ -510,22 +512,19 @@ def _overview(system: System) -> Drawing:
     groups: dict[str, tuple[str, str, int]] = {}
     for node in top.values():
         if node.startswith("group:"):
-            boundary = known[node[len("group:") :]]
-            name, kind, count = groups.get(
-                node, (clean(boundary.name or boundary.id, 40), boundary.kind, 0)
-            )
+            group = known[node[len("group:") :]]
+            name, kind, count = groups.get(node, (clean(group.name or group.id, 40), group.kind, 0))
             groups[node] = (name, kind, count + 1)
     nodes = list(dict.fromkeys(top.values()))
-    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     for flow in system.flows:
         if flow.source in top and flow.target in top and top[flow.source] != top[flow.target]:
             pairs[(top[flow.source], top[flow.target])].append(flow)
     edges = [(f"overview:{i}", a, b) for i, (a, b) in enumerate(pairs)]
     sizes = {n: (NODE_W * 1.3, NODE_H) for n in groups}
     scene = Scene(nodes, dict.fromkeys(nodes), {}, edges, sizes)
-    drawing = Drawing("Overview", scene, compute_layout(scene), "an overview", groups)
-    drawing.pair_flows = {f"overview:{i}": flows for i, flows in enumerate(pairs.values())}
-    return drawing
+    pair_flows = {f"overview:{i}": flows for i, flows in enumerate(pairs.values())}
+    return Drawing("Overview", scene, compute_layout(scene), "an overview", groups, pair_flows)
 
 
 @dataclass
@@ -739,13 +738,13 @@ def _draw_flows(svg, drawing: Drawing, flows, occupied: _Occupied, labels: bool,
     layout, scene = drawing.layout, drawing.scene
     boxes = {n: _node_box(layout, scene, n) for n in layout.nodes}
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
-    pair_flows = getattr(drawing, "pair_flows", {})
+    pair_flows = drawing.pair_flows
     for flow_id, source, target in scene.edges:
         if source == target or source not in layout.nodes or target not in layout.nodes:
             continue
         route = (layout.routes or {}).get(flow_id)
         if route is None:
-            pair = tuple(sorted((source, target)))
+            pair = (source, target) if source < target else (target, source)
             index = pair_count[pair]
             pair_count[pair] += 1
             lane = (index + 0.5) * 9.0 * (1 if source < target else -1)
