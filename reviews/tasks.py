@@ -5,11 +5,12 @@ returns). Production queues them in the database (django-tasks-db) and a worker 
 them: `python manage.py report_worker`. Either way the Report row carries the progress,
 so the page polls it rather than the task.
 
-In production each render runs in a child process with a time and memory budget
-(reviews/report/child.py), and holds a lease: the worker renews `heartbeat_at` every few
-seconds. A running report whose lease has run out lost its worker (killed, or the machine
-restarted); `fail_lost_reports` marks it failed with that reason, so it can be retried and
-no new request joins it.
+In production each render's layout runs in a child process with a time and memory
+budget (reviews/report/child.py); the database reads, the analysis and the HTML (bounded
+by what each section lists) come first, in the worker. Each render holds a lease: the
+worker renews `heartbeat_at` every few seconds. A running report whose lease has run out
+lost its worker (killed, or the machine restarted); `fail_lost_reports` marks it failed
+with that reason, so it can be retried and no new request joins it.
 """
 
 from __future__ import annotations
@@ -75,24 +76,32 @@ def _render(report: Report, lease: _Lease):
     from .report.review import review_sections
     from .report.source import render_system_report  # WeasyPrint loads only in the worker
 
-    def work(progress):
+    extra = review_sections(report.review) if report.review_id else ()
+    if not settings.REPORT_CHILD_PROCESS:
         return render_system_report(
-            report.system,
-            report.version,
+            report.system, report.version, progress=lease.progress, extra_sections=extra
+        )
+    from .report.child import run_bounded
+    from .report.render import write_report_pdf
+
+    def write_in_child(prepared, progress):
+        # The layout is what grows with the model (seconds per hundred pages, GiB for
+        # thousands): it runs under the budget, after the database reads in this process.
+        return run_bounded(
+            write_report_pdf,
+            prepared,
+            seconds=settings.REPORT_TIME_LIMIT,
+            memory_mb=settings.REPORT_MEMORY_LIMIT_MB,
             progress=progress,
-            extra_sections=review_sections(report.review) if report.review_id else (),
+            alive=lease.renew,
         )
 
-    if not settings.REPORT_CHILD_PROCESS:
-        return work(lease.progress)
-    from .report.child import run_bounded
-
-    return run_bounded(
-        work,
-        seconds=settings.REPORT_TIME_LIMIT,
-        memory_mb=settings.REPORT_MEMORY_LIMIT_MB,
+    return render_system_report(
+        report.system,
+        report.version,
         progress=lease.progress,
-        alive=lease.renew,
+        extra_sections=extra,
+        write=write_in_child,
     )
 
 

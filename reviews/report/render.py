@@ -627,6 +627,68 @@ def render_report_html(report: ReportContext, extra_sections: Sequence[Section] 
     return render_to_string("report/report.html", {"report": report, "sections": sections})
 
 
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report ready for WeasyPrint: plain data, so it can travel to a child process."""
+
+    html: str
+    generated: dict[str, bytes]  # images made for this report (the diagram's pages)
+    attachments: dict[str, tuple[str, str]]  # file name -> (content, description)
+
+
+def prepare_report(
+    *,
+    system_name: str,
+    revision: int | None,
+    model: System | dict[str, Any] | str | bytes,
+    analysis=None,
+    authors: Sequence[str] = (),
+    date: dt.date | None = None,
+    extra_sections: Sequence[Section] = (),
+    progress: Progress | None = None,
+) -> PreparedReport:
+    """Analysis, diagram and HTML: the bounded part of a render (every section caps what
+    it lists); the layout of that HTML is what grows with the model."""
+    note = progress or (lambda _message: None)
+    note("Analysing the model")
+    report = build_report(
+        system_name=system_name,
+        revision=revision,
+        model=model,
+        analysis=analysis,
+        authors=authors,
+        date=date,
+    )
+    note("Drawing the diagram and tables")
+    html = render_report_html(report, extra_sections)
+    return PreparedReport(html, dict(report.generated), dict(report.attachments))
+
+
+def write_report_pdf(
+    prepared: PreparedReport,
+    progress: Progress | None = None,
+    url_fetcher: StaticOnlyFetcher | None = None,
+) -> bytes:
+    """The PDF of a prepared report: WeasyPrint's layout and output."""
+    # Imported late: WeasyPrint loads Pango, slow for the commands that never render.
+    from weasyprint import HTML, Attachment
+
+    note = progress or (lambda _message: None)
+    note("Laying out the pages")
+    fetcher = url_fetcher or StaticOnlyFetcher()
+    fetcher.generated.update(prepared.generated)
+    document = HTML(string=prepared.html, base_url=static_base_url(), url_fetcher=fetcher).render()
+    note(f"Writing {len(document.pages)} pages")
+    attachments = [
+        # The fetcher is passed so that WeasyPrint does not build a default one (with an
+        # SSL context, 50 ms) per attachment.
+        Attachment(string=content, name=name, description=description, url_fetcher=fetcher)
+        for name, (content, description) in prepared.attachments.items()
+    ]
+    # pdf_tags: a tagged PDF (headings, tables, reading order) for screen readers.
+    return document.write_pdf(attachments=attachments, pdf_tags=True)
+
+
 def render_report_pdf(
     *,
     system_name: str,
@@ -640,29 +702,14 @@ def render_report_pdf(
     url_fetcher: StaticOnlyFetcher | None = None,
 ) -> bytes:
     """The PDF report of one revision of a system."""
-    # Imported late: WeasyPrint loads Pango, slow for the commands that never render.
-    from weasyprint import HTML, Attachment
-
-    note = progress or (lambda _message: None)
-    note("Analysing the model")
-    report = build_report(
+    prepared = prepare_report(
         system_name=system_name,
         revision=revision,
         model=model,
         analysis=analysis,
         authors=authors,
         date=date,
+        extra_sections=extra_sections,
+        progress=progress,
     )
-    note("Drawing the diagram and tables")
-    html = render_report_html(report, extra_sections)
-    note("Laying out the pages")
-    fetcher = url_fetcher or StaticOnlyFetcher()
-    fetcher.generated.update(report.generated)
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render()
-    note(f"Writing {len(document.pages)} pages")
-    attachments = [
-        Attachment(string=content, name=name, description=description)
-        for name, (content, description) in report.attachments.items()
-    ]
-    # pdf_tags: a tagged PDF (headings, tables, reading order) for screen readers.
-    return document.write_pdf(attachments=attachments, pdf_tags=True)
+    return write_report_pdf(prepared, progress, url_fetcher)

@@ -7,7 +7,7 @@ same revision the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -16,7 +16,17 @@ import threatmodel
 
 from ..models import Revision, System
 from ..services import document_at
-from .render import Progress, Section, model_hash, render_report_pdf
+from .render import (
+    PreparedReport,
+    Progress,
+    Section,
+    model_hash,
+    prepare_report,
+    write_report_pdf,
+)
+
+# Writes a prepared report's PDF: in this process, or in a child with a budget (tasks.py).
+Writer = Callable[[PreparedReport, Progress | None], bytes]
 
 
 class UnknownRevision(LookupError):
@@ -61,11 +71,15 @@ def render_system_report(
     date: dt.date | None = None,
     progress: Progress | None = None,
     extra_sections: Sequence[Section] = (),
+    write: Writer = write_report_pdf,
 ) -> RenderedReport:
-    """The PDF of one revision; `extra_sections` adds parts such as a review's decisions."""
+    """The PDF of one revision; `extra_sections` adds parts such as a review's decisions.
+
+    Everything that reads the database happens here, before `write` lays the pages out.
+    """
     version, document = revision_document(system, version)
     model = threatmodel.load(document)
-    pdf = render_report_pdf(
+    prepared = prepare_report(
         system_name=model.name or system.name,
         revision=version,
         model=model,
@@ -74,4 +88,5 @@ def render_system_report(
         progress=progress,
         extra_sections=extra_sections,
     )
+    pdf = write(prepared, progress)
     return RenderedReport(pdf=pdf, version=version, model_hash=model_hash(model))

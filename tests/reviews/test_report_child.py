@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +14,7 @@ from django.core.management import call_command
 from reviews.models import Report
 from reviews.report.child import BudgetExceeded, run_bounded
 from tests.conftest import client_for
+from tests.reviews import child_work
 
 
 def _address_space_mb() -> int:
@@ -22,22 +25,57 @@ def _address_space_mb() -> int:
 
 def test_the_child_returns_its_result_and_forwards_its_progress():
     seen: list[str] = []
-
-    def work(progress):
-        progress("Analysing the model")
-        progress("Writing 2 pages")
-        return b"%PDF-", os.getpid()
-
-    (pdf, child_pid) = run_bounded(work, seconds=30, memory_mb=8192, progress=seen.append)
+    (pdf, child_pid) = run_bounded(
+        child_work.report_progress, 2, seconds=30, memory_mb=8192, progress=seen.append
+    )
     assert pdf == b"%PDF-"
     assert child_pid != os.getpid()
     assert seen == ["Analysing the model", "Writing 2 pages"]
 
 
+ROOT = Path(__file__).resolve().parents[2]
+# A worker has threads; fork() from such a process warns on Python 3.12+ (and can
+# deadlock). The child comes from a forkserver instead. The warning is shown always:
+# os.fork() swallows it when -W error turns it into an exception.
+THREADED_PARENT = """
+import threading, time
+from reviews.report.child import run_bounded
+from tests.reviews import child_work
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+pdf, pid = run_bounded(child_work.report_progress, 1, seconds=30, memory_mb=8192)
+assert pdf == b"%PDF-", pdf
+print("child", pid)
+"""
+
+
+def test_a_child_started_from_a_threaded_worker_raises_no_fork_warning():
+    result = subprocess.run(
+        [sys.executable, "-W", "always::DeprecationWarning", "-c", THREADED_PARENT],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DeprecationWarning" not in result.stderr
+    assert result.stdout.startswith("child ")
+
+
+def test_the_child_lays_out_a_prepared_report_into_a_pdf():
+    from reviews.report.render import prepare_report, write_report_pdf
+    from tests.conftest import SAMPLE_DOCUMENT
+
+    prepared = prepare_report(system_name="Web shop", revision=1, model=SAMPLE_DOCUMENT)
+    pdf = run_bounded(write_report_pdf, prepared, seconds=120, memory_mb=8192)
+    assert pdf.startswith(b"%PDF-")
+    assert b"/EmbeddedFile" in pdf
+
+
 def test_a_render_over_its_time_budget_is_stopped():
     started = time.monotonic()
     with pytest.raises(BudgetExceeded, match="longer than its 1 s budget"):
-        run_bounded(lambda progress: time.sleep(30), seconds=1, memory_mb=8192, poll=0.1)
+        run_bounded(child_work.sleep, 30, seconds=1, memory_mb=8192, poll=0.1)
     assert time.monotonic() - started < 10
 
 
@@ -45,31 +83,26 @@ def test_a_render_over_its_memory_budget_fails_and_the_worker_keeps_its_memory()
     budget = _address_space_mb() + 200
     before = _address_space_mb()
     with pytest.raises(BudgetExceeded, match=f"more than its {budget} MiB"):
-        run_bounded(lambda progress: bytearray(600 * 1024 * 1024), seconds=30, memory_mb=budget)
+        run_bounded(child_work.allocate, 600, seconds=30, memory_mb=budget)
     assert _address_space_mb() < before + 100
     assert bytearray(300 * 1024 * 1024)  # the limit was the child's, not this process's
 
 
 def test_a_child_killed_mid_render_is_reported_not_waited_for():
-    def work(progress):
-        os.kill(os.getpid(), signal.SIGKILL)
-
     with pytest.raises(BudgetExceeded, match="killed"):
-        run_bounded(work, seconds=30, memory_mb=8192)
+        run_bounded(child_work.kill_itself, seconds=30, memory_mb=8192)
 
 
 def test_an_error_in_the_child_comes_back_with_its_type():
-    def work(progress):
-        raise ValueError("no such version")
-
     with pytest.raises(RuntimeError, match="ValueError: no such version"):
-        run_bounded(work, seconds=30, memory_mb=8192)
+        run_bounded(child_work.fail, "no such version", seconds=30, memory_mb=8192)
 
 
 def test_the_lease_is_renewed_while_the_child_works():
     beats: list[float] = []
     run_bounded(
-        lambda progress: time.sleep(0.6),
+        child_work.sleep,
+        0.6,
         seconds=30,
         memory_mb=8192,
         alive=lambda: beats.append(time.monotonic()),
