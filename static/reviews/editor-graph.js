@@ -77,7 +77,11 @@ export function useDiagramStyle(style) {
   Object.assign(DIAGRAM, style);
 }
 
+// The whole vocabulary as the server sent it, for forms built here (several items at once).
+export const VOCABULARY = {};
+
 export function useVocabulary(vocabulary) {
+  Object.assign(VOCABULARY, vocabulary);
   for (const kind of vocabulary.store_kinds) STORE_KINDS.add(kind);
   for (const protocol of vocabulary.encrypted_protocols) ENCRYPTED_PROTOCOLS.add(protocol);
   Object.assign(ENCRYPTION_STRENGTH, vocabulary.encryption_strength);

@@ -10,6 +10,7 @@
 import { useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
 import { FrameHandles } from "./editor-frames.js";
+import { MultiSelection } from "./editor-multi.js";
 import { InPlaceRename } from "./editor-rename.js";
 import { SelectionTools } from "./editor-selection.js";
 import { Interactions } from "./editor-interaction.js";
@@ -66,6 +67,11 @@ export class Editor {
     if (canEdit) {
       this.interactions.tools = new SelectionTools({
         root,
+        canvas: this.canvas,
+        store: this.store,
+        page: this.page,
+      });
+      this.interactions.multi = new MultiSelection({
         canvas: this.canvas,
         store: this.store,
         page: this.page,

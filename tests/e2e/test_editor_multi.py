@@ -1,0 +1,98 @@
+"""Several items selected: the properties panel says how many and edits the fields they
+share as one edit; a mixed value is shown as mixed and left alone unless changed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import make_system, sample_document
+from tests.e2e.conftest import open_editor
+from tests.e2e.test_editor import settled
+
+
+def _document() -> dict:
+    document = sample_document()
+    places = {"browser": (100, 120), "api": (520, 120), "orders-db": (740, 120)}
+    for element in document["elements"]:
+        element["position"] = dict(zip(("x", "y"), places[element["id"]], strict=True))
+    document["elements"].append(
+        {"id": "cache", "kind": "cache", "boundary": "vpc", "position": {"x": 740, "y": 330}}
+    )
+    return document
+
+
+def _select(page, *canvas_ids: str) -> None:
+    page.evaluate(
+        """(ids) => {
+          const cy = window.ciphermapEditor.cy;
+          cy.$(':selected').unselect();
+          for (const id of ids) cy.getElementById(id).select();
+        }""",
+        list(canvas_ids),
+    )
+
+
+def _elements(system) -> dict:
+    system.refresh_from_db()
+    return {item["id"]: item for item in system.document["elements"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_selected_elements_are_edited_together_in_one_step(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    panel = page.locator("#properties")
+    _select(page, "e:browser", "e:api", "e:orders-db")
+    expect(panel.get_by_role("heading", name="3 selected")).to_be_visible()
+    expect(panel).to_contain_text("3 elements")
+    boundary = panel.get_by_label("Boundary")
+    expect(boundary).to_have_value("__mixed__")
+    expect(boundary.locator("option:checked")).to_have_text("\u2014 mixed \u2014")
+    # A client keeps nothing at rest: encryption is not shared.
+    expect(panel.get_by_label("Encryption at rest")).to_have_count(0)
+    panel.get_by_label("Technology").fill("Kubernetes")
+    page.screenshot(path="/tmp/boundaries-multi.png")
+    panel.get_by_role("button", name="Apply to 3").click()
+    settled(page, 2)
+    elements = _elements(system)
+    assert {elements[e].get("technology") for e in ("browser", "api", "orders-db")} == {
+        "Kubernetes"
+    }
+    # The mixed boundary was not touched.
+    assert (elements["browser"]["boundary"], elements["api"]["boundary"]) == ("internet", "vpc")
+    expect(panel.get_by_label("Technology")).to_have_value("Kubernetes")
+
+    page.locator("#editor-canvas").focus()
+    page.keyboard.press("Control+z")
+    settled(page, 3)
+    assert "technology" not in _elements(system)["api"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shared_encryption_and_boundary_are_set_on_every_store(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    panel = page.locator("#properties")
+    _select(page, "e:orders-db", "e:cache")
+    expect(panel.get_by_role("heading", name="2 selected")).to_be_visible()
+    expect(panel.get_by_label("Boundary")).to_have_value("vpc")
+    panel.get_by_label("Encryption at rest").select_option("sse-kms")
+    panel.get_by_label("Boundary").select_option("")
+    panel.get_by_role("button", name="Apply to 2").click()
+    settled(page, 2)
+    elements = _elements(system)
+    for store in ("orders-db", "cache"):
+        assert elements[store]["encryption"] == "sse-kms"
+        assert "boundary" not in elements[store]
+    assert system.version == 2  # one edit
+
+    # An element and a flow share nothing here: the panel says so.
+    _select(page, "e:api", "f:checkout")
+    expect(panel.get_by_role("heading", name="2 selected")).to_be_visible()
+    expect(panel).to_contain_text("1 element, 1 flow")
+    expect(panel).to_contain_text("no field in common")
