@@ -512,8 +512,9 @@ class ImportForm(forms.Form):
             )
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if bool(cleaned.get("file")) == bool(cleaned.get("text", "").strip()):
             raise forms.ValidationError("Upload a file or paste a document (one of the two).")
         return cleaned

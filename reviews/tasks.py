@@ -76,7 +76,7 @@ def _render(report: Report, lease: _Lease):
     from .report.review import review_sections
     from .report.source import render_system_report  # WeasyPrint loads only in the worker
 
-    extra = review_sections(report.review) if report.review_id else ()
+    extra = review_sections(report.review) if report.review is not None else ()
     if not settings.REPORT_CHILD_PROCESS:
         return render_system_report(
             report.system, report.version, progress=lease.progress, extra_sections=extra
