@@ -530,6 +530,12 @@ Check = Callable[["_Validator", Any, str], Any]
 class _Field:
     check: Check
     required: bool = False
+    attribute: str = ""  # the dataclass attribute the value goes to
+    # Values that pass the check unchanged (a vocabulary's words): tested inline, the
+    # common case of a choice field costs one set lookup instead of a call.
+    accepted: frozenset[str] = frozenset()
+    section: str = ""  # a reference field: any ID of this section passes unchanged
+    flag: bool = False  # a flag field: true and false pass unchanged
 
 
 class _Spec(dict[str, _Field]):
@@ -639,10 +645,11 @@ def _date(v: _Validator, value: Any, loc: str) -> Any:
 
 def _choice(options: Iterable[str], noun: str) -> Check:
     allowed = tuple(options)
+    allowed_set = frozenset(allowed)
     hint = _protocol_hint if allowed == PROTOCOLS else _hint
 
     def check(v: _Validator, value: Any, loc: str) -> Any:
-        if isinstance(value, str) and value in allowed:
+        if isinstance(value, str) and value in allowed_set:
             return value
         if not isinstance(value, str):
             return v.report(loc, f"expected a {noun}, got {_describe(value)}")
@@ -693,12 +700,17 @@ def _tls_version(v: _Validator, value: Any, loc: str) -> Any:
     # `min_version: 1.2` unquoted is a YAML float; it means the same as "1.2".
     if isinstance(value, float) and str(value) in TLS_VERSIONS:
         value = str(value)
-    return _choice(TLS_VERSIONS, "TLS version")(v, value, loc)
+    return _TLS_VERSION_CHOICE(v, value, loc)
+
+
+_TLS_VERSION_CHOICE = _choice(TLS_VERSIONS, "TLS version")
 
 
 def _slug(v: _Validator, value: Any, loc: str) -> Any:
     if not isinstance(value, str):
         return v.report(loc, f"expected an ID, got {_describe(value)}")
+    if len(value) <= MAX_ID_LENGTH and SLUG.match(value):
+        return value  # the common case: the pattern admits no forbidden character
     bad = schema.forbidden_character(value, bidi=True)
     if bad is not None:
         return v.report(loc, f"not a valid ID: it {_forbidden_message(bad)}")
@@ -740,14 +752,15 @@ def _list_of(item: Check, what: str) -> Check:
     def check(v: _Validator, value: Any, loc: str) -> Any:
         if not isinstance(value, list):
             return v.report(loc, f"expected a list of {what}, got {_describe(value)}")
-        result = []
+        result, seen = [], set()
         for index, entry in enumerate(value):
             checked = item(v, entry, f"{loc}[{index}]")
             if checked is _BAD:
                 continue
-            if checked in result:
+            if checked in seen:
                 v.report(f"{loc}[{index}]", f"'{checked}' is listed twice")
                 continue
+            seen.add(checked)
             result.append(checked)
         return tuple(result) if len(result) == len(value) else _BAD
 
@@ -806,7 +819,26 @@ def _check_for(field: schema.Field) -> Check:
 
 
 def _spec(fields: Iterable[schema.Field]) -> _Spec:
-    return _Spec(**{f.name: _Field(_check_for(f), required=f.required) for f in fields})
+    return _Spec(
+        **{
+            f.name: _Field(
+                _check_for(f),
+                required=f.required,
+                attribute=f.attribute or f.name,
+                accepted=_accepted(f),
+                section=f.section if f.type == "ref" else "",
+                flag=f.type == "flag",
+            )
+            for f in fields
+        }
+    )
+
+
+def _accepted(field: schema.Field) -> frozenset[str]:
+    """The words a choice field takes as they are (a TLS version also takes a float)."""
+    if field.type == "choice" and field.vocabulary is not None:
+        return frozenset(field.vocabulary.values)
+    return frozenset()
 
 
 TLS_FIELDS = _spec(schema.TLS_FIELDS)
@@ -824,6 +856,11 @@ _TOP_CHECKS = {f.name: _check_for(f) for f in schema.TOP_FIELDS if f.type == "te
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     field.name: field.kinds for field in schema.ELEMENT_FIELDS if field.kinds is not None
 }
+# Per kind, the fields that do not apply to it: most elements have none of them.
+_NOT_FOR_KIND = {
+    kind: frozenset(name for name, kinds in KIND_FIELDS.items() if kind not in kinds)
+    for kind in ELEMENT_KINDS
+}
 # Names people reach for that the format spells differently.
 _RENAMED = {
     "source": "from",
@@ -840,12 +877,6 @@ _SECTION_SPECS: dict[str, tuple[_Spec, type]] = {
     "keys": (KEY_FIELDS, Key),
     "elements": (ELEMENT_FIELDS, Element),
     "flows": (FLOW_FIELDS, Flow),
-}
-
-
-# Document key -> dataclass attribute, where they differ (`from` is a Python keyword).
-_ATTRIBUTES = {
-    f.name: f.attribute for section in schema.SECTIONS for f in section.fields if f.attribute
 }
 
 
@@ -879,6 +910,7 @@ class _Validator:
             return None
         before = len(self.problems)
         result: dict[str, Any] = {}
+        ids = self.ids
         for key, raw in value.items():
             field = spec.get(key)
             if field is None:
@@ -888,11 +920,19 @@ class _Validator:
                 where = f"{loc}.{key}" if loc else str(key)
                 self.report(where, f"unknown field '{_short(str(key))}'{hint}")
                 continue
+            # The common cases inline: a word of the field's vocabulary, a known ID, a flag.
+            kind = raw.__class__
+            if (
+                kind is str
+                and (raw in field.accepted or (field.section and raw in ids[field.section]))
+            ) or (kind is bool and field.flag):
+                result[field.attribute] = raw
+                continue
             if raw is None and not field.required:
                 continue
             checked = field.check(self, raw, f"{loc}.{key}" if loc else key)
             if checked is not _BAD:
-                result[_ATTRIBUTES.get(key, key)] = checked
+                result[field.attribute] = checked
         for key in spec.required:
             if value.get(key) is None:
                 self.report(f"{loc}.{key}" if loc else key, f"missing required field '{key}'")
@@ -990,13 +1030,14 @@ class _Validator:
                 continue
             kind = item["kind"]
             loc = f"elements[{index}]"
-            for field, value in item.items():
-                allowed = KIND_FIELDS.get(field)
-                if allowed is not None and value is not None and kind not in allowed:
-                    self.report(
-                        f"{loc}.{field}",
-                        f"'{field}' does not apply to a {kind} (only to {', '.join(allowed)})",
-                    )
+            if not _NOT_FOR_KIND[kind].isdisjoint(item):
+                for field, value in item.items():
+                    allowed = KIND_FIELDS.get(field)
+                    if allowed is not None and value is not None and kind not in allowed:
+                        self.report(
+                            f"{loc}.{field}",
+                            f"'{field}' does not apply to a {kind} (only to {', '.join(allowed)})",
+                        )
             key = item.get("key")
             if isinstance(key, str) and kind in KIND_FIELDS["key"]:
                 encryption = item.get("encryption")

@@ -39,6 +39,8 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 def forbidden_character(text: str, *, bidi: bool) -> str | None:
     """The first character a text field may not hold, as 'U+202E', or None."""
+    if "\x00" not in text and (not bidi or text.isascii()):
+        return None  # the common case, without a loop over the characters
     for char in text:
         if char == "\x00" or (bidi and char in BIDI_CONTROLS):
             return f"U+{ord(char):04X}"
