@@ -15,11 +15,10 @@ from typing import Any
 from . import __version__
 from .analysis import Analysis
 from .document import to_document
-from .formats.otm import to_otm
-from .formats.sarif import to_sarif
-from .formats.tables import findings_csv, table_csv
-from .inventory import CSV_COLUMNS, crypto_inventory
 from .model import System
+
+# Each render imports its format's module when it runs: the CLI's `check` reads this
+# list for its help text and should not pay for every exporter.
 
 __all__ = ["EXPORTS", "Export", "find_export"]
 
@@ -40,10 +39,14 @@ def _json(value: Any) -> str:
 
 
 def _otm(system: System, analysis: Analysis, decided: Decided, _uri: str) -> str:
+    from .formats.otm import to_otm
+
     return _json(to_otm(to_document(system), analysis.to_dict()["findings"], decided))
 
 
 def _findings_csv(system: System, analysis: Analysis, decided: Decided, _uri: str) -> str:
+    from .formats.tables import findings_csv
+
     return findings_csv(analysis.to_dict()["findings"], decided)
 
 
@@ -56,14 +59,21 @@ def _findings_json(system: System, analysis: Analysis, decided: Decided, _uri: s
 
 
 def _sarif(system: System, analysis: Analysis, _decided: Decided, uri: str) -> str:
+    from .formats.sarif import to_sarif
+
     return _json(to_sarif(analysis, system, uri, __version__))
 
 
 def _inventory_json(system: System, _analysis: Analysis, _decided: Decided, _uri: str) -> str:
+    from .inventory import crypto_inventory
+
     return _json(crypto_inventory(system).to_dict())
 
 
 def _inventory_csv(system: System, _analysis: Analysis, _decided: Decided, _uri: str) -> str:
+    from .formats.tables import table_csv
+    from .inventory import CSV_COLUMNS, crypto_inventory
+
     return table_csv(CSV_COLUMNS, crypto_inventory(system).csv_rows())
 
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from threatmodel.load import TOP_FIELDS, ModelError, Problem, parse_text
-
-from . import otm, terraform, threagile, threatdragon
 
 __all__ = ["FORMATS", "Format", "Imported", "detect", "find_format", "read_model"]
 
@@ -57,6 +56,18 @@ class Imported:
     @property
     def native(self) -> bool:
         return self.format.id == CIPHERMAP
+
+
+def _importer(module: str, function: str) -> Callable[..., Any]:
+    """`module.function` of an importer, imported on its first call: checking a Ciphermap
+    file needs no importer, and importing them all (Terraform's tables above all) costs
+    more than reading a small model."""
+
+    def call(*args: Any) -> Any:
+        return getattr(import_module(f"{__package__}.{module}"), function)(*args)
+
+    call.__name__ = call.__qualname__ = f"{module}.{function}"
+    return call
 
 
 CIPHERMAP = "ciphermap"
@@ -125,31 +136,31 @@ FORMATS: list[Format] = [
     Format(
         "threatdragon",
         "OWASP Threat Dragon model",
-        matches=threatdragon.is_threat_dragon,
-        to_document=threatdragon.to_document,
+        matches=_importer("threatdragon", "is_threat_dragon"),
+        to_document=_importer("threatdragon", "to_document"),
         version=_threat_dragon_version,
     ),
     Format(
         "threagile",
         "Threagile model",
-        matches=threagile.is_threagile,
-        to_document=threagile.to_document,
+        matches=_importer("threagile", "is_threagile"),
+        to_document=_importer("threagile", "to_document"),
         version=_version_field("threagile_version"),
-        decisions=threagile.decisions,
+        decisions=_importer("threagile", "decisions"),
     ),
     Format(
         "otm",
         "Open Threat Model (OTM) file",
-        matches=otm.is_otm,
-        to_document=otm.to_document,
+        matches=_importer("otm", "is_otm"),
+        to_document=_importer("otm", "to_document"),
         version=_version_field("otmVersion"),
-        decisions=otm.decisions,
+        decisions=_importer("otm", "decisions"),
     ),
     Format(
         "terraform",
         "Terraform plan (terraform show -json)",
-        matches=terraform.is_terraform_plan,
-        to_document=terraform.to_document,
+        matches=_importer("terraform", "is_terraform_plan"),
+        to_document=_importer("terraform", "to_document"),
         version=_version_field("format_version"),
     ),
     Format(
