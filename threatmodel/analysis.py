@@ -15,7 +15,7 @@ from .graph import SystemGraph
 from .metrics import compute_metrics
 from .model import SEVERITIES, Policy, System
 from .rules import REGISTRY, Hit, Rule
-from .rules.base import bounded
+from .rules.base import EVIDENCE_BUDGET, bounded
 from .scoring import RANKS, priority, rank
 
 
@@ -117,18 +117,20 @@ def plan_item_id(fix: str, target: str) -> str:
 
 
 def _finding(rule: Rule, hit: Hit, graph: SystemGraph) -> Finding:
-    severity = hit.steps.severity
+    steps = hit.steps
+    severity = steps.severity
     effort = hit.effort or rule.effort
     title = hit.title or f"{rule.title}: " + ", ".join(map(graph.describe, hit.subject[:3]))
+    evidence = hit.evidence
     return Finding(
         rule=rule.id,
         severity=severity,
-        steps=hit.steps.text,
+        steps=steps.text,
         subject=hit.subject,
         path=hit.path,
         flows=hit.flows,
         title=title,
-        evidence=bounded(hit.evidence),
+        evidence=evidence if len(evidence) <= EVIDENCE_BUDGET else bounded(evidence),
         remediation=rule.remediation,
         references=rule.references,
         fingerprint=fingerprint(rule.id, hit.identity or hit.subject),
@@ -153,9 +155,18 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
         ].append(finding)
     items = []
     for item_id, members in groups.items():
-        members.sort(key=_sort_key)  # near-linear: callers pass findings in priority order
-        fix, target = REGISTRY[members[0].rule].fix, members[0].target
-        effort = max(f.effort for f in members)
+        first = members[0]
+        if len(members) == 1:  # most items: one finding, nothing to sort or add up
+            effort, weights = first.effort, first.priority * first.effort
+            rules: tuple[str, ...] = (first.rule,)
+        else:
+            members.sort(key=_sort_key)  # near-linear: findings come in priority order
+            first = members[0]
+            effort = max(f.effort for f in members)
+            # priority x effort is the finding's weight: points x (1 + log2 B)
+            weights = sum(f.priority * f.effort for f in members)
+            rules = tuple(sorted({f.rule for f in members}))
+        fix, target = REGISTRY[first.rule].fix, first.target
         title = fix.replace("{target}", graph.label(target))
         count = len(members)
         items.append(
@@ -165,11 +176,10 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
                 fix=fix,
                 target=target,
                 findings=tuple(f.fingerprint for f in members),
-                rules=tuple(sorted({f.rule for f in members})),
+                rules=rules,
                 effort=effort,
-                # priority x effort is the finding's weight: points x (1 + log2 B)
-                score=sum(f.priority * f.effort for f in members) / effort,
-                worst=members[0].severity,
+                score=weights / effort,
+                worst=first.severity,
                 summary=(
                     f"{title}: closes {count} finding{'s' if count != 1 else ''}, effort {effort}"
                 ),

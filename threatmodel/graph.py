@@ -135,9 +135,17 @@ class SystemGraph:
     def _boundary_mesh(self) -> dict[str, str | None]:
         return self._inherited(lambda b, outer: b.mesh or outer)
 
+    @cached_property
+    def _element_boundary_kinds(self) -> dict[str, frozenset[str]]:
+        """Per element, the kinds of its boundary and of every boundary around it."""
+        kinds, none = self._boundary_kinds, frozenset[str]()
+        return {
+            e.id: kinds.get(e.boundary, none) if e.boundary is not None else none
+            for e in self.system.elements
+        }
+
     def in_boundary_kind(self, element_id: str, kind: str) -> bool:
-        boundary = self.elements[element_id].boundary
-        return boundary is not None and kind in self._boundary_kinds.get(boundary, ())
+        return kind in self._element_boundary_kinds[element_id]
 
     def env(self, element_id: str) -> str | None:
         """The element's environment, inherited from the nearest boundary stating one."""
@@ -198,8 +206,14 @@ class SystemGraph:
         """Where a data class is in the model: sort by it to list data in model order."""
         return self._data_positions.get(data if isinstance(data, str) else data.id, 0)
 
+    @cached_property
+    def _sensitivity(self) -> dict[str, int]:
+        """S of each data class, worked out once (rules ask it for every flow and store)."""
+        return {d.id: d.sensitivity for d in self.system.data}
+
     def data_sensitivity(self, data_ids: Iterable[str] | None) -> int:
-        return max((self.data[d].sensitivity for d in data_ids or () if d in self.data), default=0)
+        known = self._sensitivity
+        return max((known[d] for d in data_ids or () if d in known), default=0)
 
     @cached_property
     def _flow_sensitivity(self) -> dict[str, int]:
@@ -303,9 +317,17 @@ class SystemGraph:
 
     @cached_property
     def _element_sensitivity(self) -> dict[str, int]:
+        # What passes through each element: the highest S of its flows, in one pass.
+        through: dict[str, int] = {}
+        for flow_id, s in self._flow_sensitivity.items():
+            flow = self.flows[flow_id]
+            if s > through.get(flow.source, 0):
+                through[flow.source] = s
+            if s > through.get(flow.target, 0):
+                through[flow.target] = s
         result: dict[str, int] = {}
         for element in self.system.elements:
-            passing = max((self.flow_sensitivity(f) for f in self.flows_of(element.id)), default=0)
+            passing = through.get(element.id, 0)
             if not self.keeps_data(element):
                 result[element.id] = passing
                 continue
@@ -332,7 +354,8 @@ class SystemGraph:
     def _regulated_tags(self, data_ids: tuple[str, ...]) -> tuple[str, ...]:
         known = [d for d in data_ids if d in self.data]
         top = self.data_sensitivity(known)
-        tags = (t for d in known if self.data[d].sensitivity == top for t in self.data[d].tags)
+        sensitivity = self._sensitivity
+        tags = (t for d in known if sensitivity[d] == top for t in self.data[d].tags)
         return tuple(dict.fromkeys(t for t in tags if t in REGULATED_TAGS))
 
     def data_with_tags(self, data_ids: Iterable[str], tags: Iterable[str]) -> list[str]:
@@ -343,14 +366,24 @@ class SystemGraph:
 
     @cached_property
     def _flow_exposure(self) -> dict[str, int]:
+        # Per element, what its boundaries alone expose it to (None: neither).
+        reach: dict[str, int | None] = {}
+        for element_id, kinds in self._element_boundary_kinds.items():
+            if "internet" in kinds:
+                reach[element_id] = INTERNET
+            elif "third-party" in kinds:
+                reach[element_id] = THIRD_PARTY
+            else:
+                reach[element_id] = None
         exposure = {}
+        elements = self.elements
         for flow in self.system.flows:
-            ends = (flow.source, flow.target)
-            if any(self.in_boundary_kind(e, "internet") for e in ends):
+            source, target = reach[flow.source], reach[flow.target]
+            if INTERNET in (source, target):
                 exposure[flow.id] = INTERNET
-            elif any(self.in_boundary_kind(e, "third-party") for e in ends):
+            elif THIRD_PARTY in (source, target):
                 exposure[flow.id] = THIRD_PARTY
-            elif self.crosses_boundary(flow):
+            elif elements[flow.source].boundary != elements[flow.target].boundary:
                 exposure[flow.id] = CROSSES_INTERNAL
             else:
                 exposure[flow.id] = SAME_BOUNDARY
@@ -467,8 +500,9 @@ class SystemGraph:
         known = [d for d in data_ids if d in self.data]
         if not known:
             return -1, frozenset()
-        top = max(self.data[d].sensitivity for d in known)
-        return top, frozenset(d for d in known if self.data[d].sensitivity == top)
+        sensitivity = self._sensitivity
+        top = max(sensitivity[d] for d in known)
+        return top, frozenset(d for d in known if sensitivity[d] == top)
 
     def protected_set(self, key_id: str) -> frozenset[str]:
         """The stores a key protects, directly or through the keys it wraps."""

@@ -856,6 +856,7 @@ _TOP_CHECKS = {f.name: _check_for(f) for f in schema.TOP_FIELDS if f.type == "te
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     field.name: field.kinds for field in schema.ELEMENT_FIELDS if field.kinds is not None
 }
+_PLAINTEXT = frozenset(PLAINTEXT_PROTOCOLS)
 # Per kind, the fields that do not apply to it: most elements have none of them.
 _NOT_FOR_KIND = {
     kind: frozenset(name for name, kinds in KIND_FIELDS.items() if kind not in kinds)
@@ -1074,7 +1075,7 @@ class _Validator:
                 continue
             loc = f"flows[{index}]"
             protocol, tls = item.get("protocol"), item.get("tls")
-            if tls is not None and protocol in PLAINTEXT_PROTOCOLS:
+            if tls is not None and protocol in _PLAINTEXT:
                 self.report(
                     f"{loc}.tls",
                     f"a 'tls' block contradicts the plaintext protocol '{protocol}'",

@@ -80,6 +80,11 @@ __all__ = [
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # weakest first
 
+# The same vocabularies as sets, for the membership tests rules make per flow and element.
+_ENCRYPTED = frozenset(ENCRYPTED_PROTOCOLS)
+_STORES = frozenset(STORE_KINDS)
+_SERVICES = frozenset(SERVICE_KINDS)
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -190,11 +195,11 @@ class Element:
 
     @property
     def is_store(self) -> bool:
-        return self.kind in STORE_KINDS
+        return self.kind in _STORES
 
     @property
     def is_service(self) -> bool:
-        return self.kind in SERVICE_KINDS
+        return self.kind in _SERVICES
 
     @property
     def strength(self) -> int:
@@ -241,7 +246,7 @@ class Flow:
 
     @property
     def encrypted(self) -> bool:
-        return self.protocol in ENCRYPTED_PROTOCOLS
+        return self.protocol in _ENCRYPTED
 
 
 @dataclass(frozen=True, slots=True)

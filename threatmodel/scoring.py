@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .model import SEVERITIES
 
@@ -69,25 +68,33 @@ class Steps:
             return self.step(+1, f"blast radius {radius} >= {threshold}")
         return self
 
-    @cached_property
+    def _unclamped(self) -> int:
+        value = RANKS[self.base]
+        for delta, _ in self.steps:
+            value += delta
+        return value
+
+    @property
     def severity(self) -> str:
-        """Computed once: steps are all added before a finding reads it."""
-        value = rank(self.base) + sum(delta for delta, _ in self.steps)
-        value = max(rank(self.floor), min(value, len(SEVERITIES) - 1), 0)
+        value = max(RANKS[self.floor], min(self._unclamped(), len(SEVERITIES) - 1), 0)
         return SEVERITIES[value]
 
     @property
     def text(self) -> str:
         base = f"{self.base} ({self.basis})" if self.basis else self.base
+        if not self.steps:
+            result = self.severity
+            if result == self.base:
+                return base
+            return f"{base} -> {result}" + self._floor_note(self._unclamped())
         parts = [base] + [f"{delta:+d} {reason}" for delta, reason in self.steps]
-        result = self.severity
-        if result != self.base or self.steps:
-            floor_note = ""
-            unclamped = rank(self.base) + sum(d for d, _ in self.steps)
-            if self.floor != "info" and unclamped < rank(self.floor):
-                floor_note = f" (floor {self.floor})"
-            return f"{', '.join(parts)} -> {result}{floor_note}"
-        return base
+        unclamped = self._unclamped()
+        return f"{', '.join(parts)} -> {self.severity}{self._floor_note(unclamped)}"
+
+    def _floor_note(self, unclamped: int) -> str:
+        if self.floor != "info" and unclamped < RANKS[self.floor]:
+            return f" (floor {self.floor})"
+        return ""
 
 
 def weight(severity: str, blast_radius: int) -> float:
