@@ -117,8 +117,10 @@ def _invalid(path: Path, error: ModelError, imported: Imported | None = None) ->
     if len(error.problems) == 1 and not error.problems[0].location:
         print(f"{path}: {error.problems[0].message}", file=sys.stderr)
         return EXIT_INVALID
-    native = imported is None or imported.native
-    what = "invalid model" if native else f"the {imported.label} import made an invalid model"
+    if imported is None or imported.native:
+        what = "invalid model"
+    else:
+        what = f"the {imported.label} import made an invalid model"
     print(f"{path}: {what}", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)

@@ -110,7 +110,7 @@ class SystemGraph:
         from its parent's: linear however deep the nesting."""
         values: dict[str, object] = {}
         for start in self.boundaries:
-            pending = []
+            pending: list[str] = []
             here: str | None = start
             while here and here in self.boundaries and here not in values:
                 if len(pending) > len(self.boundaries):
@@ -519,7 +519,7 @@ class SystemGraph:
     def first_protected(self, key_id: str, count: int) -> list[str]:
         """The first `count` stores a key protects, in ID order, without building the set."""
         protection = self._protection.get(key_id)
-        bits, found = (protection.bits if protection else 0), []
+        bits, found = (protection.bits if protection else 0), list[str]()
         while bits and len(found) < count:
             low = bits & -bits
             found.append(self._keyed_stores[low.bit_length() - 1])
@@ -595,7 +595,7 @@ class SystemGraph:
         With a `limit`, only its last `limit` hops: a rule that reports one journey per
         finding keeps its output proportional to the findings, not to path lengths.
         """
-        elements, flows = [end], []
+        elements, flows = [end], list[str]()
         step = came_from.get(end)
         while step is not None and (limit is None or len(flows) < limit):
             previous, flow_id = step

@@ -371,6 +371,7 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
             return
         key = parent.key
         parent.key = None
+        assert key is not None and isinstance(parent.value, dict)  # its key came first
         if key == "<<":
             parent.merges = [*(parent.merges or []), value]
             return
@@ -378,15 +379,15 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
         if key in parent.value:
             problems.append(Problem(path, f"duplicate key '{key}'", parent.key_line))
         lines[path] = parent.key_line
-        parent.value[key] = value  # type: ignore[call-overload]
+        parent.value[key] = value
 
     try:
         for event in yaml.parse(text, Loader=_PARSER):
             kind = event.__class__
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else 0
             top = stack[-1] if stack else None
             wants_key = top is not None and top.is_map and top.key is None
-            if kind is yaml.ScalarEvent:
+            if isinstance(event, yaml.ScalarEvent):
                 if wants_key:
                     top.key = event.value  # type: ignore[union-attr]
                     top.key_line = line  # type: ignore[union-attr]
@@ -395,7 +396,7 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 attach(value, 1, line)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif isinstance(event, yaml.CollectionStartEvent):
                 path = top.child_path() if top else ""
                 if wants_key:
                     raise _Fatal("a mapping key must be plain text", path, line)
@@ -413,7 +414,7 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
                 if done.anchor:
                     anchors[done.anchor] = (done.value, done.size)
                 attach(done.value, done.size, done.start_line)
-            elif kind is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 if wants_key:
                     raise _Fatal("a mapping key must be plain text", top.path, line)  # type: ignore[union-attr]
                 if event.anchor not in anchors:
@@ -436,7 +437,8 @@ def _parse_yaml(text: str, max_depth: int) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         if "nesting depth" in str(exc.problem):
             # libyaml 0.2.5+ stops at its own depth limit before ours is reached.
-            raise _Fatal(_too_deep(max_depth), line=mark and mark.line + 1, limit=True) from None
+            at = mark.line + 1 if mark else None
+            raise _Fatal(_too_deep(max_depth), line=at, limit=True) from None
         raise _Fatal(
             f"YAML syntax error: {exc.problem or exc.context}",
             line=mark.line + 1 if mark else None,
@@ -884,7 +886,7 @@ _SECTION_SPECS: dict[str, tuple[_Spec, type]] = {
 class _Validator:
     """Checks a parsed document field by field, collecting problems instead of stopping."""
 
-    def __init__(self, lines: dict[str, int]) -> None:
+    def __init__(self, lines: Mapping[str, int]) -> None:
         self.lines = lines
         self.problems: list[Problem] = []
         self.ids: dict[str, dict[str, int]] = {section: {} for section in SECTIONS}
@@ -1093,11 +1095,15 @@ class _Validator:
 
     def _check_cycles(self, built: dict[str, list[Any]]) -> None:
         """Nesting, wrapping and backup chains must end: the rules walk them."""
-        parents = {b.id: (b.parent,) if b.parent else () for b in built["boundaries"]}
+        parents: dict[str, tuple[str, ...]] = {
+            b.id: (b.parent,) if b.parent else () for b in built["boundaries"]
+        }
         self._report_cycles("boundaries", "parent", parents, "boundary nesting")
         wraps = {k.id: k.wraps for k in built["keys"]}
         self._report_cycles("keys", "wraps", wraps, "key wrapping")
-        backups = {e.id: (e.backup_of,) if e.backup_of else () for e in built["elements"]}
+        backups: dict[str, tuple[str, ...]] = {
+            e.id: (e.backup_of,) if e.backup_of else () for e in built["elements"]
+        }
         self._report_cycles("elements", "backup_of", backups, "backups")
 
     def _report_cycles(

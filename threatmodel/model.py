@@ -6,6 +6,7 @@ the document, with `from` spelled `source` (a Python keyword) and `to` spelled `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -260,4 +261,4 @@ class System:
     elements: tuple[Element, ...] = ()
     flows: tuple[Flow, ...] = ()
     # Where each item was written, for SARIF and error messages: "flows[3]" -> line.
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

@@ -255,9 +255,9 @@ def read_model(
     # Only for recognising XML formats; YAML and JSON are decoded strictly by the parser.
     utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
     text = raw.decode("utf-16" if utf16 else "utf-8-sig", "replace")
-    for entry in FORMATS:
-        if entry.matches_text(text):
-            return _convert(entry, None, format_id, name)
+    for text_format in FORMATS:
+        if text_format.matches_text(text):
+            return _convert(text_format, None, format_id, name)
     parsed = parse_text(raw, max_bytes=max_bytes)
     data = parsed.data
     entry = detect(data)

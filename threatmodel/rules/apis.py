@@ -39,7 +39,7 @@ def broker_sensitivity(graph: SystemGraph, broker: Element) -> int:
 
 
 def rate_limited_gateway(element: Element) -> bool:
-    return element.kind == "gateway" and element.rate_limited
+    return element.kind == "gateway" and element.rate_limited is True
 
 
 def hop(graph: SystemGraph, flow: Flow) -> dict:
@@ -74,7 +74,11 @@ def long_lived_credentials(graph: SystemGraph) -> Iterator[Hit]:
                 f"uses {flow.auth} tokens without a stated lifetime "
                 f"(token_ttl_minutes unstated, assumed longer than policy {ttl_policy} min)"
             )
-        elif flow.auth in TOKEN_AUTH and flow.token_ttl_minutes > ttl_policy:
+        elif (
+            flow.auth in TOKEN_AUTH
+            and flow.token_ttl_minutes is not None
+            and flow.token_ttl_minutes > ttl_policy
+        ):
             problem = (
                 f"uses {flow.auth} tokens that live {flow.token_ttl_minutes} min "
                 f"> policy {ttl_policy} min"

@@ -114,9 +114,10 @@ def unencrypted_hops(graph: SystemGraph) -> Iterator[Hit]:
             evidence.append(f"It carries {data_text(graph, flow.data)}.")
         if flow.auth not in (None, "none"):
             evidence.append(f"Its {flow.auth} credentials cross the wire in the clear.")
-        if not graph.crosses_boundary(flow) and graph.elements[flow.source].boundary:
+        boundary = graph.elements[flow.source].boundary
+        if not graph.crosses_boundary(flow) and boundary:
             evidence.append(
-                f"Both ends sit inside {graph.label(graph.elements[flow.source].boundary)}: "
+                f"Both ends sit inside {graph.label(boundary)}: "
                 "the internal-network trust trap, where a private network stands in for "
                 "encryption."
             )
@@ -563,14 +564,15 @@ def cert_expiry(graph: SystemGraph) -> Iterator[Hit]:
         tls = flow.tls
         if tls is None:
             continue
-        days = (tls.cert_expires - graph.today).days if tls.cert_expires else None
-        if days is not None and days < 0:
+        expires = tls.cert_expires
+        days = (expires - graph.today).days if expires else None
+        if expires and days is not None and days < 0:
             base, basis = "high", "expired"
-            evidence = f"expired on {tls.cert_expires.isoformat()} ({-days} d ago)"
-        elif days is not None and days <= warning and not tls.auto_renew:
+            evidence = f"expired on {expires.isoformat()} ({-days} d ago)"
+        elif expires and days is not None and days <= warning and not tls.auto_renew:
             base, basis = "medium", "expiring"
             evidence = (
-                f"expires on {tls.cert_expires.isoformat()}, in {days} d "
+                f"expires on {expires.isoformat()}, in {days} d "
                 f"<= policy {warning} d, and {_renewal_text(tls.auto_renew)}"
             )
         elif not tls.auto_renew and flow.target in graph.internet_facing:
