@@ -476,6 +476,40 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       selector: "node.connect-source, node.connect-target",
       style: { "underlay-color": "#1565c0", "underlay-opacity": 0.4, "underlay-padding": 8 },
     },
+    // Drawing a flow from an element's handle (editor-flow-handles.js, edgehandles).
+    {
+      selector: "node.flow-handle",
+      style: {
+        width: 14,
+        height: 14,
+        shape: "ellipse",
+        "background-color": "#1565c0",
+        "border-width": 2,
+        "border-color": "#ffffff",
+        label: "",
+        "overlay-opacity": 0,
+      },
+    },
+    {
+      selector: ".eh-ghost-node",
+      style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, label: "" },
+    },
+    {
+      selector: "edge.eh-ghost-edge, edge.eh-preview",
+      style: {
+        width: 2,
+        "line-color": "#1565c0",
+        "line-style": "dashed",
+        "target-arrow-shape": "triangle",
+        "target-arrow-color": "#1565c0",
+        "curve-style": "straight",
+        label: "",
+      },
+    },
+    {
+      selector: "node.eh-hover, node.eh-target",
+      style: { "underlay-color": "#1565c0", "underlay-opacity": 0.4, "underlay-padding": 8 },
+    },
     {
       selector: "node.frame-corner",
       style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, label: "", events: "no" },

@@ -6,6 +6,7 @@
 import { BOUNDARY, DIAGRAM, ELEMENT, FLOW } from "./editor-graph.js";
 import { copyItems, pasteItems } from "./editor-clipboard.js";
 import { KeyboardFlow } from "./editor-keyboard-flow.js";
+import { confirmInPage } from "./editor-confirm.js";
 import * as ops from "./editor-ops.js";
 
 // How far inside a boundary's edge a dropped item's centre must land to join it.
@@ -281,7 +282,12 @@ export class Interactions {
     return id;
   }
 
-  deleteSelected() {
+  /**
+   * Deletes the selection after asking once what else goes with it (the question the
+   * item form's delete asks). Resolves to the new version, or undefined when nothing
+   * was deleted.
+   */
+  async deleteSelected() {
     const selected = this.cy.$(":selected");
     const items = { elements: [], flows: [], boundaries: [] };
     selected.forEach((ele) => {
@@ -291,7 +297,9 @@ export class Interactions {
       if (type === "boundary") items.boundaries.push(ele.data("ref"));
     });
     const names = [...items.elements, ...items.flows, ...items.boundaries];
-    if (!names.length) return Promise.resolve();
+    if (!names.length) return undefined;
+    const question = ops.removalQuestion(ops.removalOf(this.store.doc, items), items);
+    if (!(await confirmInPage(`${question} History keeps the old version.`))) return undefined;
     this.page.clearProperties();
     return this.store.commit(`deleted ${names.join(", ")}`, (doc) => ops.deleteItems(doc, items));
   }

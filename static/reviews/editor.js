@@ -13,6 +13,10 @@ import { FrameHandles } from "./editor-frames.js";
 import { MultiSelection } from "./editor-multi.js";
 import { InPlaceRename } from "./editor-rename.js";
 import { SelectionTools } from "./editor-selection.js";
+import { Find } from "./editor-find.js";
+import { FlowHandles } from "./editor-flow-handles.js";
+import { ContextMenu } from "./editor-menu.js";
+import { startMinimap } from "./editor-minimap.js";
 import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
@@ -100,6 +104,19 @@ export class Editor {
     if (legend) fillLegend(legend);
     this.page.refreshKeys();
     this.followShifts();
+    // The Cytoscape extensions (static/vendor): a minimap, flows drawn from a handle, a
+    // context menu; and finding an element by name.
+    this.minimap = startMinimap(root, this.canvas);
+    if (canEdit) {
+      this.flowHandles = new FlowHandles({ canvas: this.canvas, interactions: this.interactions });
+      this.menu = new ContextMenu({
+        canvas: this.canvas,
+        interactions: this.interactions,
+        page: this.page,
+        flowHandles: this.flowHandles,
+      });
+    }
+    this.find = new Find({ root, canvas: this.canvas, store: this.store, page: this.page });
     root.classList.add("editor-ready");
   }
 

@@ -289,6 +289,7 @@ def test_the_canvas_forms_and_findings_work_with_the_keyboard(
     page.keyboard.press("]")
     assert page.evaluate("window.ciphermapEditor.cy.$(':selected').id()") == "e:api"
     page.keyboard.press("Delete")
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     settled(page, 3)
     system.refresh_from_db()
     assert "api" not in {e["id"] for e in system.document["elements"]}
