@@ -60,9 +60,8 @@ export class ContextMenu {
   }
 
   flowCommands(ele) {
-    // A flow has no name of its own: renaming it is changing its ID.
     return [
-      { content: "Rename", select: () => this.openForm(ele, ["id"]) },
+      { content: "Rename", select: () => this.openForm(ele, ["name", "id"]) },
       { content: "Delete", select: () => this.remove(ele) },
       { content: "Properties", select: () => this.openForm(ele, []) },
     ];

@@ -91,9 +91,9 @@ def test_the_context_menu_offers_each_items_commands_and_the_backgrounds(
     open_menu(page, "f:checkout")
     assert menu_commands(page) == ["Rename", "Delete", "Properties"]
     choose(page, "Properties")
-    expect(page.locator("#properties form.props-form")).to_have_attribute(
-        "action", re.compile(r"/flows/checkout/")
-    )
+    form = page.locator("#properties form.props-form")
+    expect(form).to_have_attribute("action", re.compile(r"/flows/checkout/"))
+    expect(form.locator("[name=id]")).to_be_focused()
 
     open_menu(page, "b:vpc", at=_frame_corner(page, "b:vpc"))
     assert menu_commands(page) == ["Rename", "Duplicate", "Delete", "Properties"]
@@ -129,7 +129,7 @@ def _frame_corner(page, canvas_id: str) -> dict:
           const editor = window.ciphermapEditor;
           const b = editor.cy.getElementById(id).renderedBoundingBox({ includeLabels: false });
           const r = editor.el.canvas.getBoundingClientRect();
-          return { x: r.left + b.x1 + 8, y: r.top + b.y2 - 8 };
+          return { x: r.left + b.x1 + 8, y: r.top + b.y1 + 8 };
         }""",
         canvas_id,
     )
