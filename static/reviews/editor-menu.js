@@ -23,8 +23,9 @@ const LOOK = {
 const FORM_WAIT_MS = 5000;
 
 export class ContextMenu {
-  constructor({ canvas, interactions, page, flowHandles }) {
+  constructor({ canvas, interactions, page, flowHandles, rename }) {
     this.canvas = canvas;
+    this.rename = rename; // in place, as a double-click does (editor-rename.js)
     this.cy = canvas.cy;
     this.interactions = interactions;
     this.page = page;
@@ -48,22 +49,22 @@ export class ContextMenu {
 
   itemCommands(ele, { flowFrom }) {
     const commands = [
-      { content: "Rename", select: () => this.openForm(ele, ["name", "id"]) },
+      { content: "Rename", select: () => this.rename.open(ele) },
       { content: "Duplicate", select: () => this.duplicate(ele) },
       { content: "Delete", select: () => this.remove(ele) },
     ];
     if (flowFrom) {
       commands.push({ content: "Add flow from here", select: () => this.flowHandles.start(ele) });
     }
-    commands.push({ content: "Properties", select: () => this.openForm(ele, []) });
+    commands.push({ content: "Properties", select: () => this.openProperties(ele) });
     return commands;
   }
 
   flowCommands(ele) {
     return [
-      { content: "Rename", select: () => this.openForm(ele, ["name", "id"]) },
+      { content: "Rename", select: () => this.rename.open(ele) },
       { content: "Delete", select: () => this.remove(ele) },
-      { content: "Properties", select: () => this.openForm(ele, []) },
+      { content: "Properties", select: () => this.openProperties(ele) },
     ];
   }
 
@@ -99,25 +100,16 @@ export class ContextMenu {
 
   async addElement(position) {
     const id = await this.interactions.addFromPalette("element:service", position);
-    if (id) this.openForm(this.cy.getElementById(ELEMENT + id), ["name"]);
+    if (id) this.rename.open(this.cy.getElementById(ELEMENT + id));
   }
 
-  /**
-   * Selects the item, waits for its form in the properties panel, and puts the focus on
-   * the first of `fields` it has (text selected, ready to type over), or on its first field.
-   */
-  async openForm(ele, fields) {
+  /** Selects the item, waits for its form in the properties panel, and focuses its first field. */
+  async openProperties(ele) {
     this.canvas.select(ele.id());
     this.page.showProperties(ele);
-    const url = this.page.propertiesUrl(ele.data("type"), ele.data("ref"));
-    const form = await formShown(url);
-    if (!form) return;
-    const named = fields.map((name) => form.querySelector(`[name="${name}"]`)).find(Boolean);
-    const field =
-      named || form.querySelector("input:not([type=hidden]), select, textarea");
-    if (!field) return;
-    field.focus();
-    if (named && typeof field.select === "function") field.select();
+    const form = await formShown(this.page.propertiesUrl(ele.data("type"), ele.data("ref")));
+    const field = form && form.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus();
   }
 }
 

@@ -114,6 +114,7 @@ export class Editor {
         interactions: this.interactions,
         page: this.page,
         flowHandles: this.flowHandles,
+        rename: this.rename,
       });
     }
     this.find = new Find({ root, canvas: this.canvas, store: this.store, page: this.page });

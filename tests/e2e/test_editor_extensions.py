@@ -82,11 +82,16 @@ def test_the_context_menu_offers_each_items_commands_and_the_backgrounds(
     ]
     if os.environ.get("CIPHERMAP_SCREENSHOTS"):
         page.screenshot(path=os.environ["CIPHERMAP_SCREENSHOTS"] + "/editor-context-menu.png")
-    # Released on Rename: the item's form opens with its name ready to type over.
+    # Released on Rename: the name opens in place, ready to type over (as a double-click).
     choose(page, "Rename")
-    name = page.locator("#properties form.props-form [name=name]")
+    name = page.locator("input.rename-in-place")
     expect(name).to_be_focused()
     assert page.evaluate("document.activeElement.selectionEnd") == len("Orders API")
+    page.keyboard.type("Order service")
+    page.keyboard.press("Enter")
+    settled(page, 2)
+    system.refresh_from_db()
+    assert {e["id"]: e.get("name") for e in system.document["elements"]}["api"] == "Order service"
 
     open_menu(page, "f:checkout")
     assert menu_commands(page) == ["Rename", "Delete", "Properties"]
@@ -98,7 +103,7 @@ def test_the_context_menu_offers_each_items_commands_and_the_backgrounds(
     open_menu(page, "b:vpc", at=_frame_corner(page, "b:vpc"))
     assert menu_commands(page) == ["Rename", "Duplicate", "Delete", "Properties"]
     choose(page, "Duplicate")
-    settled(page, 2)
+    settled(page, 3)
     system.refresh_from_db()
     assert "vpc-2" in {b["id"] for b in system.document["boundaries"]}
 
@@ -115,11 +120,12 @@ def test_the_context_menu_offers_each_items_commands_and_the_backgrounds(
     before = {e["id"] for e in document["elements"]}
     open_menu(page, None, at=empty)
     choose(page, "Add element")
-    settled(page, 3)
+    settled(page, 4)
     system.refresh_from_db()
     added = [e for e in system.document["elements"] if e["id"] not in before]
     assert [e["kind"] for e in added] == ["service"]
-    expect(page.locator("#properties form.props-form [name=name]")).to_be_focused()
+    # The new element's name is open for typing, where it was added.
+    expect(page.locator("input.rename-in-place")).to_be_focused()
 
 
 def _frame_corner(page, canvas_id: str) -> dict:
