@@ -2,76 +2,31 @@
 
 A report of thousands of findings prints the worst in full and groups the rest by rule;
 the auditor still gets every finding, plan item and inventory row, as CSV (spreadsheets)
-and JSON (scripts), attached to the PDF itself so the evidence travels as one file.
+and JSON (scripts), attached to the PDF itself so the evidence travels as one file. The
+findings table is the findings export's (`threatmodel.formats.tables`), numbered as the
+report numbers them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from typing import Any
 
-FINDING_COLUMNS = (
-    "number",
-    "severity",
-    "rule",
-    "title",
-    "subject",
-    "path",
-    "evidence",
-    "remediation",
-    "references",
-    "effort",
-    "plan_item",
-    "fingerprint",
-)
+from threatmodel.analysis import Analysis
+from threatmodel.formats import tables
+from threatmodel.model import System
 
 
-def _csv(header: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-        writer.writerow({k: _inert(v) for k, v in row.items()})
-    return out.getvalue()
+def findings_csv(analysis: Analysis) -> str:
+    return tables.findings_csv(analysis.to_dict()["findings"])
 
 
-def _inert(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def findings_csv(analysis) -> str:
-    rows = [
-        {
-            "number": number,
-            "severity": f.severity,
-            "rule": f.rule,
-            "title": f.title,
-            "subject": " ".join(f.subject),
-            "path": " > ".join(f.path),
-            "evidence": f.evidence,
-            "remediation": f.remediation,
-            "references": "; ".join(f.references),
-            "effort": f.effort,
-            "plan_item": f.plan_item,
-            "fingerprint": f.fingerprint,
-        }
-        for number, f in enumerate(analysis.findings, start=1)
-    ]
-    return _csv(FINDING_COLUMNS, rows)
-
-
-def analysis_json(analysis, model_hash: str) -> str:
+def analysis_json(analysis: Analysis, model_hash: str) -> str:
     """Every finding and plan item, as the engine reports them, with the model's hash."""
     document = {"model_sha256": model_hash, **analysis.to_dict()}
     return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def inventory_csv(system) -> str:
+def inventory_csv(system: System) -> str:
     rows = [
         {
             "section": "element",
@@ -91,7 +46,7 @@ def inventory_csv(system) -> str:
             "name": f.name,
             "kind": f.protocol or "",
             "boundary": f"{f.source} > {f.target}",
-            "detail": " ".join(f.data),
+            "detail": " ".join(f.data or ()),  # data unstated: nothing to list
             "description": f.description,
         }
         for f in system.flows
@@ -109,4 +64,4 @@ def inventory_csv(system) -> str:
         for k in system.keys
     ]
     header = ("section", "id", "name", "kind", "boundary", "detail", "description")
-    return _csv(header, rows)
+    return tables.table_csv(header, rows)

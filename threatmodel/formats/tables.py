@@ -16,6 +16,7 @@ from typing import Any
 __all__ = ["FINDING_COLUMNS", "findings_csv", "safe_cell", "table_csv"]
 
 FINDING_COLUMNS = (
+    "number",
     "priority",
     "severity",
     "rule",
@@ -26,6 +27,7 @@ FINDING_COLUMNS = (
     "remediation",
     "effort",
     "references",
+    "plan_item",
     "fingerprint",
     "decision",
     "justification",
@@ -60,15 +62,17 @@ def table_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
 def findings_csv(
     findings: Iterable[Mapping[str, Any]], decided: Mapping[str, Mapping[str, Any]] | None = None
 ) -> str:
-    """Findings (an analysis's `findings` dicts) in priority order, one per row, with the
-    decision recorded on each (`decided`: fingerprint -> {state, justification, ...})."""
+    """Findings (an analysis's `findings` dicts) in priority order, one per row, numbered
+    as the PDF report numbers them (F1, F2, ...), with the decision recorded on each
+    (`decided`: fingerprint -> {state, justification, ...})."""
     decided = decided or {}
     rows = []
-    for finding in findings:
+    for number, finding in enumerate(findings, start=1):
         decision = decided.get(finding.get("fingerprint", ""), {})
         rows.append(
             {
                 **finding,
+                "number": number,
                 "decision": decision.get("state", "open" if decided else ""),
                 **{
                     k: decision.get(k)
