@@ -1,6 +1,6 @@
 """Ciphermap's engine: load a system description, analyze it, plan the fixes.
 
-Pure Python and networkx; never imports Django, so the CLI, CI pipelines, the web app
+Pure Python and PyYAML; never imports Django, so the CLI, CI pipelines, the web app
 and the PDF report share one implementation.
 """
 
