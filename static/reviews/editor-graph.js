@@ -230,6 +230,10 @@ export function toCytoscape(doc, analysis) {
     definitions.push(definition);
   }
   const elementIds = new Set((doc.elements || []).map((e) => e.id));
+  // Flows between the same two elements (either way) are drawn as a bundle of curves.
+  const pairKey = (flow) => [flow.from, flow.to].sort().join("\n");
+  const perPair = new Map();
+  for (const flow of doc.flows || []) perPair.set(pairKey(flow), (perPair.get(pairKey(flow)) || 0) + 1);
   for (const flow of doc.flows || []) {
     if (!elementIds.has(flow.from) || !elementIds.has(flow.to)) continue;
     const state = transitState(flow);
@@ -243,7 +247,10 @@ export function toCytoscape(doc, analysis) {
         target: ELEMENT + flow.to,
         label: flowLabel(flow),
       },
-      classes: `flow transit-${state}` + worst(FLOW + flow.id),
+      classes:
+        `flow transit-${state}` +
+        (perPair.get(pairKey(flow)) > 1 ? " parallel" : "") +
+        worst(FLOW + flow.id),
     });
     definitions.push({
       group: "nodes",
@@ -414,6 +421,9 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       "min-zoomed-font-size": 5,
     },
   });
+  // A large model draws hops straight (cheaper), except where flows share two elements:
+  // straight, they would lie on each other and only the top one could be clicked.
+  rules.push({ selector: "edge.flow.parallel", style: { "curve-style": "bezier" } });
   for (const [state, style] of Object.entries(DIAGRAM.transit)) {
     rules.push({
       selector: `edge.transit-${state}`,
