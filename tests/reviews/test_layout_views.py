@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 
 import threatmodel
 from reviews.diagram_style import editor_style
@@ -12,6 +13,12 @@ from reviews.layout import editor_positions, graphviz_available
 from tests.conftest import client_for, sample_document
 
 pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_layouts():
+    """Layouts are cached by document; these tests count and break Graphviz runs."""
+    cache.clear()
 
 
 def _editor_data(response) -> dict:
@@ -62,3 +69,36 @@ def test_without_graphviz_arrange_says_why(owner, system, monkeypatch):
     response = client_for(owner).get(f"/systems/{system.pk}/layout.json")
     assert response.status_code == 503
     assert "graphviz" in response.json()["error"].lower()
+
+
+def test_a_version_is_laid_out_once_and_a_new_version_again(owner, system, monkeypatch):
+    from reviews import layout, services
+
+    calls = []
+    real = layout.editor_positions
+    monkeypatch.setattr(layout, "editor_positions", lambda model: calls.append(1) or real(model))
+    client = client_for(owner)
+    first = client.get(f"/systems/{system.pk}/layout.json").json()
+    assert client.get(f"/systems/{system.pk}/layout.json").json() == first
+    assert len(calls) == 1
+    document = dict(system.document, description="Moved on")
+    services.save_document(system, document, base_version=system.version, author=owner)
+    assert client.get(f"/systems/{system.pk}/layout.json").json()["version"] == 2
+    assert len(calls) == 2
+
+
+def test_two_systems_share_a_layout_only_when_their_documents_are_the_same(owner, workspace):
+    from tests.conftest import make_system
+
+    client = client_for(owner)
+    one = make_system(workspace, author=owner)
+    other = sample_document()
+    other["elements"][0]["id"] = "front"
+    for flow in other["flows"]:
+        for end in ("from", "to"):
+            if flow[end] == sample_document()["elements"][0]["id"]:
+                flow[end] = "front"
+    two = make_system(workspace, other, author=owner)
+    first = client.get(f"/systems/{one.pk}/layout.json").json()["positions"]
+    second = client.get(f"/systems/{two.pk}/layout.json").json()["positions"]
+    assert "front" in second and "front" not in first
