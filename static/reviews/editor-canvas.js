@@ -18,6 +18,7 @@ const MAX_FOCUS_ZOOM = 1.3;
 // Above this many elements, labels and padlocks wait until the view is zoomed in.
 const LARGE_MODEL = 120;
 const BADGE_MIN_ZOOM = 0.45;
+const EXACT = { includeLabels: false, includeOverlays: false };
 const MANAGED = new Set(["boundary", "element", "flow", "badge", "corner"]);
 
 /** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
@@ -427,21 +428,52 @@ export class Canvas {
     return this.freeSpot(near, taken, 20, size);
   }
 
+  /**
+   * Elements that joined a boundary with their centre outside its frame (through a form,
+   * not a drop) would stretch it over other items: each moves to a free spot by it.
+   * Returns the IDs of the elements moved (the editor saves their places).
+   */
+  bringInside(elementIds) {
+    const cy = this.cy;
+    const moved = [];
+    const pad = DIAGRAM.frame.padding;
+    const arrivals = cy.collection(elementIds.map((id) => cy.getElementById(ELEMENT + id)));
+    for (const node of arrivals) {
+      if (node.empty() || node.parent().empty()) continue;
+      const held = node.parent().descendants().filter(".element, .frame-corner").not(arrivals);
+      if (!held.length) continue;
+      const inner = held.boundingBox(EXACT);
+      const frame = { x1: inner.x1 - pad, y1: inner.y1 - pad, x2: inner.x2 + pad, y2: inner.y2 + pad };
+      // A drop puts the centre well inside (the frame then grows around the element).
+      if (inside(node.position(), frame)) continue;
+      const near = { x: (frame.x1 + frame.x2) / 2, y: (frame.y1 + frame.y2) / 2 };
+      node.position(this.frameSpot(near, DIAGRAM.node, node.parent().data("ref"), arrivals));
+      moved.push(node.data("ref"));
+    }
+    return moved;
+  }
+
   /** Where a new frame of `size` near `near` covers no element and no other frame,
    * and `parent` and its ancestors, growing around it, do not either. */
-  frameSpot(near, size, parent = null) {
+  frameSpot(near, size, parent = null, ignore = this.cy.collection()) {
     const cy = this.cy;
     const around = parent ? cy.getElementById(BOUNDARY + parent) : cy.collection();
     const enclosing = around.union(around.ancestors());
     const boxOf = (n) => n.boundingBox({ includeLabels: true });
-    const taken = cy.nodes(".element, .boundary").not(enclosing).map(boxOf);
+    const items = cy.nodes(".element, .boundary").not(ignore);
+    const taken = items.not(enclosing).map(boxOf);
+    // The frame as it is without `ignore` (an element being placed in it).
+    const frameBox = (frame) => {
+      if (!ignore.nonempty() || !frame.descendants().contains(ignore)) return boxOf(frame);
+      const held = frame.descendants().filter(".element, .frame-corner").not(ignore);
+      const pad = DIAGRAM.frame.padding;
+      const b = held.nonempty() ? held.boundingBox(EXACT) : { x1: near.x, y1: near.y, x2: near.x, y2: near.y };
+      return { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad };
+    };
     // Each enclosing frame, grown around the new one, must stay clear of what is not in it.
     const growing = enclosing.map((frame) => ({
-      box: boxOf(frame),
-      outside: cy
-        .nodes(".element, .boundary")
-        .not(frame.union(frame.descendants()).union(frame.ancestors()))
-        .map(boxOf),
+      box: frameBox(frame),
+      outside: items.not(frame.union(frame.descendants()).union(frame.ancestors())).map(boxOf),
     }));
     const pad = DIAGRAM.frame.padding;
     const fits = (p) =>

@@ -21,6 +21,7 @@ import { Interactions } from "./editor-interaction.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
 import { rovingToolbar } from "./editor-roving.js";
+import * as ops from "./editor-ops.js";
 import { DocumentStore } from "./editor-store.js";
 
 export class Editor {
@@ -42,6 +43,7 @@ export class Editor {
         accepted: (before, announce) => {
           this.canvas.render(this.store.doc, this.store.analysis);
           this.page.followStore(before, announce);
+          this.saveRelocated(before);
         },
         status: (text) => this.page.setStatus(text),
         alert: (message, details = []) => this.page.showAlert(message, details),
@@ -141,6 +143,22 @@ export class Editor {
     if (!hint || !this.store) return;
     const doc = this.store.doc;
     hint.hidden = Boolean((doc.elements || []).length || (doc.boundaries || []).length);
+  }
+
+  /** Elements that joined a boundary away from its frame (a form set the boundary) are
+   * moved into it, and their places saved: the frame does not stretch over other items. */
+  saveRelocated(before) {
+    if (!before || !this.store.canEdit) return;
+    const was = new Map((before.elements || []).map((e) => [e.id, e.boundary]));
+    const joined = (this.store.doc.elements || [])
+      .filter((e) => e.boundary && was.has(e.id) && was.get(e.id) !== e.boundary)
+      .map((e) => e.id);
+    const moved = joined.length ? this.canvas.bringInside(joined) : [];
+    if (!moved.length) return;
+    const positions = this.canvas.positions();
+    this.store.commit(`placed ${moved.join(", ")} inside ${moved.length === 1 ? "its" : "their"} boundary`, (doc) =>
+      ops.setPositions(doc, positions),
+    );
   }
 
   // For the browser tests and debugging: the parts' state, read-only.

@@ -143,3 +143,31 @@ def test_a_new_boundary_has_a_frame_room_for_elements(open_context, live_server,
     assert dmz["size"] == {"width": 360, "height": 220}
     frame = page.evaluate("window.ciphermapEditor.canvas.frameOf('dmz')")
     assert frame["size"] == pytest.approx({"width": 360, "height": 220}, abs=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_boundary_set_in_the_form_does_not_make_one_frame_swallow_another(
+    open_context, live_server, owner, workspace
+):
+    """The element moves into its new frame instead of stretching it across the VPC."""
+    document = _placed_document()
+    document["elements"].append(
+        {"id": "worker", "kind": "service", "position": {"x": 950, "y": 120}}
+    )
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.mouse.click(**point(page, "e:worker"))
+    form = page.locator('#properties form[action$="/elements/worker/"]')
+    expect(form).to_be_visible()
+    form.locator("select[name=boundary]").select_option("internet")
+    form.get_by_role("button", name="Save").click()
+    settled(page, 3)  # the form's save, then the element's place inside the frame
+    internet, vpc = _frame_box(page, "internet"), _frame_box(page, "vpc")
+    assert internet["x2"] < vpc["x1"] or vpc["x2"] < internet["x1"]
+    worker = next(e for e in _items_of(system) if e["id"] == "worker")
+    assert worker["boundary"] == "internet" and worker["position"]["x"] < 400
+
+
+def _items_of(system) -> list:
+    system.refresh_from_db()
+    return system.document["elements"]

@@ -96,3 +96,34 @@ def test_shared_encryption_and_boundary_are_set_on_every_store(
     expect(panel.get_by_role("heading", name="2 selected")).to_be_visible()
     expect(panel).to_contain_text("1 element, 1 flow")
     expect(panel).to_contain_text("no field in common")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_element_put_in_a_boundary_by_the_panel_moves_inside_its_frame(
+    open_context, live_server, owner, workspace
+):
+    """A boundary set away from the frame must not stretch it over other items."""
+    document = _document()
+    document["elements"].append(
+        {"id": "worker", "kind": "service", "position": {"x": 100, "y": 420}}
+    )
+    document["elements"].append({"id": "queue", "kind": "broker", "position": {"x": 100, "y": 560}})
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    panel = page.locator("#properties")
+    _select(page, "e:worker", "e:queue")
+    panel.get_by_label("Boundary").select_option("internet")
+    panel.get_by_role("button", name="Apply to 2").click()
+    settled(page, 3)  # the edit, then the places inside the frame
+    elements = _elements(system)
+    assert (elements["worker"]["boundary"], elements["queue"]["boundary"]) == ("internet",) * 2
+    frames = page.evaluate(
+        """() => Object.fromEntries(['internet', 'vpc'].map((id) => {
+          const b = window.ciphermapEditor.cy.getElementById('b:' + id)
+            .boundingBox({ includeLabels: false, includeOverlays: false });
+          return [id, [b.x1, b.y1, b.x2, b.y2]];
+        }))"""
+    )
+    a, b = frames["internet"], frames["vpc"]
+    assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]  # frames apart
+    assert elements["worker"]["position"] != {"x": 100, "y": 420}
