@@ -67,7 +67,11 @@ def _inside(problem: Problem) -> Problem:
     return Problem(location, problem.message, None)
 
 
-IMPORT_PAGES = ("system_import", "system_import_into")
+# The import pages, and the template each shows its form and problems with.
+IMPORT_PAGES = {
+    "system_import": "reviews/system_import.html",
+    "system_reimport": "reviews/system_reimport.html",
+}
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -85,7 +89,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
     context: dict[str, Any] = {"problems": [too_large_problem()]}
     try:
-        if match.url_name == "system_import_into":
+        if match.url_name == "system_reimport":
             system = _get_system_for_user(request, match.kwargs["pk"], write=True)
             context.update(
                 system=system, form=ImportIntoForm(initial={"base_version": system.version})
@@ -96,4 +100,4 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.page_not_found(request, Http404())
     except PermissionDenied:
         return defaults.permission_denied(request, PermissionDenied())
-    return render(request, "reviews/system_import.html", context, status=413)
+    return render(request, IMPORT_PAGES[match.url_name], context, status=413)

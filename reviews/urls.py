@@ -1,4 +1,5 @@
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from . import diagram_views, format_help, reimport, versions, views
 from .history import SECTIONS
@@ -42,7 +43,12 @@ urlpatterns = [
     path("systems/<int:pk>/document.json", views.system_document, name="system_document"),
     path("systems/<int:pk>/layout.json", diagram_views.system_layout, name="system_layout"),
     path("systems/<int:pk>/export.<str:fmt>", views.system_export, name="system_export"),
-    path("systems/<int:pk>/import/", views.system_import_into, name="system_import_into"),
+    # The one-step replacing import of old: Import version (reimport) shows what a file
+    # changes first, and merges another tool's export with the architect's edits.
+    path(
+        "systems/<int:pk>/import/",
+        RedirectView.as_view(pattern_name="system_reimport", permanent=True),
+    ),
     path("systems/<int:pk>/reimport/", reimport.system_reimport, name="system_reimport"),
     path(
         "systems/<int:pk>/reimport/confirm/",

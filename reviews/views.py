@@ -38,7 +38,6 @@ from .diagram_style import editor_style
 from .findings import SORTS, FindingFilter, findings_view, metric_rows
 from .forms import (
     ITEM_FORMS,
-    ImportIntoForm,
     ImportNewForm,
     MemberForm,
     NewSystemForm,
@@ -419,9 +418,8 @@ def system_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reviews/system_new.html", {"form": form})
 
 
-def _imported(system: System, upload, decided: int, new_version: bool = False) -> str:
-    what = f"a new version of {system.name}" if new_version else system.name
-    said = f"Imported {what}, read as {upload.read_as}."
+def _imported(system: System, upload, decided: int) -> str:
+    said = f"Imported {system.name}, read as {upload.read_as}."
     if decided:
         said += f" Recorded {decided} decision{'s' if decided != 1 else ''} the file states."
     return said
@@ -450,42 +448,6 @@ def system_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "reviews/system_import.html", {"form": form, "problems": problems}, status=status
     )
-
-
-@sensitive_post_parameters("text")
-@require_http_methods(["GET", "POST"])
-def system_import_into(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Replace a system's document with an imported one, as a new revision."""
-    system = _get_system_for_user(request, pk, write=True)
-    form = ImportIntoForm(
-        request.POST or None, request.FILES or None, initial={"base_version": system.version}
-    )
-    problems: list = []
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = services.import_upload(*form.source())
-            with transaction.atomic():
-                system = services.save_document(
-                    system,
-                    upload.document,
-                    base_version=form.cleaned_data["base_version"],
-                    author=request.user,
-                    summary_prefix="imported",
-                )
-                decided = record_imported_decisions(system, upload.decisions, request.user)
-        except services.InvalidDocument as error:
-            problems, status = error.problems, 400
-        except services.StaleVersion as error:
-            form.add_error(None, _stale_message(error.system))
-            status = 409
-        else:
-            messages.success(request, _imported(system, upload, decided, new_version=True))
-            return redirect("system_detail", system.pk)
-    elif request.method == "POST":
-        status = 400
-    context = {"form": form, "problems": problems, "system": system}
-    return render(request, "reviews/system_import.html", context, status=status)
 
 
 @require_GET

@@ -70,7 +70,6 @@ ROUTES = [
     Route("policy form", "/systems/{s}/policy/"),
     Route("new element form", "/systems/{s}/elements/new/", access="write"),
     Route("settings form", "/systems/{s}/settings/", access="write"),
-    Route("import version form", "/systems/{s}/import/", access="write"),
     Route(
         "edit element", "/systems/{s}/elements/api/", "post", _element(name="API"), access="write"
     ),
@@ -100,13 +99,6 @@ ROUTES = [
         "/systems/{s}/settings/",
         "post",
         {"base_version": 1, "name": "New"},
-        access="write",
-    ),
-    Route(
-        "import version",
-        "/systems/{s}/import/",
-        "post",
-        {"base_version": 1, "text": json.dumps(sample_document(name="Imported"))},
         access="write",
     ),
     Route("import version preview form", "/systems/{s}/reimport/", access="write"),

@@ -94,20 +94,9 @@ def test_an_oversized_upload_is_refused(workspace, editor, settings):
     assert not System.objects.exists()
 
 
-def test_importing_a_new_version_into_a_system(system, editor):
-    text = yaml.safe_dump(sample_document(name="Version two"))
-    response = client_for(editor).post(
-        f"/systems/{system.pk}/import/", {"base_version": 1, "text": text}
-    )
-    assert response.status_code == 302
-    system.refresh_from_db()
-    assert (system.version, system.name) == (2, "Version two")
-    assert system.revisions.get(version=2).summary.startswith("imported")
-
-
 def test_an_invalid_import_into_a_system_changes_nothing(system, editor):
     response = client_for(editor).post(
-        f"/systems/{system.pk}/import/", {"base_version": 1, "text": "format: ciphermap/1\n"}
+        f"/systems/{system.pk}/reimport/", {"base_version": 1, "text": "format: ciphermap/1\n"}
     )
     assert response.status_code == 400
     system.refresh_from_db()

@@ -221,7 +221,6 @@ def test_a_reimport_leaves_the_teams_decisions_alone(workspace, editor):
     ("view", "hidden"),
     [
         ("system_import", ["text"]),
-        ("system_import_into", ["text"]),
         ("system_reimport", ["text"]),
         ("system_reimport_confirm", ["incoming", "decisions"]),
     ],

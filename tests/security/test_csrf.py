@@ -18,7 +18,7 @@ WRITES = [
     ("/systems/{s}/policy/", {"base_version": 1, "blast_radius": 2}),
     ("/systems/{s}/settings/", {"base_version": 1, "name": "X"}),
     ("/systems/{s}/revisions/1/restore/", {"base_version": 1}),
-    ("/systems/{s}/import/", {"base_version": 1, "text": json.dumps(sample_document(name="X"))}),
+    ("/systems/{s}/reimport/", {"base_version": 1, "text": json.dumps(sample_document(name="X"))}),
     (
         "/systems/{s}/reimport/confirm/",
         {

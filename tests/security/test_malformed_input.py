@@ -111,7 +111,7 @@ def test_the_import_page_refuses_it(case, editor, workspace):
 def test_importing_a_version_refuses_it(case, editor, system):
     upload = SimpleUploadedFile("model.json", HOSTILE_DOCUMENTS[case].encode())
     response = client_for(editor).post(
-        f"/systems/{system.pk}/import/", {"base_version": 1, "file": upload}
+        f"/systems/{system.pk}/reimport/", {"base_version": 1, "file": upload}
     )
     assert response.status_code == 400
     assert unchanged(system)
@@ -139,7 +139,7 @@ def test_a_threat_dragon_file_with_duplicate_keys_is_refused(editor, workspace):
     assert not System.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["/systems/import/", "/systems/{s}/import/"])
+@pytest.mark.parametrize("url", ["/systems/import/", "/systems/{s}/reimport/"])
 def test_a_50_mb_paste_gets_the_page_own_message(url, editor, system):
     response = client_for(editor).post(
         url.format(s=system.pk),
@@ -154,7 +154,7 @@ def test_a_50_mb_paste_gets_the_page_own_message(url, editor, system):
 
 def test_a_50_mb_paste_into_someone_else_system_is_still_404(outsider, system):
     response = client_for(outsider).post(
-        f"/systems/{system.pk}/import/", {"base_version": 1, "text": "x" * (50 * 1024 * 1024)}
+        f"/systems/{system.pk}/reimport/", {"base_version": 1, "text": "x" * (50 * 1024 * 1024)}
     )
     assert response.status_code == 404
 
