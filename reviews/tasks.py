@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Q
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 from .models import Report
@@ -138,17 +138,22 @@ def render_report(report_id: int) -> None:
         )
 
 
+class WorkerLost(RuntimeError):
+    """The worker running a task stopped (killed, or its machine restarted)."""
+
+
 def fail_lost_reports(**scope) -> int:
     """Mark running reports whose lease ran out as failed; how many there were.
 
     `scope` filters the reports (e.g. system=...). A report queued but never started is
     left alone: it waits in the queue for a worker, and is rendered when one comes back.
+    The same sweep closes the task rows such workers left running (`fail_orphan_tasks`).
     """
-    lease = LOST_AFTER if settings.REPORT_CHILD_PROCESS else INLINE_LOST_AFTER
+    lease = _lease()
     cutoff = timezone.now() - lease
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     lost = Report.objects.filter(silent, status=Report.RUNNING, **scope)
-    return lost.update(
+    count = lost.update(
         status=Report.FAILED,
         progress="Failed",
         error=(
@@ -157,6 +162,63 @@ def fail_lost_reports(**scope) -> int:
         ),
         finished_at=timezone.now(),
     )
+    fail_orphan_tasks()
+    return count
+
+
+def _lease() -> timedelta:
+    return LOST_AFTER if settings.REPORT_CHILD_PROCESS else INLINE_LOST_AFTER
+
+
+def fail_orphan_tasks() -> int:
+    """Mark as failed the render tasks a dead worker left running; how many there were.
+
+    django-tasks-db marks a task finished only when its worker finishes it: a worker
+    killed mid-render leaves the row running for ever. A render task is orphaned when it
+    started longer than a lease ago and its report is no longer running (failed as lost,
+    done, or deleted), or is still queued: a worker claimed it and died before starting,
+    so no other worker will ever take it; that report is failed too, so it can be retried.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    lease = _lease()
+    cutoff = timezone.now() - lease
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path=render_report.module_path,
+        started_at__lt=cutoff,
+    )
+    rows = {row.pk: _report_id(row.args_kwargs) for row in running.only("pk", "args_kwargs")}
+    if not rows:
+        return 0
+    statuses = dict(
+        Report.objects.filter(pk__in=[r for r in rows.values() if r]).values_list("pk", "status")
+    )
+    claimed = [r for r in rows.values() if statuses.get(r) == Report.QUEUED]
+    Report.objects.filter(pk__in=claimed, status=Report.QUEUED).update(
+        status=Report.FAILED,
+        progress="Failed",
+        error=(
+            "The worker that took this report stopped before it started. Retry to render it again."
+        ),
+        finished_at=timezone.now(),
+    )
+    orphans = [pk for pk, report in rows.items() if statuses.get(report) != Report.RUNNING]
+    return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        traceback=(
+            f"{WorkerLost.__qualname__}: the worker running this task stopped; no sign of "
+            f"life from its report for {lease.seconds} s."
+        ),
+        return_value=None,
+    )
+
+
+def _report_id(args_kwargs: object) -> int | None:
+    args = args_kwargs.get("args") if isinstance(args_kwargs, dict) else None
+    return args[0] if isinstance(args, list) and args and isinstance(args[0], int) else None
 
 
 def start_report(system, version: int, user, review=None) -> Report:
