@@ -216,9 +216,10 @@ def fail_orphan_tasks() -> int:
     )
 
 
-def _report_id(args_kwargs: object) -> int | None:
+def _report_id(args_kwargs: object) -> int:
+    """The report a render task row is for; 0 (no report's key) when it names none."""
     args = args_kwargs.get("args") if isinstance(args_kwargs, dict) else None
-    return args[0] if isinstance(args, list) and args and isinstance(args[0], int) else None
+    return args[0] if isinstance(args, list) and args and isinstance(args[0], int) else 0
 
 
 def start_report(system, version: int, user, review=None) -> Report:
