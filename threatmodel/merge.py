@@ -23,7 +23,7 @@ saves `merge.document` as one new revision after confirmation.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +151,13 @@ def _items(document: Mapping[str, Any] | None, section: str) -> dict[str, dict[s
     }
 
 
-def _merge_section(result, section, current, incoming, base) -> list[dict[str, Any]]:
+def _merge_section(
+    result: Merge,
+    section: str,
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    base: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
     mine, theirs, before = (
         _items(current, section),
         _items(incoming, section),
@@ -178,7 +184,13 @@ def _merge_section(result, section, current, incoming, base) -> list[dict[str, A
     return merged
 
 
-def _merge_item(result, section, mine, theirs, before) -> dict[str, Any]:
+def _merge_item(
+    result: Merge,
+    section: str,
+    mine: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     names = list(mine) + [name for name in theirs if name not in mine]
     for name in names:
@@ -188,7 +200,15 @@ def _merge_item(result, section, mine, theirs, before) -> dict[str, Any]:
     return merged
 
 
-def _merge_field(result, section, item_id, name, before, mine, theirs) -> Any:
+def _merge_field(
+    result: Merge,
+    section: str,
+    item_id: str,
+    name: str,
+    before: Mapping[str, Any] | None,
+    mine: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+) -> Any:
     yours = mine.get(name, _MISSING)
     imported = theirs.get(name, _MISSING)
     conflicted = False
@@ -279,7 +299,9 @@ def _prune(result: Merge) -> None:
             drop(f"boundaries[{boundary['id']}].parent", f"'{boundary.pop('parent')}'")
 
 
-def _filter_list(item: dict[str, Any], name: str, valid: set[str], where: str, drop) -> None:
+def _filter_list(
+    item: dict[str, Any], name: str, valid: set[str], where: str, drop: Callable[[str, str], None]
+) -> None:
     if name not in item or not isinstance(item[name], list):
         return
     kept = [value for value in item[name] if value in valid]

@@ -499,7 +499,13 @@ def to_otm(
     return otm
 
 
-def _threat(otm: dict, finding: Mapping, components: dict, flows: dict, decision) -> None:
+def _threat(
+    otm: dict[str, Any],
+    finding: Mapping[str, Any],
+    components: dict[str, Any],
+    flows: dict[str, Any],
+    decision: Mapping[str, Any] | None,
+) -> None:
     holder = next(
         (
             components.get(s) or flows.get(s)

@@ -1366,7 +1366,9 @@ class _Context:
         address = resource if isinstance(resource, str) else resource.config
         return self.configuration.targets(address, attribute)
 
-    def targets_of_type(self, address: str, types: Iterable[str], attribute: str | None = None):
+    def targets_of_type(
+        self, address: str, types: Iterable[str], attribute: str | None = None
+    ) -> list[str]:
         wanted = set(types)
         return [t for t in self.targets(address, attribute) if self.types.get(t) in wanted]
 
@@ -2136,7 +2138,14 @@ class _Builder:
                     auth,
                 )
 
-    def _internet_flow(self, target, why, protocol, tls, auth=None) -> None:
+    def _internet_flow(
+        self,
+        target: str,
+        why: str,
+        protocol: str | None,
+        tls: dict[str, Any] | None,
+        auth: str | None = None,
+    ) -> None:
         if INTERNET not in self.boundaries:
             self.boundaries[INTERNET] = {"id": INTERNET, "kind": "internet", "name": "Internet"}
             self.document_elements.append(

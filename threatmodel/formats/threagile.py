@@ -20,7 +20,7 @@ Nothing here reads files or fetches URLs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -549,7 +549,7 @@ def decisions(model: Mapping[str, Any], document: Mapping[str, Any]) -> list[dic
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _items(value: Any):
+def _items(value: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """(title, item) for Threagile's maps of titled items; anything else is skipped."""
     if not isinstance(value, Mapping):
         return
