@@ -37,6 +37,19 @@ function contains(outer, inner) {
   return inner.x1 >= outer.x1 && inner.x2 <= outer.x2 && inner.y1 >= outer.y1 && inner.y2 <= outer.y2;
 }
 
+/** The boundaries whose frames `node`'s frame partly overlaps (frames overlap only when
+ * one holds the other); `box` is its frame, by default as drawn now. */
+export function frameClashes(canvas, node, box = boxOf(canvas.frameOf(node.data("ref")))) {
+  const family = node.union(node.descendants()).union(node.ancestors());
+  return canvas.cy
+    .nodes(".boundary")
+    .not(family)
+    .filter((other) => {
+      const otherBox = boxOf(canvas.frameOf(other.data("ref")));
+      return overlaps(box, otherBox) && !contains(box, otherBox);
+    });
+}
+
 export class FrameHandles {
   constructor({ stage, canvas, store, page }) {
     this.canvas = canvas;
@@ -149,10 +162,7 @@ export class FrameHandles {
     const box = boxOf(frame);
     const family = node.union(node.descendants()).union(node.ancestors());
     const others = this.cy.nodes(".boundary").not(family);
-    const clash = others.filter((other) => {
-      const otherBox = boxOf(this.canvas.frameOf(other.data("ref")));
-      return overlaps(box, otherBox) && !contains(box, otherBox);
-    });
+    const clash = frameClashes(this.canvas, node, box);
     if (clash.length) {
       this.canvas.render(this.store.doc, this.store.analysis);
       this.follow();

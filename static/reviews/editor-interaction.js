@@ -5,6 +5,7 @@
 
 import { BOUNDARY, DIAGRAM, ELEMENT, FLOW } from "./editor-graph.js";
 import { copyItems, pasteItems } from "./editor-clipboard.js";
+import { frameClashes } from "./editor-frames.js";
 import { KeyboardFlow } from "./editor-keyboard-flow.js";
 import { confirmInPage } from "./editor-confirm.js";
 import * as ops from "./editor-ops.js";
@@ -170,6 +171,14 @@ export class Interactions {
     const target = landing.id;
     if (this.tools) this.tools.snapDropped(this.cy.$("node.element:selected, node.boundary:selected").union(node));
     if (!isBoundary) this.canvas.clearOverlap(node);
+    const clash = isBoundary && target === current ? frameClashes(this.canvas, node) : null;
+    if (clash && clash.length) {
+      // Frames overlap only when nested: the boundary goes back where it was.
+      this.canvas.render(this.store.doc, this.store.analysis);
+      const names = clash.map((c) => c.data("ref")).join(", ");
+      this.page.setStatus(`Not moved: ${ref} would overlap ${names}; drop it clear of other frames, or well inside one.`);
+      return;
+    }
     const positions = this.canvas.positions();
     let label = `moved ${ref}`;
     if (target !== current) {

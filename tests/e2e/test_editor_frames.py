@@ -171,3 +171,19 @@ def test_a_boundary_set_in_the_form_does_not_make_one_frame_swallow_another(
 def _items_of(system) -> list:
     system.refresh_from_db()
     return system.document["elements"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_boundary_dropped_partly_over_another_goes_back(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    before = _frame_box(page, "vpc")
+    vpc, internet = box(page, "b:vpc"), box(page, "b:internet")
+    grip = {"x": (vpc["x1"] + vpc["x2"]) / 2, "y": vpc["y2"] - 6}
+    shift = vpc["x1"] - (internet["x1"] + internet["x2"]) / 2
+    drag(page, grip, {"x": grip["x"] - shift, "y": grip["y"]})
+    expect(page.locator("#editor-status")).to_contain_text("Not moved: vpc would overlap internet")
+    assert page.evaluate("window.ciphermapEditor.version") == 1
+    assert _frame_box(page, "vpc") == pytest.approx(before, abs=1)
