@@ -21,8 +21,10 @@ def no_bidi_controls(value: str) -> None:
 
 
 def visible_controls(value: str) -> str:
-    """The text with each such control written out (`<U+202E>`), for logs of input
-    that was not validated, such as a username typed at a failed sign-in."""
+    """The text with each such control written out (`⟨U+202E⟩`): for free text the
+    format allows them in (descriptions, shown through the `visible_controls` template
+    filter in pages and the PDF), and for logs of input that was not validated, such as
+    a username typed at a failed sign-in."""
     if not any(char in BIDI_CONTROLS for char in value):
         return value
-    return "".join(f"<U+{ord(c):04X}>" if c in BIDI_CONTROLS else c for c in value)
+    return "".join(f"\u27e8U+{ord(c):04X}\u27e9" if c in BIDI_CONTROLS else c for c in value)

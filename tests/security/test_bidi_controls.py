@@ -88,4 +88,4 @@ def test_a_username_typed_at_a_failed_sign_in_is_logged_visibly(db):
 
     Client().post("/accounts/login/", {"username": "adm\u202enim", "password": "x"})
     event = AuditEvent.objects.get(action="login-failed")
-    assert event.actor_name == "adm<U+202E>nim"
+    assert event.actor_name == "adm\u27e8U+202E\u27e9nim"
