@@ -637,8 +637,10 @@ def _save_from_form(
         data = form.rebound_data(data, kwargs["item"])
     fresh = type(form)(data, **kwargs)
     fresh.is_valid()
-    if kwargs:  # an item form: the item as saved (its delete button needs it)
+    if kwargs:  # an item form: the item as saved (its delete button and title need it)
         extra = {**extra, "section": form.section, "item": kwargs["item"]}
+        if kwargs["item"] is not None:
+            title = _item_title(form.section, kwargs["item"])
     context = {
         "system": saved,
         "form": fresh,
@@ -659,6 +661,11 @@ def _form_kwargs(form, system: System) -> dict:
         item = next((i for i in system.document.get(section, []) if i["id"] == item_id), None)
         return {"document": system.document, "item": item}
     return {}
+
+
+def _item_title(section: str, item: dict) -> str:
+    """The properties panel's heading for an item: "Element Orders API"."""
+    return f"{SECTION_NOUNS[section].capitalize()} {item.get('name') or item['id']}"
 
 
 def _find_item(system: System, section: str, item_id: str) -> tuple[int, dict]:
@@ -702,7 +709,7 @@ def item_edit(
     system = _get_system_for_user(request, pk, write=request.method == "POST")
     index, item = _find_item(system, section, item_id)
     form_class = ITEM_FORMS[section]
-    title = f"{SECTION_NOUNS[section].capitalize()} {item.get('name') or item_id}"
+    title = _item_title(section, item)
     form = form_class(
         request.POST or None,
         document=system.document,

@@ -220,10 +220,15 @@ export class Page {
     const panel = document.getElementById("properties");
     if (!panel) return;
     const shown = this.shownItem();
-    const bump = () =>
+    const bump = () => {
+      const version = String(this.store.version);
       panel.querySelectorAll("input[name=base_version]").forEach((field) => {
-        field.value = String(this.store.version);
+        field.value = version;
       });
+      panel.querySelectorAll("[data-form-version]").forEach((label) => {
+        label.textContent = version;
+      });
+    };
     if (!shown) {
       bump();
       return;

@@ -368,3 +368,34 @@ def test_an_explicit_no_on_a_flag_that_may_be_unstated_is_kept(system, owner):
     _post(owner, system, "elements/api/", {**fields, "base_version": 2, "rate_limited": ""})
     system.refresh_from_db()
     assert "rate_limited" not in _element(system, "api")
+
+
+def test_after_a_rename_the_form_is_titled_with_the_new_name(system, editor):
+    response = _post(
+        editor,
+        system,
+        "elements/api/",
+        {"base_version": 1, "id": "api", "kind": "service", "name": "Checkout API"},
+        htmx=True,
+    )
+    html = response.content.decode()
+    assert "<h2>Element Checkout API</h2>" in html
+    assert "Orders API" not in html
+
+
+def test_a_new_item_once_saved_is_titled_as_itself_not_as_new(system, editor):
+    response = _post(
+        editor,
+        system,
+        "data/new/",
+        {
+            "base_version": 1,
+            "id": "emails",
+            "name": "Email addresses",
+            "classification": "internal",
+        },
+        htmx=True,
+    )
+    html = response.content.decode()
+    assert "<h2>Data class Email addresses</h2>" in html
+    assert "New data class" not in html
