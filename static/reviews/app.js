@@ -63,7 +63,38 @@
     var field = root.querySelector(".has-error input, .has-error select, .has-error textarea");
     if (field) field.focus();
   }
+  // The main menu collapses (a toggle in the top bar), and stays as it was left.
+  var SIDENAV_KEY = "ciphermap.sidenav";
+  function rememberedCollapsed() {
+    try {
+      return window.localStorage.getItem(SIDENAV_KEY) === "collapsed";
+    } catch (error) {
+      return false; // storage refused (private mode, policy): the menu stays open
+    }
+  }
+  function setSidenav(toggle, collapsed) {
+    document.body.classList.toggle("sidenav-collapsed", collapsed);
+    toggle.setAttribute("aria-expanded", String(!collapsed));
+    toggle.title = collapsed ? "Show the main menu" : "Hide the main menu";
+  }
+  function bindSidenavToggle() {
+    var toggle = document.querySelector(".nav-toggle");
+    if (!toggle || !document.getElementById("sidenav")) return;
+    setSidenav(toggle, rememberedCollapsed());
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var collapsed = !document.body.classList.contains("sidenav-collapsed");
+      setSidenav(toggle, collapsed);
+      try {
+        window.localStorage.setItem(SIDENAV_KEY, collapsed ? "collapsed" : "open");
+      } catch (error) {
+        // not remembered, still applied
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    bindSidenavToggle();
     enhance(document);
     new MutationObserver(function (mutations) {
       mutations.forEach(function (mutation) {

@@ -18,6 +18,7 @@ import { FlowHandles } from "./editor-flow-handles.js";
 import { ContextMenu } from "./editor-menu.js";
 import { startMinimap } from "./editor-minimap.js";
 import { Interactions } from "./editor-interaction.js";
+import { PropertiesOverlay } from "./editor-overlay.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
 import { rovingToolbar } from "./editor-roving.js";
@@ -97,6 +98,7 @@ export class Editor {
     }
     this.page.drawing = () => Boolean(this.interactions.connecting);
     this.page.bindPage();
+    this.overlay = new PropertiesOverlay({ canvas: this.canvas, page: this.page });
     const palette = root.querySelector("#editor-palette");
     if (palette) fillPalette(palette, (value) => this.interactions.addFromPalette(value));
     for (const toolbar of [palette, root.querySelector("#editor-toolbar")]) {
