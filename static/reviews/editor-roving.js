@@ -5,21 +5,26 @@
 const NEXT = new Set(["ArrowRight", "ArrowDown"]);
 const PREVIOUS = new Set(["ArrowLeft", "ArrowUp"]);
 
+// The toolbar's controls: its buttons and the summaries of its menus (<details>).
+const CONTROLS = "button, summary";
+
 /**
- * Makes `toolbar` one Tab stop. Buttons added, removed, disabled or hidden later are
- * followed: the Tab stop stays on a button that can take the focus.
+ * Makes `toolbar` one Tab stop. Controls added, removed, disabled, hidden or shown later
+ * (a menu opening) are followed: the Tab stop stays on one that can take the focus.
  */
 export function rovingToolbar(toolbar) {
   let current = null;
-  const buttons = () => [...toolbar.querySelectorAll("button")];
-  const usable = () => buttons().filter((button) => !button.disabled && !button.hidden);
+  const buttons = () => [...toolbar.querySelectorAll(CONTROLS)];
+  // Drawn (not in a closed menu), and enabled.
+  const usable = () =>
+    buttons().filter((button) => !button.disabled && !button.hidden && button.getClientRects().length);
   const sync = () => {
     const list = usable();
     if (!list.includes(current)) current = list[0] || null;
     for (const button of buttons()) button.tabIndex = button === current ? 0 : -1;
   };
   toolbar.addEventListener("focusin", (event) => {
-    const button = event.target.closest("button");
+    const button = event.target.closest(CONTROLS);
     if (!button || !toolbar.contains(button) || button === current) return;
     current = button;
     sync();
@@ -27,7 +32,7 @@ export function rovingToolbar(toolbar) {
   toolbar.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const list = usable();
-    const index = list.indexOf(event.target.closest && event.target.closest("button"));
+    const index = list.indexOf(event.target.closest && event.target.closest(CONTROLS));
     if (index < 0) return;
     let next = null;
     if (NEXT.has(event.key)) next = list[(index + 1) % list.length];
@@ -44,7 +49,7 @@ export function rovingToolbar(toolbar) {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["disabled", "hidden"],
+    attributeFilter: ["disabled", "hidden", "open"],
   });
   sync();
 }
