@@ -4,6 +4,9 @@ The PDF (reviews/report/diagram.py) draws from these constants, and the editor r
 them in its page data (`editor_data.diagram`), so a hop that is green on the canvas is
 green in the report, and an element takes the same room in both: one unit of the
 layout is one CSS pixel on the canvas at zoom 1 and one point in the PDF's SVG.
+
+On a screen set to dark (`prefers-color-scheme: dark`) the editor draws with `DARK`
+laid over these colours; the PDF is paper and always uses the light ones.
 """
 
 from __future__ import annotations
@@ -45,6 +48,69 @@ REST: dict[str, dict[str, Any]] = {
 }
 
 
+# The editor's canvas around those parts: label ink, element fills by kind group (see
+# KIND_DRAWING in static/reviews/editor-graph.js), edge label backgrounds, icon strokes.
+CANVAS: dict[str, Any] = {
+    "background": "#fcfdfd",
+    "ink": "#1b1f23",
+    "node_fill": "#ffffff",
+    "node_border": "#374151",
+    "label_background": "#ffffff",
+    "icon": "#263238",
+    "groups": {
+        "actor": "#f5f5f5",
+        "service": "#f1f7fd",
+        "store": "#f6f2fb",
+        "broker": "#eef9fa",
+        "log": "#fffaeb",
+        "backup": "#f6f3f1",
+        "keys": "#fffde9",
+        "external": "#fdf3f1",
+    },
+}
+
+# The dark scheme: the same meanings (green encrypted, red plaintext, dashed outside the
+# organisation) in colours that keep WCAG AA contrast on a dark canvas.
+DARK: dict[str, Any] = {
+    "canvas": {
+        "background": "#12171e",
+        "ink": "#e6eaf0",
+        "node_fill": "#1b222c",
+        "node_border": "#8b98a9",
+        "label_background": "#12171e",
+        "icon": "#d5dde6",
+        "groups": {
+            "actor": "#20262f",
+            "service": "#17263a",
+            "store": "#241d33",
+            "broker": "#132a2d",
+            "log": "#2a2514",
+            "backup": "#29231f",
+            "keys": "#2a2812",
+            "external": "#34201d",
+        },
+    },
+    "transit": {
+        "encrypted": {"color": "#5cc879"},
+        "plaintext": {"color": "#ff6b6b"},
+        "unstated": {"color": "#ff6b6b"},
+        "in-process": {"color": "#9aa4b0"},
+    },
+    "boundaries": {
+        "internet": {"fill": "#2a1719", "stroke": "#ef5350", "text": "#ffaaa5"},
+        "third-party": {"fill": "#2b1f12", "stroke": "#ff9800", "text": "#ffc583"},
+        "dmz": {"fill": "#26240f", "stroke": "#d4b800", "text": "#efe08a"},
+        "internal": {"fill": "#132417", "stroke": "#4caf50", "text": "#9be3a0"},
+    },
+    "rest": {
+        "strong": {"color": "#5cc879"},
+        "weak": {"color": "#ffa040"},
+        "none": {"color": "#ff6b6b"},
+        "unstated": {"color": "#ff6b6b"},
+    },
+}
+
+
 def transit_state(protocol: str | None, encrypted: bool) -> str:
     """Which TRANSIT style a flow gets: in-process, encrypted, unstated or plaintext."""
     if protocol == "in-process":
@@ -66,4 +132,6 @@ def editor_style() -> dict[str, Any]:
         "transit": TRANSIT,
         "boundaries": BOUNDARIES,
         "rest": REST,
+        "canvas": CANVAS,
+        "dark": DARK,
     }

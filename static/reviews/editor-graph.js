@@ -2,7 +2,7 @@
 // Pure functions of the document and the analysis, so the canvas can always be rebuilt
 // from what the server holds.
 
-import { kindIcon, lockIcon } from "./editor-icons.js";
+import { kindIcon, lockIcon, useIconStroke } from "./editor-icons.js";
 
 // Canvas IDs carry the section, because an element and a boundary may share an ID.
 export const ELEMENT = "e:";
@@ -73,8 +73,25 @@ export const DIAGRAM = {
   rest: {},
 };
 
-export function useDiagramStyle(style) {
-  Object.assign(DIAGRAM, style);
+/**
+ * The declared look; on a dark screen (`dark`) with the declaration's dark colours laid
+ * over it. The PDF never reads `dark`: paper stays light.
+ */
+export function useDiagramStyle(style, { dark = false } = {}) {
+  const look = structuredClone(style);
+  if (dark && style.dark) overlay(look, style.dark);
+  delete look.dark;
+  Object.assign(DIAGRAM, look);
+  useIconStroke(DIAGRAM.canvas && DIAGRAM.canvas.icon);
+  icons.clear();
+}
+
+function overlay(target, layer) {
+  for (const [key, value] of Object.entries(layer)) {
+    const nested = value && typeof value === "object" && !Array.isArray(value);
+    if (nested && target[key]) overlay(target[key], value);
+    else target[key] = value;
+  }
 }
 
 // The whole vocabulary as the server sent it, for forms built here (several items at once).
@@ -321,10 +338,11 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
   const { width, height } = DIAGRAM.node;
   const font = "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif";
   const dashed = (style) => (style && style.dash ? "dashed" : "solid");
+  const canvas = DIAGRAM.canvas;
   const rules = [
     {
       selector: "node",
-      style: { "font-family": font, "font-size": 11, color: "#1b1f23", "min-zoomed-font-size": 4 },
+      style: { "font-family": font, "font-size": 11, color: canvas.ink, "min-zoomed-font-size": 4 },
     },
     {
       selector: "node.element",
@@ -332,7 +350,7 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
         shape: "data(shape)",
         width,
         height,
-        "background-color": "#ffffff",
+        "background-color": canvas.node_fill,
         "background-image": "data(icon)",
         "background-width": 22,
         "background-height": 22,
@@ -340,7 +358,7 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
         "background-position-y": "50%",
         "background-clip": "none",
         "border-width": 1.3,
-        "border-color": "#374151",
+        "border-color": canvas.node_border,
         label,
         "font-size": 10.5,
         "text-valign": "center",
@@ -350,17 +368,11 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
         "text-max-width": width - 40,
       },
     },
-    { selector: "node.group-actor", style: { "background-color": "#f5f5f5" } },
-    { selector: "node.group-service", style: { "background-color": "#f1f7fd" } },
-    { selector: "node.group-store", style: { "background-color": "#f6f2fb" } },
-    { selector: "node.group-broker", style: { "background-color": "#eef9fa" } },
-    { selector: "node.group-log", style: { "background-color": "#fffaeb" } },
-    { selector: "node.group-backup", style: { "background-color": "#f6f3f1" } },
-    { selector: "node.group-keys", style: { "background-color": "#fffde9" } },
-    {
-      selector: "node.group-external",
-      style: { "background-color": "#fdf3f1", "border-style": "double", "border-width": 4 },
-    },
+    ...Object.entries(canvas.groups).map(([group, fill]) => ({
+      selector: `node.group-${group}`,
+      style: { "background-color": fill },
+    })),
+    { selector: "node.group-external", style: { "border-style": "double", "border-width": 4 } },
   ];
   // At rest: a store's border says how it keeps its data.
   for (const [state, style] of Object.entries(DIAGRAM.rest)) {
@@ -415,7 +427,7 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       "font-size": 10,
       "text-rotation": "autorotate",
       "text-margin-y": -11,
-      "text-background-color": "#ffffff",
+      "text-background-color": canvas.label_background,
       "text-background-opacity": 0.85,
       "text-background-padding": 1,
       "min-zoomed-font-size": 5,

@@ -2,6 +2,12 @@
 // shapes and the palette and legend show the same pictures. Hand-drawn 24x24 strokes.
 
 const STROKE = "#263238";
+// The kinds' stroke on this screen (the diagram's declaration: dark on light, light on dark).
+let kindStroke = STROKE;
+
+export function useIconStroke(color) {
+  kindStroke = color || STROKE;
+}
 
 const PATHS = {
   client: '<rect x="3" y="4" width="18" height="12" rx="1.5"/><path d="M8 20h8M12 16v4"/>',
@@ -46,7 +52,7 @@ export function dataUri(markup) {
 }
 
 export function kindIcon(kind) {
-  return dataUri(svg(PATHS[kind] || PATHS.service));
+  return dataUri(svg(PATHS[kind] || PATHS.service, { stroke: kindStroke }));
 }
 
 // A closed padlock on encrypted hops and an open one on plaintext hops, so the state

@@ -7,7 +7,7 @@
 // The server's document is the truth: the store saves, and the canvas then shows what the
 // server kept (or goes back, with the reason, when the save fails).
 
-import { useDiagramStyle, useVocabulary } from "./editor-graph.js";
+import { DIAGRAM, stylesheet, useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
 import { FrameHandles } from "./editor-frames.js";
 import { MultiSelection } from "./editor-multi.js";
@@ -99,13 +99,11 @@ export class Editor {
     this.page.drawing = () => Boolean(this.interactions.connecting);
     this.page.bindPage();
     this.overlay = new PropertiesOverlay({ canvas: this.canvas, page: this.page });
-    const palette = root.querySelector("#editor-palette");
-    if (palette) fillPalette(palette, (value) => this.interactions.addFromPalette(value));
-    for (const toolbar of [palette, root.querySelector("#editor-toolbar")]) {
+    this.fillPanels();
+    for (const toolbar of [root.querySelector("#editor-palette"), root.querySelector("#editor-toolbar")]) {
       if (toolbar) rovingToolbar(toolbar);
     }
-    const legend = root.querySelector("#editor-legend");
-    if (legend) fillLegend(legend);
+    this.canvas.container.style.backgroundColor = DIAGRAM.canvas.background;
     this.page.refreshKeys();
     this.followShifts();
     // The Cytoscape extensions (static/vendor): a minimap, flows drawn from a handle, a
@@ -137,6 +135,23 @@ export class Editor {
     ];
     const observer = new ResizeObserver(() => this.canvas.cy.resize());
     for (const node of above) observer.observe(node);
+  }
+
+  fillPanels() {
+    const palette = this.root.querySelector("#editor-palette");
+    if (palette) fillPalette(palette, (value) => this.interactions.addFromPalette(value));
+    const legend = this.root.querySelector("#editor-legend");
+    if (legend) fillLegend(legend);
+  }
+
+  /** The screen switched between light and dark: the diagram is redrawn in its colours. */
+  useColorScheme(declared, dark) {
+    useDiagramStyle(declared, { dark });
+    const canvas = this.canvas;
+    canvas.container.style.backgroundColor = DIAGRAM.canvas.background;
+    canvas.cy.style(stylesheet({ large: canvas.large, view: canvas.view }));
+    canvas.render(this.store.doc, this.store.analysis); // the icons, drawn in the new stroke
+    this.fillPanels();
   }
 
   /** An empty diagram says how to start it. */
@@ -206,7 +221,8 @@ async function start() {
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
   useVocabulary(data.vocabulary);
-  useDiagramStyle(data.diagram);
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  useDiagramStyle(data.diagram, { dark: dark.matches });
   const status = root.querySelector("#editor-status");
   if (status) status.textContent = "Loading the diagram\u2026";
   let saved;
@@ -233,6 +249,7 @@ async function start() {
   if (status && status.textContent === "Loading the diagram\u2026") status.textContent = "";
   // A handle for debugging and for the browser tests; the mark is for benchmarks/editor.py.
   window.ciphermapEditor = editor;
+  dark.addEventListener("change", () => editor.useColorScheme(data.diagram, dark.matches));
   performance.mark("editor-ready");
 }
 
