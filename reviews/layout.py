@@ -321,7 +321,8 @@ def editor_positions(system: System) -> dict:
 
 
 def positioned_layout(system: System) -> Layout | None:
-    """The editor's positions with frames drawn around members, as the canvas draws them.
+    """The editor's positions with frames drawn around members (and at least as big as
+    a frame the editor stored), as the canvas draws them.
 
     None when they would not print cleanly (elements over each other, frames of
     different boundaries overlapping or covering a label): the PDF then uses the
@@ -336,7 +337,7 @@ def positioned_layout(system: System) -> Layout | None:
         for b in boxes[i + 1 :]:
             if _overlap(a, b, 4.0):
                 return None
-    frames = _frames_around(scene, nodes)
+    frames = _frames_around(scene, nodes, _stored_frames(system))
     if frames is None:
         return None
     left = min([b[0] for b in boxes] + [f.x for f in frames])
@@ -363,7 +364,28 @@ def _overlap(a, b, margin: float = 0.0) -> bool:
     )
 
 
-def _frames_around(scene: Scene, nodes: dict[str, tuple[float, float]]) -> list[Frame] | None:
+def _stored_frames(system: System) -> dict[str, tuple[float, float, float, float]]:
+    """The frames the editor keeps (a boundary's `position` and `size`), as the inner
+    rectangle its members sit in: the canvas draws a frame at least that big."""
+    stored = {}
+    for boundary in system.boundaries:
+        if boundary.position and boundary.size:
+            x, y = boundary.position.x, boundary.position.y
+            half_w, half_h = boundary.size.width / 2, boundary.size.height / 2
+            stored[boundary.id] = (
+                x - half_w + FRAME_PAD,
+                y - half_h + FRAME_PAD,
+                x + half_w - FRAME_PAD,
+                y + half_h - FRAME_PAD,
+            )
+    return stored
+
+
+def _frames_around(
+    scene: Scene,
+    nodes: dict[str, tuple[float, float]],
+    stored: dict[str, tuple[float, float, float, float]] | None = None,
+) -> list[Frame] | None:
     children: dict[str | None, list[str]] = {}
     for boundary, parent in scene.parents.items():
         children.setdefault(parent, []).append(boundary)
@@ -375,6 +397,8 @@ def _frames_around(scene: Scene, nodes: dict[str, tuple[float, float]]) -> list[
 
     def build(boundary: str, depth: int) -> Frame | None:
         rects = [_box(*nodes[n]) for n in members.get(boundary, [])]
+        if stored and boundary in stored:
+            rects.append(stored[boundary])
         inside = set(members.get(boundary, []))
         for child in children.get(boundary, []):
             kid = build(child, depth + 1)

@@ -204,3 +204,23 @@ def test_a_clean_layout_from_the_editor_is_printed_as_the_editor_shows_it():
     # Same relative placement as the editor's (the drawing is only shifted to its origin).
     dx = boxes["alb"][0] - boxes["browser"][0]
     assert dx == pytest.approx(placed["alb"]["x"] - placed["browser"]["x"])
+
+
+def test_a_frame_resized_in_the_editor_prints_at_its_stored_size():
+    doc = _seed_document()
+    placed = editor_positions(threatmodel.load(doc))["positions"]
+    for element in doc["elements"]:
+        element["position"] = placed[element["id"]]
+    plain = positioned_layout(threatmodel.load(doc))
+    assert plain is not None
+    boundary = doc["boundaries"][0]
+    frame = plain.frame(boundary["id"])
+    # Back in the document's coordinates (the drawing starts at 0, 0), then 300 wider.
+    some = doc["elements"][0]
+    dx = some["position"]["x"] - plain.nodes[some["id"]][0]
+    dy = some["position"]["y"] - plain.nodes[some["id"]][1]
+    boundary["position"] = {"x": dx + frame.x + frame.w / 2 - 150, "y": dy + frame.y + frame.h / 2}
+    boundary["size"] = {"width": round(frame.w) + 300, "height": round(frame.h)}
+    resized = positioned_layout(threatmodel.load(doc))
+    assert resized is not None
+    assert resized.frame(boundary["id"]).w == pytest.approx(frame.w + 300, abs=1)
