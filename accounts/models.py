@@ -7,7 +7,8 @@ it is made, so inviting a name tells the owner nothing about which accounts exis
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reviews.models import Membership, Workspace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 EXPIRES_AFTER = timedelta(days=14)
 
@@ -31,7 +35,7 @@ class InvitationQuerySet(models.QuerySet):
             status=Invitation.PENDING, created__gte=timezone.now() - EXPIRES_AFTER
         ).select_related("workspace", "invited_by")
 
-    def for_user(self, user) -> InvitationQuerySet:
+    def for_user(self, user: User) -> InvitationQuerySet:
         """Pending invitations addressed to the user's name or e-mail address."""
         addressed = Q(address=user.get_username())
         if user.email:
@@ -77,5 +81,5 @@ class Invitation(models.Model):
         return f"{self.address} to {self.workspace} as {self.role} ({self.status})"
 
     @property
-    def expires(self):
+    def expires(self) -> datetime:
         return self.created + EXPIRES_AFTER

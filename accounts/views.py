@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,7 +78,7 @@ def invitation_cancel(
 # --- a newcomer's one-time link -----------------------------------------------------
 
 
-def _user_from_link(uidb64: str, token: str):
+def _user_from_link(uidb64: str, token: str) -> User | None:
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except ValueError:

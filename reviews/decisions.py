@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -62,7 +63,7 @@ def acceptance_max_days(document: dict) -> int:
     return value if isinstance(value, int) and value > 0 else DEFAULT_ACCEPTANCE_MAX_DAYS
 
 
-def display_name(user) -> str:
+def display_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -88,13 +89,13 @@ def check_decision(
     system: System,
     state: str,
     *,
-    proposer,
+    proposer: User | None,
     justification: str = "",
     reason: str = "",
-    owner=None,
+    owner: User | None = None,
     due: dt.date | None = None,
     ticket_url: str = "",
-    approver=None,
+    approver: User | None = None,
     expires: dt.date | None = None,
     note: str = "",
     compensating_controls: str = "",
@@ -157,16 +158,16 @@ def record_decision(
     fingerprint: str,
     state: str,
     *,
-    actor,
+    actor: User | None,
     rule: str = "",
     subject: Sequence[str] = (),
     justification: str = "",
     compensating_controls: str = "",
     reason: str = "",
-    owner=None,
+    owner: User | None = None,
     due: dt.date | None = None,
     ticket_url: str = "",
-    approver=None,
+    approver: User | None = None,
     expires: dt.date | None = None,
     note: str = "",
     review: Review | None = None,
@@ -287,7 +288,7 @@ def _append(decision: Decision, base_revision: int | None, **event: Any) -> Deci
 
 
 def approve_acceptance(
-    decision: Decision, approver, *, base_revision: int | None = None
+    decision: Decision, approver: User, *, base_revision: int | None = None
 ) -> Decision:
     """The approver's signature on a pending acceptance (a new event; the rest is kept).
 

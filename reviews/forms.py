@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.forms.forms import DeclarativeFieldsMetaclass
 
 from threatmodel import schema
@@ -470,7 +472,7 @@ class SystemSettingsForm(VersionedForm):
     )
 
 
-def writable_workspaces(user):
+def writable_workspaces(user: User) -> QuerySet[Workspace]:
     return Workspace.objects.filter(
         memberships__user=user,
         memberships__role__in=Membership.WRITE_ROLES,
@@ -482,7 +484,7 @@ class NewSystemForm(forms.Form):
     name = forms.CharField(max_length=200, validators=[no_bidi_controls])
     template = forms.ChoiceField(required=False, label="Start from", widget=FastSelect)
 
-    def __init__(self, *args, user, examples: dict[str, str], **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, examples: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "workspace", forms.ModelChoiceField).queryset = writable_workspaces(user)
         field_of(self, "template", forms.ChoiceField).choices = [
@@ -531,7 +533,7 @@ class ImportNewForm(ImportForm):
     workspace = forms.ModelChoiceField(queryset=Workspace.objects.none())
     field_order = ["workspace", "file", "text"]
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "workspace", forms.ModelChoiceField).queryset = writable_workspaces(user)
 

@@ -12,8 +12,10 @@ with the note saying what the other tool had recorded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
+
+from django.contrib.auth.models import User
 
 from .decisions import DecisionRefused, record_decision
 from .models import DecisionEvent, System
@@ -21,7 +23,9 @@ from .models import DecisionEvent, System
 WILDCARD = "*"
 
 
-def matching_findings(findings: Iterable[Mapping[str, Any]], proposal: Mapping[str, Any]):
+def matching_findings(
+    findings: Iterable[Mapping[str, Any]], proposal: Mapping[str, Any]
+) -> Iterator[Mapping[str, Any]]:
     """The findings a proposed decision is about."""
     named = [part for part in proposal.get("match", []) if part != WILDCARD]
     for finding in findings:
@@ -33,7 +37,7 @@ def matching_findings(findings: Iterable[Mapping[str, Any]], proposal: Mapping[s
 
 
 def record_imported_decisions(
-    system: System, proposals: list[dict], actor, *, undecided_only: bool = False
+    system: System, proposals: list[dict], actor: User | None, *, undecided_only: bool = False
 ) -> int:
     """Record every proposal on every finding it matches; returns how many were recorded.
     A finding named by several proposals keeps the most specific (the one naming most).
@@ -50,7 +54,7 @@ def record_imported_decisions(
     return len(chosen)
 
 
-def _record(system: System, fingerprint: str, proposal: dict, actor) -> None:
+def _record(system: System, fingerprint: str, proposal: dict, actor: User | None) -> None:
     finding = proposal["finding"]
     common = {
         "actor": actor,

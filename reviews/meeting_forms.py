@@ -27,7 +27,7 @@ def _members(review: Review) -> QuerySet[User]:
 
 
 class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
+    def label_from_instance(self, user: User) -> str:
         return user.get_full_name() or user.get_username()
 
 

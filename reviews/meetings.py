@@ -12,12 +12,15 @@ would hold a worker per open page, and a poll that answers 204 costs one indexed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpResponse
@@ -33,6 +36,7 @@ import threatmodel
 
 from . import reviewing
 from .decisions import (
+    Decided,
     DecisionConflict,
     DecisionRefused,
     StandingDecision,
@@ -244,7 +248,15 @@ def _labels(review: Review) -> dict[str, str]:
     return labels(reviewing.frozen_document(review.system, review.version))
 
 
-def _finding_context(review, finding, decisions, today, request, form=None, **extra) -> dict:
+def _finding_context(
+    review: ReviewWithRole,
+    finding: dict[str, Any],
+    decisions: Mapping[str, Decided],
+    today: dt.date,
+    request: AuthenticatedHttpRequest,
+    form: DecisionForm | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     fingerprint = finding["fingerprint"]
     decision = decisions.get(fingerprint)
     history = []
@@ -274,9 +286,9 @@ def _finding_context(review, finding, decisions, today, request, form=None, **ex
     }
 
 
-def _form_initial(decision, user) -> dict:
+def _form_initial(decision: Decided | None, user: User) -> dict[str, Any]:
     initial = {"base_revision": 0, "state": Decision.OPEN}
-    if decision is None or isinstance(decision, StandingDecision):
+    if not isinstance(decision, Decision):  # none yet, or as it stood at a sign-off
         return initial
     event = decision.current
     initial["base_revision"] = decision.revision_count
@@ -293,7 +305,7 @@ def _form_initial(decision, user) -> dict:
     return initial
 
 
-def _can_approve(review: ReviewWithRole, decision, user) -> bool:
+def _can_approve(review: ReviewWithRole, decision: Decided | None, user: User) -> bool:
     if review.signed_off or review.role != Membership.OWNER or decision is None:
         return False
     if isinstance(decision, StandingDecision):
@@ -311,7 +323,14 @@ def _review_finding(review: Review, fingerprint: str) -> dict:
     return finding
 
 
-def _decision_panel(request, review, fingerprint, status=200, form=None, **extra):
+def _decision_panel(
+    request: AuthenticatedHttpRequest,
+    review: ReviewWithRole,
+    fingerprint: str,
+    status: int = 200,
+    form: DecisionForm | None = None,
+    **extra: Any,
+) -> HttpResponse:
     """The decision panel of one finding, with the progress and the finding's row in the
     review swapped out of band."""
     finding = _review_finding(review, fingerprint)
@@ -371,14 +390,21 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int, fingerprint: str
     return _decision_panel(request, review, fingerprint, saved=True)
 
 
-def _respond(request, review, fingerprint, form, status, **extra) -> HttpResponse:
+def _respond(
+    request: AuthenticatedHttpRequest,
+    review: ReviewWithRole,
+    fingerprint: str,
+    form: DecisionForm,
+    status: int,
+    **extra: Any,
+) -> HttpResponse:
     if request.htmx:
         return _decision_panel(request, review, fingerprint, status=status, form=form, **extra)
-    for error in form.non_field_errors():
+    for error in map(str, form.non_field_errors()):  # ErrorList yields its messages
         messages.error(request, error)
     for name, errors in form.errors.items():
         if name != "__all__":
-            messages.error(request, f"{form.fields[name].label}: {' '.join(errors)}")
+            messages.error(request, f"{form.fields[name].label}: {' '.join(map(str, errors))}")
     return redirect(_walk_url(review, fingerprint, "plan"))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ def model_hash(document: dict) -> str:
 
 
 @transaction.atomic
-def create_review(system: System, *, title: str, date: dt.date, author) -> Review:
+def create_review(system: System, *, title: str, date: dt.date, author: User) -> Review:
     """A draft review of the system's current version, which it freezes; the author
     joins as facilitator."""
     analysis = services.current_analysis(system)
@@ -89,7 +90,7 @@ def create_review(system: System, *, title: str, date: dt.date, author) -> Revie
     return review
 
 
-def _workspace_role(review: Review, user) -> str | None:
+def _workspace_role(review: Review, user: User) -> str | None:
     return (
         Membership.objects.filter(workspace_id=review.system.workspace_id, user=user)
         .values_list("role", flat=True)
@@ -97,7 +98,7 @@ def _workspace_role(review: Review, user) -> str | None:
     )
 
 
-def add_participant(review: Review, user, role: str) -> Participant:
+def add_participant(review: Review, user: User, role: str) -> Participant:
     if review.signed_off:
         raise ReviewRefused({"": "This review is signed off; its participants are fixed."})
     workspace_role = _workspace_role(review, user)
@@ -214,7 +215,7 @@ def attestation(review: Review, day: dt.date) -> str:
     )
 
 
-def record_override(review: Review, user, reason: str) -> None:
+def record_override(review: Review, user: User, reason: str) -> None:
     """The facilitator's reason for signing off with critical or high findings open."""
     if review.signed_off:
         raise ReviewRefused({"": "This review is signed off."})
@@ -233,7 +234,7 @@ def expected_signers(review: Review) -> list[Participant]:
 
 
 @transaction.atomic
-def sign(review: Review, user, today: dt.date | None = None) -> SignOff:
+def sign(review: Review, user: User, today: dt.date | None = None) -> SignOff:
     """The user's signature on the review; the last expected one signs the review off."""
     today = today or timezone.localdate()
     review = Review.objects.select_for_update().get(pk=review.pk)

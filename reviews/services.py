@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,7 +128,7 @@ def import_upload(data: bytes | str, filename: str | None = None) -> Upload:
 
 
 @transaction.atomic
-def create_system(workspace: Workspace, document: Any, author) -> System:
+def create_system(workspace: Workspace, document: Any, author: User | None) -> System:
     canonical, model = validate(document)
     analysis = analyze(model)
     counts = severity_counts(analysis)
@@ -153,7 +154,12 @@ def create_system(workspace: Workspace, document: Any, author) -> System:
 
 
 def save_document[S: System](
-    system: S, document: Any, *, base_version: int, author, summary_prefix: str = ""
+    system: S,
+    document: Any,
+    *,
+    base_version: int,
+    author: User | None,
+    summary_prefix: str = "",
 ) -> S:
     """Validate, analyze and store `document` as the version after `base_version`.
 
@@ -202,7 +208,7 @@ def _record_revision(
     old: dict,
     new: dict,
     version: int,
-    author,
+    author: User | None,
     counts: dict,
     summary_prefix: str = "",
 ) -> None:
@@ -231,7 +237,7 @@ def _record_revision(
     )
 
 
-def _sitting_of(last: Revision | None, author, summary_prefix: str) -> int | None:
+def _sitting_of(last: Revision | None, author: User | None, summary_prefix: str) -> int | None:
     """The sitting a save by `author` continues, if any: the last revision's, unless that
     one is closed (frozen by a review or report, or an import or restore), was made by
     someone else, or has been idle for SITTING_IDLE."""
@@ -271,7 +277,7 @@ def document_at(system: System, version: int) -> dict:
     return apply_patches(document, patches)
 
 
-def restore(system: System, revision: Revision, author) -> System:
+def restore(system: System, revision: Revision, author: User | None) -> System:
     document = document_at(system, revision.version)
     return save_document(
         system,

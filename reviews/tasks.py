@@ -20,13 +20,14 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Q
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
-from .models import Report
+from .models import Report, Review, System
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ def _report_id(args_kwargs: object) -> int:
     return args[0] if isinstance(args, list) and args and isinstance(args[0], int) else 0
 
 
-def start_report(system, version: int, user, review=None) -> Report:
+def start_report(system: System, version: int, user: User, review: Review | None = None) -> Report:
     """A queued Report, handed to the task queue once the transaction commits; a report
     refers to its revision, so that revision's sitting closes."""
     from .services import freeze_revision
