@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.http import QueryDict
+
 from threatmodel.schema import SECTION_NAMES
 
 from .models import SEVERITIES
@@ -33,7 +35,7 @@ class FindingFilter:
     page: int = 1
 
     @classmethod
-    def from_query(cls, query) -> FindingFilter:
+    def from_query(cls, query: QueryDict) -> FindingFilter:
         sort = query.get("sort", "priority")
         try:
             page = max(1, int(query.get("page", 1)))

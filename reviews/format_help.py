@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -52,7 +54,7 @@ def _field_row(field: schema.Field, prefix: str = "") -> dict:
     }
 
 
-def _rows(fields, prefix: str = "") -> list[dict]:
+def _rows(fields: Iterable[schema.Field], prefix: str = "") -> list[dict]:
     rows = []
     for field in fields:
         rows.append(_field_row(field, prefix))

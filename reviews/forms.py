@@ -5,25 +5,29 @@ that needs the whole document, and its problems are put back on the fields."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.forms.forms import DeclarativeFieldsMetaclass
+from django.http import QueryDict
 
 from threatmodel import schema
 from threatmodel.edit import unique_id
 from threatmodel.formats import FORMATS
+from threatmodel.load import Problem
 
 from .models import Membership, Workspace
 from .validators import no_bidi_controls
 from .widgets import FastCheckboxSelectMultiple, FastSelect
 
 
-def _choices(values, blank: str | None = "—") -> list[tuple[str, str]]:
+def _choices(values: Iterable[str], blank: str | None = "—") -> list[tuple[str, str]]:
     choices = [(value, value) for value in values]
     return [("", blank), *choices] if blank is not None else choices
 
@@ -47,7 +51,7 @@ def _ids(document: dict, section: str) -> list[str]:
     return [item["id"] for item in document.get(section, [])]
 
 
-def _named(items) -> list[tuple[str, str]]:
+def _named(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """Reference choices by name, with the ID where the name differs from it."""
     return [
         (item["id"], f"{item['name']} ({item['id']})" if item.get("name") else item["id"])
@@ -136,7 +140,7 @@ def _form_name(field: schema.Field, prefix: str = "") -> str:
     return prefix + (field.attribute or field.name)
 
 
-def _declared_fields(fields, prefix: str = "") -> dict[str, forms.Field]:
+def _declared_fields(fields: Iterable[schema.Field], prefix: str = "") -> dict[str, forms.Field]:
     """Form fields of declared fields; a nested mapping (`tls`) becomes a checkbox saying
     it is known, followed by its own fields (`tls_min_version`, ...)."""
     result: dict[str, forms.Field] = {}
@@ -231,7 +235,7 @@ class ItemForm(VersionedForm):
     # Document key -> form field, where they differ.
     renamed: dict[str, str] = {}
 
-    def __init__(self, *args, document: dict, item: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, document: dict, item: dict | None = None, **kwargs: Any) -> None:
         if item is not None:
             kwargs["initial"] = {**self.initial_from(item), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
@@ -292,11 +296,11 @@ class ItemForm(VersionedForm):
         """Items the form creates besides its own (section -> items)."""
         return {}
 
-    def rebound_data(self, data, item: dict):
+    def rebound_data(self, data: QueryDict, item: dict) -> QueryDict:
         """The form data to show again after `item` was saved."""
         return data
 
-    def add_problems(self, problems, location: str) -> None:
+    def add_problems(self, problems: Iterable[Problem], location: str) -> None:
         """Show engine problems at the fields they are about (`location` is this item's,
         e.g. "elements[3]"); the others become form-wide errors."""
         for problem in problems:
@@ -383,7 +387,7 @@ class ElementForm(ItemForm):
             item["key"] = key["id"]
         return item
 
-    def rebound_data(self, data, item: dict):
+    def rebound_data(self, data: QueryDict, item: dict) -> QueryDict:
         data = data.copy()
         for name in _CREATES:
             data.pop(name, None)
@@ -506,7 +510,7 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("file")
         if upload and upload.size > settings.MAX_MODEL_BYTES:
             raise forms.ValidationError(

@@ -22,6 +22,7 @@ import json
 import math
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from threatmodel.model import System
@@ -246,7 +247,9 @@ def _read(output: dict, scene: Scene, engine: str, with_routes: bool) -> Layout:
     return Layout(nodes, frames, routes, x2 - x1, height, engine)
 
 
-def _route(pos: str, flip) -> list[tuple[float, float]]:
+def _route(
+    pos: str, flip: Callable[[float, float], tuple[float, float]]
+) -> list[tuple[float, float]]:
     """An edge's `pos` ("e,x,y p0 p1 ...") as Bezier points from source to target."""
     points: list[tuple[float, float]] = []
     end = start = None
@@ -351,11 +354,15 @@ def positioned_layout(system: System) -> Layout | None:
     return Layout(nodes, frames, None, right - left, bottom - top, "editor")
 
 
-def _box(cx: float, cy: float, w: float = NODE_W, h: float = NODE_H):
+def _box(
+    cx: float, cy: float, w: float = NODE_W, h: float = NODE_H
+) -> tuple[float, float, float, float]:
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def _overlap(a, b, margin: float = 0.0) -> bool:
+def _overlap(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float = 0.0
+) -> bool:
     return (
         a[0] < b[2] + margin
         and b[0] < a[2] + margin

@@ -9,6 +9,7 @@ revision also stores the whole document so rebuilding an old version stays cheap
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -292,10 +293,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     """History rows are written once: bulk updates and deletes are refused (a deleted
     system still takes its history with it, through the database cascade)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise TypeError(f"{self.model.__name__} rows are append-only")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError(f"{self.model.__name__} rows are append-only")
 
 
@@ -305,12 +306,12 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError(f"{type(self).__name__} rows are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError(f"{type(self).__name__} rows are append-only")
 
 

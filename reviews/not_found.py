@@ -30,7 +30,7 @@ class FriendlyNotFoundMiddleware:
             return page_not_found(request, Http404())
         return response
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, Http404):
             return None
         return page_not_found(request, exception)

@@ -7,21 +7,30 @@ choices a large model offers (an element form lists every element as a possible
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 CHECKED = mark_safe(" checked")
 SELECTED = mark_safe(" selected")
 
 
-def _chosen(widget: forms.Widget, value) -> set[str]:
+def _chosen(widget: forms.Widget, value: Any) -> set[str]:
     return {str(v) for v in widget.format_value(value) if v is not None}
 
 
 class FastSelect(forms.Select):
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
         chosen = _chosen(self, value)
         options = format_html_join(
@@ -33,7 +42,13 @@ class FastSelect(forms.Select):
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         attrs = self.build_attrs(self.attrs, attrs)
         base_id = attrs.get("id", f"id_{name}")
         chosen = _chosen(self, value)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from threatmodel.exports import EXPORTS
+from threatmodel.exports import EXPORTS, Export
 
 register = template.Library()
 
 
 @register.simple_tag
-def exports():
+def exports() -> tuple[Export, ...]:
     return EXPORTS

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.template import Context
+
+from reviews.models import System
 
 from ..reviewing import system_standings
 
@@ -10,7 +15,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("reviews/_review_panel.html", takes_context=True)
-def review_panel(context, system) -> dict:
+def review_panel(context: Context, system: System) -> dict[str, Any]:
     """The system page's review panel: last sign-off and what needs a decision."""
     return {
         "system": system,

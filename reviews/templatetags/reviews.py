@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.middleware.csrf import get_token
+from django.template import Context
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -14,7 +17,7 @@ SEVERITY_ICONS = {"critical": "▲▲", "high": "▲", "medium": "◆", "low": "
 
 
 @register.simple_tag(takes_context=True)
-def htmx_headers(context) -> str:
+def htmx_headers(context: Context) -> str:
     """JSON for `hx-headers` with the CSRF token. simple_tag escapes the result, so it
     is safe inside a double-quoted attribute whatever the token contains."""
     return json.dumps({"X-CSRFToken": get_token(context["request"])})
@@ -59,10 +62,10 @@ def sparkline(values: list[int], width: int = 96, height: int = 24) -> str:
 
 
 @register.filter
-def get(mapping: dict, key: str):
+def get(mapping: dict, key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
 
 
 @register.simple_tag
-def id_list(ids) -> str:
+def id_list(ids: Iterable[str] | None) -> str:
     return format_html_join(", ", "<code>{}</code>", ((i,) for i in ids or ()))
