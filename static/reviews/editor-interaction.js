@@ -319,7 +319,7 @@ export class Interactions {
       this.selectionTimer = null;
       const selected = this.cy.$(":selected");
       if (selected.length === 1) this.page.showProperties(selected[0]);
-      else if (selected.length > 1 && this.multi) this.multi.show(selected);
+      if (this.multi) this.multi.follow(selected);
       this.updateButtons();
     }, 0);
   }

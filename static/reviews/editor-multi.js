@@ -86,6 +86,17 @@ export class MultiSelection {
       });
   }
 
+  /** Shows several selected items; with fewer left, a panel still showing several goes
+   * back to the page's own (it would apply to items no longer selected). */
+  follow(selected) {
+    if (selected.length > 1) this.show(selected);
+    else if (selected.length === 1) this.shown = null; // the item's own form takes over
+    else if (this.shown) {
+      this.shown = null;
+      this.page.clearProperties();
+    }
+  }
+
   show(selected) {
     const panel = document.getElementById("properties");
     if (!panel) return;

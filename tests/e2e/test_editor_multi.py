@@ -97,6 +97,10 @@ def test_shared_encryption_and_boundary_are_set_on_every_store(
     expect(panel).to_contain_text("1 element, 1 flow")
     expect(panel).to_contain_text("no field in common")
 
+    # With nothing selected, the panel no longer offers to edit them.
+    page.evaluate("window.ciphermapEditor.cy.$(':selected').unselect()")
+    expect(panel.get_by_role("heading", name="2 selected")).to_have_count(0)
+
 
 @pytest.mark.django_db(transaction=True)
 def test_an_element_put_in_a_boundary_by_the_panel_moves_inside_its_frame(

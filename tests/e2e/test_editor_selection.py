@@ -147,12 +147,12 @@ def test_snap_to_grid_is_remembered_drawn_and_snaps_a_drop(
     page.wait_for_selector("#editor.editor-ready")
     expect(snap).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#editor-canvas")).to_have_class(re.compile("editor-grid"))
-    start = point(page, "e:worker")
-    drag(page, start, {"x": start["x"] + 37, "y": start["y"] - 23})
+    start = point(page, "e:kms")
+    drag(page, start, {"x": start["x"] + 37, "y": start["y"] + 23})
     settled(page, 2)
-    position = _items(system, "elements")["worker"]["position"]
+    position = _items(system, "elements")["kms"]["position"]
     assert position["x"] % 20 == 0 and position["y"] % 20 == 0
-    assert position != {"x": 300, "y": 600}
+    assert position != {"x": 630, "y": 330}
 
     snap.click()
     expect(page.locator("#editor-canvas")).not_to_have_class(re.compile("editor-grid"))
