@@ -47,9 +47,31 @@ REST: dict[str, dict[str, Any]] = {
     "unstated": {"color": "#c62828", "dash": [2, 2]},
 }
 
+# How the editor draws each element kind: a node shape (Cytoscape's names) and a kind
+# group, whose fill is CANVAS["groups"]. Presentation only, so declared here and not in
+# threatmodel/schema.py, which declares the kinds; a test checks every kind is drawn.
+KINDS_DRAWN: dict[str, dict[str, str]] = {
+    "client": {"shape": "round-rectangle", "group": "actor"},
+    "user": {"shape": "ellipse", "group": "actor"},
+    "service": {"shape": "round-rectangle", "group": "service"},
+    "gateway": {"shape": "round-hexagon", "group": "service"},
+    "function": {"shape": "round-pentagon", "group": "service"},
+    "database": {"shape": "barrel", "group": "store"},
+    "object-store": {"shape": "barrel", "group": "store"},
+    "file-store": {"shape": "barrel", "group": "store"},
+    "cache": {"shape": "barrel", "group": "store"},
+    "search-index": {"shape": "barrel", "group": "store"},
+    "warehouse": {"shape": "barrel", "group": "store"},
+    "broker": {"shape": "right-rhomboid", "group": "broker"},
+    "log-sink": {"shape": "bottom-round-rectangle", "group": "log"},
+    "backup": {"shape": "cut-rectangle", "group": "backup"},
+    "key-store": {"shape": "round-octagon", "group": "keys"},
+    "external": {"shape": "round-tag", "group": "external"},
+}
+
 
 # The editor's canvas around those parts: label ink, element fills by kind group (see
-# KIND_DRAWING in static/reviews/editor-graph.js), edge label backgrounds, icon strokes.
+# KINDS_DRAWN), edge label backgrounds, icon strokes.
 CANVAS: dict[str, Any] = {
     "background": "#fcfdfd",
     "ink": "#1b1f23",
@@ -134,4 +156,5 @@ def editor_style() -> dict[str, Any]:
         "rest": REST,
         "canvas": CANVAS,
         "dark": DARK,
+        "kinds": KINDS_DRAWN,
     }

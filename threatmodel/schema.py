@@ -1053,6 +1053,7 @@ def vocabulary() -> dict[str, Any]:
         "boundary_kinds": [
             {"value": c.value, "label": c.title, "help": c.help} for c in BOUNDARY_KIND.choices
         ],
+        "boundary_kind_default": SECTION["boundaries"].field("kind").default,
         "protocols": [
             {"value": p.value, "encrypted": p.encrypted, "help": p.help} for p in PROTOCOLS_DECLARED
         ],

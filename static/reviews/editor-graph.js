@@ -26,27 +26,11 @@ export function frameCorners(boundary) {
   ];
 }
 
-// How each element kind is drawn. Its name and one-line help come from the server's
-// vocabulary (`useVocabulary`), so the palette, the legend and the forms say the same.
-const KIND_DRAWING = {
-  client: { shape: "round-rectangle", group: "actor" },
-  user: { shape: "ellipse", group: "actor" },
-  service: { shape: "round-rectangle", group: "service" },
-  gateway: { shape: "round-hexagon", group: "service" },
-  function: { shape: "round-pentagon", group: "service" },
-  database: { shape: "barrel", group: "store" },
-  "object-store": { shape: "barrel", group: "store" },
-  "file-store": { shape: "barrel", group: "store" },
-  cache: { shape: "barrel", group: "store" },
-  "search-index": { shape: "barrel", group: "store" },
-  warehouse: { shape: "barrel", group: "store" },
-  broker: { shape: "right-rhomboid", group: "broker" },
-  "log-sink": { shape: "bottom-round-rectangle", group: "log" },
-  backup: { shape: "cut-rectangle", group: "backup" },
-  "key-store": { shape: "round-octagon", group: "keys" },
-  external: { shape: "round-tag", group: "external" },
-};
-const DEFAULT_DRAWING = KIND_DRAWING.service;
+// How each element kind is drawn (shape, fill group) comes from the server's diagram
+// style (reviews/diagram_style.py, `useDiagramStyle`), and its name and one-line help
+// from the vocabulary (`useVocabulary`), so the palette, the legend and the forms say
+// the same. A kind the style does not know is drawn as a plain white box.
+const DEFAULT_DRAWING = { shape: "round-rectangle", group: "unknown" };
 
 // The element kinds in the vocabulary's order: { kind, label, help, shape, group }.
 export const KINDS = [];
@@ -71,6 +55,7 @@ export const DIAGRAM = {
   transit: {},
   boundaries: {},
   rest: {},
+  kinds: {},
 };
 
 /**
@@ -94,16 +79,21 @@ function overlay(target, layer) {
   }
 }
 
+// Canvas item types ("element", "flow", ...: the sections' nouns) -> document sections.
+export const SECTION_OF = {};
+
 // The whole vocabulary as the server sent it, for forms built here (several items at once).
 export const VOCABULARY = {};
 
+/** Takes in the server's vocabulary; after `useDiagramStyle`, which says how kinds look. */
 export function useVocabulary(vocabulary) {
   Object.assign(VOCABULARY, vocabulary);
+  for (const [name, { noun }] of Object.entries(vocabulary.sections)) SECTION_OF[noun] = name;
   for (const kind of vocabulary.store_kinds) STORE_KINDS.add(kind);
   for (const protocol of vocabulary.encrypted_protocols) ENCRYPTED_PROTOCOLS.add(protocol);
   Object.assign(ENCRYPTION_STRENGTH, vocabulary.encryption_strength);
   for (const { value, label, help } of vocabulary.element_kinds) {
-    const kind = { kind: value, label, help, ...(KIND_DRAWING[value] || DEFAULT_DRAWING) };
+    const kind = { kind: value, label, help, ...(DIAGRAM.kinds[value] || DEFAULT_DRAWING) };
     KINDS.push(kind);
     KIND[value] = kind;
   }
@@ -206,7 +196,7 @@ export function toCytoscape(doc, analysis) {
   const known = new Set(boundaries.map((b) => b.id));
   const definitions = [];
   for (const boundary of boundaries) {
-    const kind = boundary.kind || "internal";
+    const kind = boundary.kind || VOCABULARY.boundary_kind_default;
     definitions.push({
       group: "nodes",
       data: {

@@ -3,7 +3,7 @@
 // is one the editor already has (the toolbar's, the keyboard's, the properties form's):
 // the menu only makes them reachable where the pointer is.
 
-import { ELEMENT } from "./editor-graph.js";
+import { ELEMENT, VOCABULARY } from "./editor-graph.js";
 
 const LOOK = {
   fillColor: "rgba(27, 31, 35, 0.86)",
@@ -99,7 +99,9 @@ export class ContextMenu {
   }
 
   async addElement(position) {
-    const id = await this.interactions.addFromPalette("element:service", position);
+    // The plainest kind (a service); the properties form changes it.
+    const kind = VOCABULARY.service_kinds[0];
+    const id = await this.interactions.addFromPalette(`element:${kind}`, position);
     if (id) this.rename.open(this.cy.getElementById(ELEMENT + id));
   }
 

@@ -4,13 +4,12 @@
 // differ shows "mixed" and is left alone unless changed. Apply saves every change as one
 // edit, one undo step.
 
-import { VOCABULARY } from "./editor-graph.js";
+import { SECTION_OF as SECTIONS, VOCABULARY } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
 
 // Not a valid ID nor a vocabulary value, so never a real choice.
 const MIXED = "__mixed__";
 const NOUNS = { element: ["element", "elements"], flow: ["flow", "flows"], boundary: ["boundary", "boundaries"] };
-const SECTIONS = { element: "elements", flow: "flows", boundary: "boundaries" };
 
 function kindsWith(field) {
   return new Set((VOCABULARY.element_fields || {})[field] || []);

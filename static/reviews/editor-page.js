@@ -3,11 +3,16 @@
 // hover list of a hop's findings, the status line, messages and conflicts. It owns those
 // panels' state; the document comes from the store, the drawing from the canvas.
 
-import { BOUNDARY, ELEMENT, FLOW, findingsByItem, protectedSet } from "./editor-graph.js";
+import {
+  BOUNDARY,
+  ELEMENT,
+  FLOW,
+  SECTION_OF as SECTIONS,
+  findingsByItem,
+  protectedSet,
+} from "./editor-graph.js";
 import { renderKeys } from "./editor-panels.js";
 
-// Canvas item types -> the document sections of the web app's property form URLs.
-const SECTIONS = { element: "elements", flow: "flows", boundary: "boundaries", key: "keys" };
 
 function splitIds(value) {
   return (value || "").split(/[\s,]+/).filter(Boolean);

@@ -6,10 +6,9 @@
 // a valid, unused ID made from the new name, through the same rename as the properties
 // form (every reference follows). An ID someone chose stays as it is.
 
-import { BOUNDARY, ELEMENT, FLOW } from "./editor-graph.js";
+import { BOUNDARY, ELEMENT, FLOW, SECTION_OF as SECTIONS } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
 
-const SECTIONS = { element: "elements", boundary: "boundaries", flow: "flows" };
 const PREFIX = { element: ELEMENT, boundary: BOUNDARY, flow: FLOW };
 
 /** The name an ID would have been made from when nobody typed one. */

@@ -2,12 +2,11 @@
 // boundary around it (Group in boundary, Ctrl+G), align and distribute it, and snap what
 // is dropped to a grid. Each is one saved edit and one undo step.
 
-import { BOUNDARY, DIAGRAM } from "./editor-graph.js";
+import { BOUNDARY, DIAGRAM, VOCABULARY } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
 
 const GRID = 20;
 const SNAP_KEY = "ciphermap.editor.snap";
-const GROUP_KIND = "internal";
 const EXACT = { includeLabels: false, includeOverlays: false };
 
 function overlaps(a, b) {
@@ -84,7 +83,7 @@ export class SelectionTools {
     let refused = null;
     const id = await this.store.commit(`grouped ${names} in a boundary`, (doc) => {
       try {
-        return ops.groupInBoundary(doc, { kind: GROUP_KIND, elements, boundaries, frame });
+        return ops.groupInBoundary(doc, { kind: VOCABULARY.boundary_kind_default, elements, boundaries, frame });
       } catch (error) {
         refused = error.message;
         return false;

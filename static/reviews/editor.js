@@ -220,9 +220,9 @@ async function start() {
   const source = document.getElementById("editor-data");
   if (!root || !source || !window.cytoscape) return;
   const data = JSON.parse(source.textContent);
-  useVocabulary(data.vocabulary);
   const dark = window.matchMedia("(prefers-color-scheme: dark)");
   useDiagramStyle(data.diagram, { dark: dark.matches });
+  useVocabulary(data.vocabulary);
   const status = root.querySelector("#editor-status");
   if (status) status.textContent = "Loading the diagram\u2026";
   let saved;
