@@ -51,7 +51,7 @@ def test_the_palette_is_one_toolbar_of_named_kinds_moved_through_with_the_arrows
 
     # One Tab stop: Tab enters on the first kind, the arrows move, Tab leaves.
     assert palette.locator('button[tabindex="0"]').count() == 1
-    page.get_by_role("searchbox", name="Find an element by name").focus()  # just before it
+    page.get_by_role("button", name="Arrange").focus()
     page.keyboard.press("Tab")
     expect(buttons.first).to_be_focused()
     page.keyboard.press("ArrowRight")
@@ -88,10 +88,12 @@ def test_the_canvas_is_two_tabs_away_by_the_skip_link_and_each_toolbar_is_one_ta
     expect(page.locator("#editor-canvas")).to_be_focused()
     assert "] and [ select items" in status(page)
 
-    # Without the skip link: one stop for the tools, one for the palette.
+    # Without the skip link: one stop for the tools and one for the palette (the find box
+    # comes after the canvas).
     presses = tabs_to(page, "#editor-canvas")
-    assert tabs_to(page, "#editor-palette button") == presses - 1
-    assert tabs_to(page, "#editor-find input") == tabs_to(page, "#editor-toolbar button") + 1
+    before_toolbars = tabs_to(page, "#editor-toolbar button")
+    assert presses == before_toolbars + 2
+    assert tabs_to(page, "#editor-find input") == presses + 1
     print(f"Tab presses to the canvas: 2 and Enter (skip link), {presses} without it")
 
 
