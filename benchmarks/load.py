@@ -406,7 +406,11 @@ def run_load(args, fixture, pg, processes, start_worker, env, python) -> None:
         thread.join(90)
     elapsed = time.monotonic() - started
 
-    print(f"\n{elapsed:.0f} s of load; latency per request type (successful requests):")
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\n{elapsed:.0f} s of load (load average {load} on {os.cpu_count()} CPUs); "
+        "latency per request type (successful requests):"
+    )
     print(f"  {'request':38} {'count':>6} {'p50 ms':>8} {'p99 ms':>8}")
     for kind, values in sorted(recorder.times.items()):
         values.sort()
@@ -498,8 +502,10 @@ def setup(editors: int, viewers: int) -> None:
 
 def verify(acknowledged: dict[str, list[int]]) -> None:
     _django()
+    from django_tasks_db.models import DBTaskResult
+
     from reviews.models import Report, System
-    from reviews.tasks import fail_lost_reports
+    from reviews.tasks import fail_lost_reports, render_report
 
     lost_saves = 0
     for pk, (version, x) in acknowledged.items():
@@ -522,6 +528,12 @@ def verify(acknowledged: dict[str, list[int]]) -> None:
     )
     for reason in reasons:
         print(f"  failed report: {reason}")
+    tasks = DBTaskResult.objects.filter(task_path=render_report.module_path)
+    print(
+        f"render task rows: {tasks.filter(status='SUCCESSFUL').count()} successful, "
+        f"{tasks.filter(status='FAILED').count()} failed, "
+        f"{tasks.filter(status='RUNNING').count()} left running (orphans)"
+    )
 
 
 if __name__ == "__main__":
