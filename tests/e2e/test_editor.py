@@ -384,6 +384,8 @@ def test_palette_items_dragged_onto_a_boundary_land_inside_it_and_boundaries_nes
     open_context, live_server, owner, system
 ):
     page = open_editor(open_context(owner), live_server, system)
+    # The whole canvas in view: a drop beyond the window's bottom edge is no drop.
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
     vpc = box(page, "b:vpc")
     spot = {"x": vpc["x1"] + 20, "y": vpc["y2"] - 20}
     canvas = page.locator("#editor-canvas")
