@@ -115,6 +115,8 @@ export class FrameHandles {
       const [x, y] = spots[handle.dataset.side];
       handle.style.left = `${Math.round(left + x)}px`;
       handle.style.top = `${Math.round(top + y)}px`;
+      // off the canvas (the frame runs past the view): not drawn over the page around it
+      handle.hidden = x < 0 || y < 0 || x > canvas.clientWidth || y > canvas.clientHeight;
     }
     this.layer.hidden = false;
   }

@@ -459,6 +459,11 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       style: { "overlay-color": "#1565c0", "overlay-opacity": 0.18, "overlay-padding": 6 },
     },
     { selector: "edge:selected", style: { width: 3.5 } },
+    // A selected frame: its border, not a tint over everything inside it.
+    {
+      selector: "node.boundary:selected",
+      style: { "overlay-opacity": 0.05, "border-width": 2.6, "border-color": "#1565c0" },
+    },
     // Highlights: a finding's subject or path, a key's blast radius.
     { selector: ".dimmed", style: { opacity: 0.22 } },
     {
