@@ -159,6 +159,7 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
         if len(members) == 1:  # most items: one finding, nothing to sort or add up
             effort, weights = first.effort, first.priority * first.effort
             rules: tuple[str, ...] = (first.rule,)
+            fingerprints: tuple[str, ...] = (first.fingerprint,)
         else:
             members.sort(key=_sort_key)  # near-linear: findings come in priority order
             first = members[0]
@@ -166,6 +167,7 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
             # priority x effort is the finding's weight: points x (1 + log2 B)
             weights = sum(f.priority * f.effort for f in members)
             rules = tuple(sorted({f.rule for f in members}))
+            fingerprints = tuple([f.fingerprint for f in members])
         fix, target = REGISTRY[first.rule].fix, first.target
         title = fix.replace("{target}", graph.label(target))
         count = len(members)
@@ -175,7 +177,7 @@ def build_plan(findings: list[Finding], graph: SystemGraph) -> list[PlanItem]:
                 title=title,
                 fix=fix,
                 target=target,
-                findings=tuple(f.fingerprint for f in members),
+                findings=fingerprints,
                 rules=rules,
                 effort=effort,
                 score=weights / effort,

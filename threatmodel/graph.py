@@ -7,7 +7,7 @@ enumerating simple paths.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -569,21 +569,21 @@ class SystemGraph:
         Returns each reached element with the (previous element, flow ID) it was first
         reached by, so one shortest journey to it can be read back with `journey`.
         """
-        out: dict[str, list[Flow]] = defaultdict(list)
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for flow in flows:
-            out[flow.source].append(flow)
+            out[flow.source].append((flow.target, flow.id))
         came_from: dict[str, tuple[str, str] | None] = {}
-        queue: deque[str] = deque()
+        queue: list[str] = []  # read from the front by index: no element is queued twice
         for start in starts:
             if start not in came_from:
                 came_from[start] = None
                 queue.append(start)
-        while queue:
-            here = queue.popleft()
-            for flow in out.get(here, ()):
-                if flow.target not in came_from:
-                    came_from[flow.target] = (here, flow.id)
-                    queue.append(flow.target)
+        nowhere: list[tuple[str, str]] = []
+        for here in queue:  # the loop sees what is appended while it runs
+            for target, flow_id in out.get(here, nowhere):
+                if target not in came_from:
+                    came_from[target] = (here, flow_id)
+                    queue.append(target)
         return came_from
 
     @staticmethod
