@@ -531,6 +531,8 @@ def _is_mapping(value: Any) -> bool:
     """A dict, tested first: an isinstance against the Mapping ABC costs several times
     more, and a parsed document holds tens of thousands of dicts."""
     return value.__class__ is dict or isinstance(value, Mapping)
+
+
 Check = Callable[["_Validator", Any, str], Any]
 
 
@@ -544,6 +546,9 @@ class _Field:
     accepted: frozenset[str] = frozenset()
     section: str = ""  # a reference field: any ID of this section passes unchanged
     flag: bool = False  # a flag field: true and false pass unchanged
+    slug: bool = False  # an ID field: an ID the pattern admits passes unchanged
+    text_limit: int = -1  # a text field: ASCII text without NUL up to this length passes
+    refs: str = ""  # a list of references: distinct known IDs of this section pass
 
 
 class _Spec(dict[str, _Field]):
@@ -836,6 +841,9 @@ def _spec(fields: Iterable[schema.Field]) -> _Spec:
                 accepted=_accepted(f),
                 section=f.section if f.type == "ref" else "",
                 flag=f.type == "flag",
+                slug=f.type == "id",
+                text_limit=(f.max_length or sys.maxsize) if f.type == "text" else -1,
+                refs=f.section if f.type == "refs" else "",
             )
             for f in fields
         }
@@ -929,14 +937,28 @@ class _Validator:
                 where = f"{loc}.{key}" if loc else str(key)
                 self.report(where, f"unknown field '{_short(str(key))}'{hint}")
                 continue
-            # The common cases inline: a word of the field's vocabulary, a known ID, a flag.
+            # The common cases inline, each the same test its check would make first: a
+            # word of the field's vocabulary, a known ID, a valid new ID, plain ASCII text,
+            # a flag, a list of distinct known IDs. Anything else goes through the check.
             kind = raw.__class__
-            if (
-                kind is str
-                and (raw in field.accepted or (field.section and raw in ids[field.section]))
-            ) or (kind is bool and field.flag):
+            if kind is str:
+                if (
+                    raw in field.accepted
+                    or (field.section and raw in ids[field.section])
+                    or (field.slug and len(raw) <= MAX_ID_LENGTH and SLUG.match(raw))
+                    or (len(raw) <= field.text_limit and raw.isascii() and "\x00" not in raw)
+                ):
+                    result[field.attribute] = raw
+                    continue
+            elif kind is bool and field.flag:
                 result[field.attribute] = raw
                 continue
+            elif kind is list and field.refs:
+                known = ids[field.refs]
+                known_ids = all(item.__class__ is str and item in known for item in raw)
+                if known_ids and len(set(raw)) == len(raw):
+                    result[field.attribute] = tuple(raw)
+                    continue
             if raw is None and not field.required:
                 continue
             checked = field.check(self, raw, f"{loc}.{key}" if loc else key)
