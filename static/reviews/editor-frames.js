@@ -50,6 +50,30 @@ export function frameClashes(canvas, node, box = boxOf(canvas.frameOf(node.data(
     });
 }
 
+/**
+ * What a move of `moved` (elements and boundaries, already shifted on the canvas) would
+ * misstate: frames partly over each other (the moved ones and those grown around them),
+ * and elements whose centre now sits in a frame they are not in. Sentences, or none.
+ */
+export function layoutProblems(canvas, moved) {
+  const problems = [];
+  const frames = moved.filter(".boundary").union(moved.ancestors());
+  frames.forEach((frame) => {
+    const clash = frameClashes(canvas, frame);
+    if (clash.length) problems.push(`${frame.data("ref")} would overlap ${clash.map((c) => c.data("ref")).join(", ")}`);
+  });
+  moved.filter(".element").forEach((element) => {
+    const centre = element.position();
+    const own = element.ancestors();
+    const over = canvas.cy.nodes(".boundary").not(own).filter((b) => {
+      const box = boxOf(canvas.frameOf(b.data("ref")));
+      return centre.x > box.x1 && centre.x < box.x2 && centre.y > box.y1 && centre.y < box.y2;
+    });
+    if (over.length) problems.push(`${element.data("ref")} would sit in ${over[0].data("ref")} without being in it`);
+  });
+  return problems;
+}
+
 export class FrameHandles {
   constructor({ stage, canvas, store, page }) {
     this.canvas = canvas;

@@ -3,6 +3,7 @@
 // is dropped to a grid. Each is one saved edit and one undo step.
 
 import { BOUNDARY, DIAGRAM, VOCABULARY } from "./editor-graph.js";
+import { layoutProblems } from "./editor-frames.js";
 import * as ops from "./editor-ops.js";
 
 const GRID = 20;
@@ -118,6 +119,12 @@ export class SelectionTools {
     const verb = how === "horizontal" || how === "vertical" ? `distributed ${how}ly` : `aligned ${how}`;
     const names = items.map((n) => n.data("ref")).join(", ");
     for (const [id, shift] of shifts) this.shiftItem(byId.get(id), shift);
+    const problems = layoutProblems(this.canvas, this.cy.collection([...shifts.keys()].map((id) => byId.get(id))));
+    if (problems.length) {
+      this.canvas.render(this.store.doc, this.store.analysis); // back where they were
+      this.page.setStatus(`Not ${verb.split(" ")[0]}: ${problems.join("; ")}.`);
+      return undefined;
+    }
     this.canvas.updateBadges();
     const positions = this.canvas.positions();
     const frames = this.canvas.frames();

@@ -156,3 +156,19 @@ def test_snap_to_grid_is_remembered_drawn_and_snaps_a_drop(
 
     snap.click()
     expect(page.locator("#editor-canvas")).not_to_have_class(re.compile("editor-grid"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alignment_that_would_put_an_item_in_a_frame_it_is_not_in_is_refused(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    _select(page, "e:api", "e:kms")
+    menu = page.locator(".editor-menu")
+    menu.locator("summary").click()
+    menu.get_by_role("button", name="Top").click()
+    expect(_status(page)).to_contain_text("Not aligned: kms would sit in vpc without being in it")
+    assert page.evaluate("window.ciphermapEditor.version") == 1
+    kms = page.evaluate("window.ciphermapEditor.cy.getElementById('e:kms').position()")
+    assert kms == {"x": 630, "y": 330}
