@@ -55,7 +55,8 @@ def test_the_system_page_and_its_canvas_are_dark_with_readable_text(
     page = open_dark(open_context(owner), live_server, system)
 
     # The page: dark panels, light text, at WCAG AA contrast or better.
-    for selector in (".page-head h1", "#findings h2", ".palette-item", ".editor-toolbar button"):
+    controls = (".palette-item", ".editor-toolbar button", "#editor-find-input", ".editor-find")
+    for selector in (".page-head h1", "#findings h2", *controls):
         ink = computed(page, selector, "color")
         ground = page.evaluate(
             """(s) => {
