@@ -62,6 +62,7 @@ class SystemGraph:
         self.boundaries: dict[str, Boundary] = {b.id: b for b in system.boundaries}
 
         self._tags_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._journeys: dict[str, dict[str, tuple[str, str] | None]] = {}
         self._flows_in: dict[str, list[Flow]] = defaultdict(list)
         self._flows_out: dict[str, list[Flow]] = defaultdict(list)
         for flow in system.flows:
@@ -560,6 +561,22 @@ class SystemGraph:
 
     def flows_carrying(self, data_id: str) -> list[Flow]:
         return self._carriers.get(data_id, [])
+
+    def entry_points(self, data_id: str) -> list[str]:
+        """Where a data class enters (sent without being received) or rests, sorted."""
+        carriers = self.flows_carrying(data_id)
+        entries = {f.source for f in carriers} - {f.target for f in carriers}
+        entries.update(self.stores_holding(data_id))
+        return sorted(entries)
+
+    def journeys_of(self, data_id: str) -> dict[str, tuple[str, str] | None]:
+        """`reach` from the data class's entry points over the flows carrying it: the
+        journeys the log and end-to-end rules both read, searched once per analysis.
+        Callers must not change the result."""
+        if data_id not in self._journeys:
+            carriers = self.flows_carrying(data_id)
+            self._journeys[data_id] = self.reach(self.entry_points(data_id), carriers)
+        return self._journeys[data_id]
 
     def reach(
         self, starts: Iterable[str], flows: Iterable[Flow]

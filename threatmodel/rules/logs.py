@@ -23,13 +23,6 @@ def tag_text(tags: tuple[str, ...]) -> str:
     return "/".join(t.upper() if t in ("pan", "phi") else t for t in tags)
 
 
-def _starts(graph: SystemGraph, data_id: str, carriers: list[Flow]) -> list[str]:
-    """Where a data class enters (sent without being received) or rests."""
-    entries = {f.source for f in carriers} - {f.target for f in carriers}
-    entries.update(graph.stores_holding(data_id))
-    return sorted(entries)
-
-
 def _journeys(graph: SystemGraph, data_id: str) -> dict[str, tuple[str, str] | None]:
     """Breadth-first journeys of one data class from where it enters or rests.
 
@@ -38,9 +31,10 @@ def _journeys(graph: SystemGraph, data_id: str) -> dict[str, tuple[str, str] | N
     linear, and chains of the second never pass through elements of the first.
     """
     carriers = graph.flows_carrying(data_id)
-    came_from = graph.reach(_starts(graph, data_id, carriers), carriers)
+    came_from = graph.journeys_of(data_id)
     stragglers = sorted({f.source for f in carriers if f.source not in came_from})
     if stragglers:
+        came_from = dict(came_from)  # the graph's copy is shared with other rules
         for element, step in graph.reach(stragglers, carriers).items():
             came_from.setdefault(element, step)
     return came_from

@@ -137,15 +137,6 @@ def unencrypted_hops(graph: SystemGraph) -> Iterator[Hit]:
         )
 
 
-def _entry_points(graph: SystemGraph, data_id: str, carriers: list[Flow]) -> list[str]:
-    """Where a data class enters (sent without being received) or rests."""
-    senders = {f.source for f in carriers}
-    receivers = {f.target for f in carriers}
-    entries = senders - receivers
-    entries.update(graph.stores_holding(data_id))
-    return sorted(entries)
-
-
 def _onward(carriers: list[Flow]) -> dict[str, str]:
     """For each element, the next flow towards the nearest element the data leaves no
     further from: one reverse breadth-first search, so continuing journeys is linear."""
@@ -244,7 +235,7 @@ def end_to_end_gaps(graph: SystemGraph) -> Iterator[Hit]:
         carriers = graph.flows_carrying(data.id)
         if not carriers:
             continue
-        came_from = graph.reach(_entry_points(graph, data.id, carriers), carriers)
+        came_from = graph.journeys_of(data.id)
         out_of_scope = graph.out_of_scope[1]
         breaks = sorted(
             (
