@@ -159,10 +159,13 @@ class SystemGraph:
     def mesh_encrypts(self, flow: Flow) -> bool:
         """Both ends sit in boundaries with a strict mesh: their sidecars speak mTLS,
         whatever protocol the application uses."""
-        return (
-            self.mesh(self.elements[flow.source].boundary) == "strict"
-            and self.mesh(self.elements[flow.target].boundary) == "strict"
-        )
+        strict = self._strict_mesh
+        return flow.source in strict and flow.target in strict
+
+    @cached_property
+    def _strict_mesh(self) -> frozenset[str]:
+        """The elements inside a boundary with a strict mesh (stated or inherited)."""
+        return frozenset(e.id for e in self.system.elements if self.mesh(e.boundary) == "strict")
 
     def mesh_modes(self, flow: Flow) -> tuple[str | None, str | None]:
         return (
@@ -233,10 +236,15 @@ class SystemGraph:
     def keeps_data(self, element: Element) -> bool:
         """A store, or a service, gateway or function that says it keeps data at rest
         (`stores`, `encryption` or `key`): the at-rest and key rules treat it as a store."""
-        if element.is_store:
-            return True
-        return element.is_service and bool(
-            element.stores or element.encryption is not None or element.key
+        return element.id in self._keeping
+
+    @cached_property
+    def _keeping(self) -> frozenset[str]:
+        """The elements that keep data, decided once: half the rules ask about each."""
+        return frozenset(
+            e.id
+            for e in self.system.elements
+            if e.is_store or (e.is_service and bool(e.stores or e.encryption is not None or e.key))
         )
 
     def stores_unstated(self, element_id: str) -> bool:
