@@ -95,7 +95,16 @@ export class FrameHandles {
     stage.append(this.layer);
     this.boundary = null;
     this.resizing = null;
-    const follow = () => this.follow();
+    // At most once a frame: a render moves every node, and each move is an event.
+    let scheduled = false;
+    const follow = () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        this.follow();
+      });
+    };
     this.cy.on("select unselect", follow);
     this.cy.on("pan zoom resize position", follow);
     window.addEventListener("pointermove", (event) => this.move(event));

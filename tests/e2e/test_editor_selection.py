@@ -77,6 +77,7 @@ def test_ctrl_g_draws_a_boundary_around_the_selection_in_one_undo_step(
     settled(page, 3)
     assert "internal" not in _items(system, "boundaries")
     assert _items(system, "elements")["api"]["boundary"] == "vpc"
+    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,6 +106,7 @@ def test_the_toolbar_groups_and_items_of_different_boundaries_are_refused(
     settled(page, 2)
     assert "parent" not in _items(system, "boundaries")["internal"]
     assert _items(system, "elements")["worker"]["boundary"] == "internal"
+    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,6 +133,7 @@ def test_align_and_distribute_are_one_edit_each(open_context, live_server, owner
     page.keyboard.press("Control+z")
     settled(page, 4)
     assert _items(system, "elements")["kms"]["position"] == {"x": 100, "y": 330}
+    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -156,6 +159,7 @@ def test_snap_to_grid_is_remembered_drawn_and_snaps_a_drop(
 
     snap.click()
     expect(page.locator("#editor-canvas")).not_to_have_class(re.compile("editor-grid"))
+    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -172,3 +176,4 @@ def test_an_alignment_that_would_put_an_item_in_a_frame_it_is_not_in_is_refused(
     assert page.evaluate("window.ciphermapEditor.version") == 1
     kms = page.evaluate("window.ciphermapEditor.cy.getElementById('e:kms').position()")
     assert kms == {"x": 630, "y": 330}
+    page.wait_for_load_state("networkidle")
