@@ -72,6 +72,8 @@ def test_the_context_menu_offers_each_items_commands_and_the_backgrounds(
     open_context, live_server, owner, system
 ):
     page = open_editor(open_context(owner), live_server, system)
+    # The whole canvas in view, its minimap corner included.
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
     open_menu(page, "e:api")
     assert menu_commands(page) == [
         "Rename",
