@@ -8,7 +8,8 @@ editor asks the server for the automatic layout), and opens the system page seve
 times. Per run it prints when the HTML arrived, when the document (document.json) and
 the layout (layout.json) had arrived, when the editor was built, when the canvas had
 painted and when it answered a click (selecting an element), and how long the page's
-main thread was busy. Then, on one open page:
+main thread was busy (wall time of its tasks), and the CPU time Chromium's processes
+and the server used for it. Then, on one open page:
 
 - a drag saved: an element dragged by the mouse, until the server kept the new version;
   the server's time is the POST's time to first byte (Resource Timing) and the server
@@ -82,6 +83,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def browser_cpu_seconds(server_pid: int) -> float:
+    """CPU time of every process this script started except the server: Chromium's
+    browser, renderer and GPU processes and Playwright's driver (with their reaped
+    children, fields 16 and 17)."""
+    children: dict[int, list[int]] = {}
+    spent: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        spent[pid] = sum(int(f) for f in fields[11:15]) / TICKS
+    total, stack = 0.0, [c for c in children.get(os.getpid(), []) if c != server_pid]
+    while stack:
+        pid = stack.pop()
+        total += spent.get(pid, 0.0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -145,7 +168,8 @@ def open_editor(context, url: str) -> tuple:
     return page, cdp
 
 
-def measure_open(context, url: str, run: int) -> tuple[float, float, dict]:
+def measure_open(context, url: str, run: int, server_pid: int) -> tuple[float, float, float, dict]:
+    browser_cpu, server_cpu = browser_cpu_seconds(server_pid), cpu_seconds(server_pid)
     page, cdp = open_editor(context, url)
     m = page.evaluate(MEASURE)
     page.mouse.click(m["x"], m["y"])
@@ -155,15 +179,18 @@ def measure_open(context, url: str, run: int) -> tuple[float, float, dict]:
     answered = page.evaluate("performance.now()")
     metrics = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
     busy = metrics["TaskDuration"] * 1000
+    browser_cpu = (browser_cpu_seconds(server_pid) - browser_cpu) * 1000
+    server_cpu = (cpu_seconds(server_pid) - server_cpu) * 1000
     print(
         f"run {run}: HTML {m['html']:5.0f} ms ({m['htmlBytes'] / 1024:.0f} KiB)  document "
         f"{m['document']:5.0f} ms  layout {m['layout']:5.0f} ms  editor built {m['ready']:5.0f} ms"
         f"  painted {m['painted']:5.0f} ms  click answered {answered:5.0f} ms"
-        f"  (main thread busy {busy:5.0f} ms)",
+        f"  (main thread busy {busy:5.0f} ms; CPU: Chromium {browser_cpu:5.0f} ms,"
+        f" server {server_cpu:4.0f} ms)",
         flush=True,
     )
     page.close()
-    return answered, busy, m
+    return answered, busy, browser_cpu, m
 
 
 def measure_drags(page, server_pid: int) -> list[tuple[float, float, float]]:
@@ -249,8 +276,8 @@ def main() -> None:
             )
             context = browser.new_context(viewport={"width": 1440, "height": 900})
             context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
-            opened = [measure_open(context, url, run + 1) for run in range(RUNS)]
-            m = opened[-1][2]
+            opened = [measure_open(context, url, run + 1, server.pid) for run in range(RUNS)]
+            m = opened[-1][3]
             page, _cdp = open_editor(context, url)
             page.wait_for_selector("#editor.editor-ready")
             drags = measure_drags(page, server.pid)
@@ -263,10 +290,12 @@ def main() -> None:
     load = f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     interactive = statistics.median(r[0] for r in opened)
     busy = statistics.median(r[1] for r in opened)
+    browser_cpu = statistics.median(r[2] for r in opened)
     print(
         f"{m['elements']} elements, {m['flows']} flows: interactive in {interactive:.0f} ms "
         f"(median of {RUNS}, from navigation to a click answered; target < 3000 ms at 1,000 "
-        f"elements); the page's main thread was busy {busy:.0f} ms of it"
+        f"elements); the page's main thread was busy {busy:.0f} ms of it; Chromium used "
+        f"{browser_cpu:.0f} ms CPU"
     )
     print(
         f"a drag saved: {statistics.median(d[0] for d in drags):.0f} ms in the browser, "
