@@ -76,3 +76,19 @@ def test_show_more_adds_the_next_page_of_a_table(open_context, live_server, work
     expect(page.locator("#elements-panel .more-row")).to_have_count(0)
     last = system.document["elements"][-1]["id"]
     expect(page.locator(f"#elements-panel code:text-is('{last}')")).to_be_visible()
+
+
+def test_show_more_findings_adds_the_next_page_to_the_panel(
+    open_context, live_server, workspace, owner
+):
+    system = make_system(workspace, generate_system(120), author=owner)
+    assert len(system.analysis["findings"]) > 100
+    page = open_editor(open_context(owner), live_server, system)
+    rows = page.locator("#findings .finding-row")
+    expect(rows).to_have_count(50)
+    page.locator("#findings .more-row a").click()
+    expect(rows).to_have_count(100)
+    expect(page.locator("#findings .more-row")).to_have_count(1)
+    # A row of the second page shows its finding on the diagram like the first page's.
+    rows.nth(60).locator(".finding-title").click()
+    expect(page.locator("#editor-status")).to_contain_text("on the diagram")

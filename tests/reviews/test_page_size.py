@@ -117,3 +117,23 @@ def test_the_document_the_editor_fetches_is_compact_and_never_cached(owner, syst
     assert response["Cache-Control"] == "private, no-store"
     compact = json.dumps(response.json(), separators=(",", ":")).encode()
     assert response.content == compact
+
+
+def test_the_findings_panel_shows_a_page_and_a_real_link_to_the_next(owner, paged):
+    client = client_for(owner)
+    html = client.get(f"/systems/{paged.pk}/").content.decode()
+    url = f"/systems/{paged.pk}/findings/?page=2"
+    assert f'href="{url}" hx-get="{url}"' in html
+    assert html.count('class="finding-row"') == 50
+    more = client.get(url, headers=HTMX)
+    assert more.status_code == 200
+    assert more["Cache-Control"] == "private, no-store"
+    assert more.content.decode().count('class="finding-row"') == min(
+        50, len(paged.analysis["findings"]) - 50
+    )
+    assert client.get(url).status_code == 200  # the findings page, without htmx
+
+
+def test_an_outsider_gets_no_page_of_the_findings_panel(outsider, paged):
+    response = client_for(outsider).get(f"/systems/{paged.pk}/findings/?page=2", headers=HTMX)
+    assert response.status_code == 404
