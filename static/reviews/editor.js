@@ -108,7 +108,9 @@ export class Editor {
     this.followShifts();
     // The Cytoscape extensions (static/vendor): a minimap, flows drawn from a handle, a
     // context menu; and finding an element by name.
-    this.minimap = startMinimap(root, this.canvas);
+    startMinimap(root, this.canvas, (minimap) => {
+      this.minimap = minimap;
+    });
     if (canEdit) {
       this.flowHandles = new FlowHandles({ canvas: this.canvas, interactions: this.interactions });
       this.menu = new ContextMenu({

@@ -3,7 +3,10 @@ between control points) and each can be clicked, in both directions."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import make_system, sample_document
 from tests.e2e.conftest import open_editor
@@ -90,6 +93,10 @@ def test_parallel_flows_stay_apart_in_a_large_model_too(
 ):
     system = make_system(workspace, _document(extra_elements=140), author=owner)
     page = open_editor(open_context(owner), live_server, system)
+    # On a large model the minimap starts once the page is idle.
+    expect(page.locator("#editor-minimap img")).to_have_attribute(
+        "src", re.compile(r"^data:image/png")
+    )
     _show_the_three(page)
     assert _apart(page) >= 12
     assert _click_each_flow(page) == {f"flow-{n}": [f"flow-{n}"] for n in range(len(PAIRS))}
