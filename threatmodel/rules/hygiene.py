@@ -91,30 +91,35 @@ def _steps(s: int) -> Steps:
 def model_incomplete(graph: SystemGraph) -> Iterator[Hit]:
     """Facts left out of the model hide weaknesses the review cannot see."""
     # Names come from the items themselves: IDs are unique per section only, so a flow
-    # and an element may share one and a lookup by ID could name the wrong item.
-    items: list[tuple[str, str, str, list[str], int]] = []
+    # and an element may share one and a lookup by ID could name the wrong item. Names
+    # and sensitivities are worked out only for items with a gap: on a complete model
+    # that is none of its tens of thousands of items.
     for element in graph.system.elements:
         missing = missing_element_facts(graph, element)
-        s = graph.element_sensitivity(element.id)
-        items.append(("element", element.id, element.label, missing, s))
+        if missing:
+            s = graph.element_sensitivity(element.id)
+            yield _incomplete("element", element.id, element.label, missing, s)
     for flow in graph.system.flows:
-        name = flow.name or (
-            f"{graph.elements[flow.source].label} -> {graph.elements[flow.target].label}"
-        )
-        s = graph.flow_sensitivity(flow)
-        items.append(("flow", flow.id, name, missing_flow_facts(flow), s))
+        missing = missing_flow_facts(flow)
+        if missing:
+            name = flow.name or (
+                f"{graph.elements[flow.source].label} -> {graph.elements[flow.target].label}"
+            )
+            yield _incomplete("flow", flow.id, name, missing, graph.flow_sensitivity(flow))
     for key in graph.system.keys:
-        s = graph.key_sensitivity(key.id)
-        items.append(("key", key.id, key.name or key.id, missing_key_facts(key), s))
-    for section, item_id, name, missing, s in items:
-        if not missing:
-            continue
-        yield Hit(
-            subject=(item_id,),
-            identity=(section, item_id),
-            steps=_steps(s),
-            evidence=f"The {section} {name} does not state: {', '.join(missing)}.",
-            target=item_id,
-            title=f"Model incomplete: {section} {name}",
-            flows=(item_id,) if section == "flow" else (),
-        )
+        missing = missing_key_facts(key)
+        if missing:
+            s = graph.key_sensitivity(key.id)
+            yield _incomplete("key", key.id, key.name or key.id, missing, s)
+
+
+def _incomplete(section: str, item_id: str, name: str, missing: list[str], s: int) -> Hit:
+    return Hit(
+        subject=(item_id,),
+        identity=(section, item_id),
+        steps=_steps(s),
+        evidence=f"The {section} {name} does not state: {', '.join(missing)}.",
+        target=item_id,
+        title=f"Model incomplete: {section} {name}",
+        flows=(item_id,) if section == "flow" else (),
+    )
