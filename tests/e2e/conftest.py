@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,18 @@ class SerialWSGIServer(WSGIServer):
 
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.answering = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.answering:
+            super().process_request(request, client_address)
+
+    def wait_until_idle(self) -> None:
+        """Returns once no request is being answered. A request the browser sent just
+        before its context closed is still answered on the shared connection; flushing
+        the database under it fails with "database table is locked"."""
+        with self.answering:
+            pass
 
 
 @pytest.fixture(scope="session")
@@ -179,6 +192,7 @@ def open_context(request, browser, live_server, problems):
             print(f"screenshot of the failed test: {path}")
     for context in contexts:
         context.close()
+    live_server.thread.httpd.wait_until_idle()
 
 
 def open_editor(context, live_server, system):
