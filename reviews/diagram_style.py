@@ -26,7 +26,7 @@ TRANSIT: dict[str, dict[str, Any]] = {
     "encrypted": {"color": "#2e7d32", "dash": None, "width": 1.8, "label": "encrypted flow"},
     "plaintext": {"color": "#c62828", "dash": [7, 4], "width": 2.2, "label": "plaintext flow"},
     "unstated": {"color": "#c62828", "dash": [7, 4], "width": 2.2, "label": "no protocol stated"},
-    "in-process": {"color": "#8a8a8a", "dash": [2, 3], "width": 1.4, "label": "in-process"},
+    "in-process": {"color": "#737373", "dash": [2, 3], "width": 1.4, "label": "in-process"},
 }
 
 # Trust boundary frames by kind: fill, outline, label colour, and a dashed outline for
