@@ -1,7 +1,7 @@
 // The panels around the canvas: the palette of things to add, the legend and the keys
 // panel. Built with DOM calls (never innerHTML), so user text is always text.
 
-import { BOUNDARY_KINDS, DIAGRAM, KINDS, protectedSet } from "./editor-graph.js";
+import { BOUNDARY_KINDS, DIAGRAM, KINDS, STORE_KINDS, protectedSet } from "./editor-graph.js";
 import { kindIcon, lockIcon } from "./editor-icons.js";
 
 function make(tag, { className, text, attrs } = {}) {
@@ -49,8 +49,9 @@ function icon(src, className = "editor-icon") {
 }
 
 /**
- * The palette: one toolbar of buttons, each with its kind's icon and name, that add an
- * element or a boundary on a click (or Enter), or where they are dragged onto the canvas.
+ * The palette beside the canvas: one toolbar of buttons, each with its kind's icon and
+ * name, that add an element or a boundary on a click (or Enter), or where they are
+ * dragged onto the canvas.
  */
 export function fillPalette(container, add) {
   container.replaceChildren();
@@ -61,7 +62,7 @@ export function fillPalette(container, add) {
         type: "button",
         draggable: "true",
         "data-palette": value,
-        title: `${help} Click to add, or drag onto the diagram.`,
+        title: `${label}: ${help} Click to add, or drag onto the diagram.`,
       },
     });
     button.append(picture, make("span", { className: "palette-name", text: label }));
@@ -77,15 +78,19 @@ export function fillPalette(container, add) {
     node.append(make("span", { className: "palette-label", text: title, attrs: { id } }));
     return node;
   };
-  const elements = group("palette-elements", "Elements");
+  // Headed like a shape panel: the services, the engine's stores, then the rest.
+  const processes = group("palette-processes", "Processes");
+  const stores = group("palette-stores", "Stores");
+  const others = group("palette-others", "Others");
   for (const { kind, label, help, group: drawing } of KINDS) {
-    elements.append(addButton(`element:${kind}`, label, help, icon(kindIcon(kind)), drawing));
+    const heading = STORE_KINDS.has(kind) ? stores : drawing === "service" ? processes : others;
+    heading.append(addButton(`element:${kind}`, label, help, icon(kindIcon(kind)), drawing));
   }
   const boundaries = group("palette-boundaries", "Trust boundaries");
   for (const { kind, label, help } of BOUNDARY_KINDS) {
     boundaries.append(addButton(`boundary:${kind}`, label, help, swatch(kind), "boundary"));
   }
-  container.append(elements, boundaries);
+  container.append(...[processes, stores, others].filter((node) => node.children.length > 1), boundaries);
 }
 
 export function fillLegend(container) {
