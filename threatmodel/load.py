@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from threatmodel import schema
-from threatmodel.dates import read_date
+from threatmodel.dates import ISO_DATE, read_date
 from threatmodel.model import (
     ELEMENT_KINDS,
     ENCRYPTED_PROTOCOLS,
@@ -549,6 +549,7 @@ class _Field:
     slug: bool = False  # an ID field: an ID the pattern admits passes unchanged
     text_limit: int = -1  # a text field: ASCII text without NUL up to this length passes
     refs: str = ""  # a list of references: distinct known IDs of this section pass
+    day: bool = False  # a date field: JSON's YYYY-MM-DD text of a real day passes
 
 
 class _Spec(dict[str, _Field]):
@@ -844,6 +845,7 @@ def _spec(fields: Iterable[schema.Field]) -> _Spec:
                 slug=f.type == "id",
                 text_limit=(f.max_length or sys.maxsize) if f.type == "text" else -1,
                 refs=f.section if f.type == "refs" else "",
+                day=f.type == "date",
             )
             for f in fields
         }
@@ -939,7 +941,8 @@ class _Validator:
                 continue
             # The common cases inline, each the same test its check would make first: a
             # word of the field's vocabulary, a known ID, a valid new ID, plain ASCII text,
-            # a flag, a list of distinct known IDs. Anything else goes through the check.
+            # a JSON date, a flag, a list of distinct known IDs. Anything else goes through
+            # the check.
             kind = raw.__class__
             if kind is str:
                 if (
@@ -950,6 +953,12 @@ class _Validator:
                 ):
                     result[field.attribute] = raw
                     continue
+                if field.day and len(raw) == 10 and ISO_DATE.match(raw):
+                    try:
+                        result[field.attribute] = date.fromisoformat(raw)
+                        continue
+                    except ValueError:
+                        pass  # not a day of the calendar: the check says so
             elif kind is bool and field.flag:
                 result[field.attribute] = raw
                 continue
