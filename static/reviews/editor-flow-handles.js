@@ -31,7 +31,11 @@ export class FlowHandles {
 
   bind() {
     const cy = this.cy;
-    cy.on("mouseover", "node.element", (event) => this.show(event.target));
+    // Moving on an element shows its handle too: mouseover alone misses the element a
+    // gesture ended on (a flow just drawn to it, a drag dropped), where the next flow starts.
+    cy.on("mouseover mousemove", "node.element", (event) => {
+      if (!this.source || !this.source.same(event.target)) this.show(event.target);
+    });
     cy.on("mousemove", (event) => this.hideWhenAway(event.position));
     cy.on("grab pan zoom", () => this.hide());
     cy.on("remove", "node.element", (event) => {
