@@ -6,7 +6,7 @@
 // a valid, unused ID made from the new name, through the same rename as the properties
 // form (every reference follows). An ID someone chose stays as it is.
 
-import { BOUNDARY, ELEMENT, FLOW, SECTION_OF as SECTIONS } from "./editor-graph.js";
+import { BOUNDARY, ELEMENT, FLOW, SECTION_OF as SECTIONS, VOCABULARY } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
 
 const PREFIX = { element: ELEMENT, boundary: BOUNDARY, flow: FLOW };
@@ -15,6 +15,8 @@ const PREFIX = { element: ELEMENT, boundary: BOUNDARY, flow: FLOW };
 function madeFrom(item, section) {
   if (item.name) return item.name;
   if (section === "flows") return `${item.from}-to-${item.to}`;
+  // The stored document leaves a boundary's default kind out; its ID was made from it.
+  if (section === "boundaries") return item.kind || VOCABULARY.boundary_kind_default;
   return item.kind || "";
 }
 
