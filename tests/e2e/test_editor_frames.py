@@ -100,7 +100,6 @@ def test_dragging_a_handle_resizes_the_boundary_and_takes_in_what_it_covers(
     page.wait_for_selector("#editor.editor-ready")
     size = page.evaluate("window.ciphermapEditor.canvas.frameOf('vpc').size")
     assert size == pytest.approx(vpc["size"], abs=1)
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,7 +115,6 @@ def test_a_frame_never_shrinks_past_its_members(open_context, live_server, owner
     system.refresh_from_db()
     members = {e["id"] for e in system.document["elements"] if e.get("boundary") == "vpc"}
     assert members == {"api", "orders-db"}
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -146,7 +144,6 @@ def test_a_new_boundary_has_a_frame_room_for_elements(open_context, live_server,
     assert dmz["size"] == {"width": 360, "height": 220}
     frame = page.evaluate("window.ciphermapEditor.canvas.frameOf('dmz')")
     assert frame["size"] == pytest.approx({"width": 360, "height": 220}, abs=1)
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -170,7 +167,6 @@ def test_a_boundary_set_in_the_form_does_not_make_one_frame_swallow_another(
     assert internet["x2"] < vpc["x1"] or vpc["x2"] < internet["x1"]
     worker = next(e for e in _items_of(system) if e["id"] == "worker")
     assert worker["boundary"] == "internet" and worker["position"]["x"] < 400
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 def _items_of(system) -> list:

@@ -53,7 +53,6 @@ def test_double_click_renames_an_element_and_its_made_up_id_follows(
         "e:payment-worker"
     ]
     page.screenshot(path="/tmp/boundaries-renamed.png")
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,4 +96,3 @@ def test_a_chosen_id_stays_and_esc_cancels(open_context, live_server, owner, wor
     field.press("Enter")
     settled(page, 4)
     assert _items(system, "flows")["checkout"]["name"] == "Card checkout"
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown

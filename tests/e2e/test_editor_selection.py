@@ -77,7 +77,6 @@ def test_ctrl_g_draws_a_boundary_around_the_selection_in_one_undo_step(
     settled(page, 3)
     assert "internal" not in _items(system, "boundaries")
     assert _items(system, "elements")["api"]["boundary"] == "vpc"
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -106,7 +105,6 @@ def test_the_toolbar_groups_and_items_of_different_boundaries_are_refused(
     settled(page, 2)
     assert "parent" not in _items(system, "boundaries")["internal"]
     assert _items(system, "elements")["worker"]["boundary"] == "internal"
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,7 +131,6 @@ def test_align_and_distribute_are_one_edit_each(open_context, live_server, owner
     page.keyboard.press("Control+z")
     settled(page, 4)
     assert _items(system, "elements")["kms"]["position"] == {"x": 100, "y": 330}
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
@@ -159,7 +156,6 @@ def test_snap_to_grid_is_remembered_drawn_and_snaps_a_drop(
 
     snap.click()
     expect(page.locator("#editor-canvas")).not_to_have_class(re.compile("editor-grid"))
-    page.wait_for_load_state("networkidle")  # nothing left in flight at teardown
 
 
 @pytest.mark.django_db(transaction=True)
