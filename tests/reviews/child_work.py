@@ -19,6 +19,14 @@ def sleep(seconds: float, progress) -> None:
     time.sleep(seconds)
 
 
+def address_space_mb(progress) -> int:
+    """The child's own address space: the budget's baseline (a forkserver child is much
+    smaller than the test process that asks for it)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmSize:"))
+    return int(line.split()[1]) // 1024
+
+
 def allocate(megabytes: int, progress) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
 
