@@ -197,7 +197,10 @@ def measure_drags(page, server_pid: int) -> list[tuple[float, float, float]]:
     """(browser ms from mouse-up to saved, server ms to first byte, server CPU ms) per drag."""
     results = []
     for n in range(DRAGS):
-        page.evaluate("window.ciphermapEditor.cy.$(':selected').unselect()")
+        # `void`: unselect() returns a Cytoscape collection, which Playwright would serialize
+        # with the whole graph it points to (gigabytes of heap at 300 elements: the
+        # renderer "crashes" measured before were this benchmark's own doing).
+        page.evaluate("void window.ciphermapEditor.cy.$(':selected').unselect()")
         start = page.evaluate(CENTRAL)
         version = page.evaluate("window.ciphermapEditor.version")
         page.mouse.move(start["x"], start["y"])
