@@ -1,7 +1,14 @@
 // The panels around the canvas: the palette of things to add, the legend and the keys
 // panel. Built with DOM calls (never innerHTML), so user text is always text.
 
-import { BOUNDARY_KINDS, DIAGRAM, KINDS, STORE_KINDS, protectedSet } from "./editor-graph.js";
+import {
+  BOUNDARY_KINDS,
+  DIAGRAM,
+  KINDS,
+  STORE_KINDS,
+  VOCABULARY,
+  protectedSet,
+} from "./editor-graph.js";
 import { kindIcon, lockIcon } from "./editor-icons.js";
 
 function make(tag, { className, text, attrs } = {}) {
@@ -82,8 +89,9 @@ export function fillPalette(container, add) {
   const processes = group("palette-processes", "Processes");
   const stores = group("palette-stores", "Stores");
   const others = group("palette-others", "Others");
+  const processKinds = new Set(VOCABULARY.service_kinds);
   for (const { kind, label, help, group: drawing } of KINDS) {
-    const heading = STORE_KINDS.has(kind) ? stores : drawing === "service" ? processes : others;
+    const heading = STORE_KINDS.has(kind) ? stores : processKinds.has(kind) ? processes : others;
     heading.append(addButton(`element:${kind}`, label, help, icon(kindIcon(kind)), drawing));
   }
   const boundaries = group("palette-boundaries", "Trust boundaries");
