@@ -158,8 +158,24 @@ def test_deleting_from_the_context_menu_asks_first(open_context, live_server, ow
     assert "api" not in {e["id"] for e in system.document["elements"]}
 
 
+VIEW = "() => { const cy = window.ciphermapEditor.cy; return [cy.pan().x, cy.pan().y, cy.zoom()]; }"
+
+
+def view_settled(page) -> None:
+    """Waits until the view stops moving: a pan or zoom hides the flow handle, and right
+    after opening the canvas may still be fitting itself to its final size."""
+    before = page.evaluate(VIEW)
+    for _ in range(40):
+        page.wait_for_timeout(150)
+        now = page.evaluate(VIEW)
+        if now == before:
+            return
+        before = now
+
+
 def handle_of(page, canvas_id: str) -> dict:
     """Hovers an element and returns where its flow handle is drawn."""
+    view_settled(page)
     page.mouse.move(**point(page, canvas_id))
     page.wait_for_function(
         "() => window.ciphermapEditor.cy.getElementById('flow-handle').nonempty()"
