@@ -25,10 +25,16 @@ def _three_in_a_row() -> dict:
     )
 
 
-def _drag(page, start: dict, end: dict) -> None:
+def _drag(page, start: dict, target: str) -> None:
+    """Drags from `start` onto the element `target`, releasing once edgehandles takes it
+    as the target (it waits its hover delay first: a quick release draws nothing)."""
+    end = point(page, target)
     page.mouse.move(start["x"], start["y"])
     page.mouse.down()
     page.mouse.move(end["x"], end["y"], steps=12)
+    page.wait_for_function(
+        "id => window.ciphermapEditor.cy.getElementById(id).hasClass('eh-target')", arg=target
+    )
     page.mouse.up()
 
 
@@ -38,13 +44,13 @@ def test_the_element_a_flow_was_drawn_to_offers_its_handle_to_draw_the_next(
 ):
     system = make_system(workspace, _three_in_a_row(), author=owner)
     page = open_editor(open_context(owner), live_server, system)
-    _drag(page, handle_of(page, "e:web"), point(page, "e:api"))
+    _drag(page, handle_of(page, "e:web"), "e:api")
     settled(page, 2)
     # The pointer is still on api: moving on it (not into it again) shows api's handle.
     on_api = point(page, "e:api")
     page.mouse.move(on_api["x"] + 10, on_api["y"] + 2, steps=3)
     page.wait_for_function(HANDLE_SHOWN, timeout=2000)
-    _drag(page, point(page, "flow-handle"), point(page, "e:db"))
+    _drag(page, point(page, "flow-handle"), "e:db")
     settled(page, 3)
     assert [(source, target) for (_id, source, target) in flows_of(system)] == [
         ("web", "api"),
