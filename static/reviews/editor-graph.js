@@ -512,7 +512,8 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, label: "" },
     },
     {
-      selector: "edge.eh-ghost-edge, edge.eh-preview",
+      // The line being drawn, from a flow handle (edgehandles) or in connect mode (ghost).
+      selector: "edge.eh-ghost-edge, edge.eh-preview, edge.ghost",
       style: {
         width: 2,
         "line-color": "#1565c0",
@@ -537,15 +538,7 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
     },
     {
       selector: "edge.ghost",
-      style: {
-        width: 2,
-        "line-color": "#1565c0",
-        "line-style": "dashed",
-        "target-arrow-shape": "triangle",
-        "target-arrow-color": "#1565c0",
-        "curve-style": "straight",
-        events: "no",
-      },
+      style: { events: "no" },
     },
   ]);
 }
