@@ -2,24 +2,20 @@
 // how the view moves. It owns the Cytoscape instance, the view (zoom-dependent labels and
 // padlocks) and where new items were dropped; it knows nothing about saving.
 
-import {
-  BADGE,
-  DIAGRAM,
-  ELEMENT,
-  BOUNDARY,
-  CORNER,
-  cornerNodes,
-  frameCorners,
-  stylesheet,
-  toCytoscape,
-} from "./editor-graph.js";
+import { BADGE, DIAGRAM, ELEMENT, BOUNDARY, stylesheet, toCytoscape } from "./editor-graph.js";
+import { Nesting, firstSize } from "./editor-nesting.js";
 
 const MAX_FOCUS_ZOOM = 1.3;
 // Above this many elements, labels and padlocks wait until the view is zoomed in.
 const LARGE_MODEL = 120;
 const BADGE_MIN_ZOOM = 0.45;
-const EXACT = { includeLabels: false, includeOverlays: false };
-const MANAGED = new Set(["boundary", "element", "flow", "badge", "corner"]);
+const MANAGED = new Set(["boundary", "element", "flow", "badge"]);
+
+/** A new boundary node's definition: the frame starts small, and is drawn after. */
+function sized(definition) {
+  if (definition.data.type !== "boundary") return definition;
+  return { ...definition, data: { ...definition.data, ...firstSize() } };
+}
 
 /** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
 function updateData(ele, data, classes) {
@@ -52,6 +48,25 @@ export class Canvas {
     this.rendering = false;
     this.shown = null;
     this.cy = this.createCytoscape(container);
+    this.nesting = new Nesting(this.cy);
+  }
+
+  /** The boundary holding `node`, or an empty collection (boundaries are not compound
+   * nodes: editor-nesting.js). */
+  parentOf(node) {
+    return this.nesting.parentOf(node);
+  }
+
+  childrenOf(node) {
+    return this.nesting.childrenOf(node);
+  }
+
+  descendantsOf(eles) {
+    return this.nesting.descendantsOf(eles);
+  }
+
+  ancestorsOf(eles) {
+    return this.nesting.ancestorsOf(eles);
   }
 
   createCytoscape(container) {
@@ -71,7 +86,7 @@ export class Canvas {
     this.shown = { doc, analysis };
     this.rendering = true;
     try {
-      this.sync(doc, { fit });
+      this.nesting.pause(() => this.sync(doc, { fit }));
     } finally {
       this.rendering = false;
     }
@@ -89,11 +104,7 @@ export class Canvas {
     const fresh = !cy.nodes(".element").length;
     if (cy.elements().empty()) {
       // Opening: everything at once, which is much cheaper than one by one.
-      const added = cy.add(definitions);
-      // Size the boundaries before anything measures the canvas: Cytoscape caches whether
-      // a node takes up space, and parallel flows into a boundary still sized 0 x 0 left
-      // it, its members and their flows cached as hidden (Fit and Arrange did not help).
-      cy.nodes(":parent").updateCompoundBounds(true);
+      const added = cy.add(definitions.map(sized));
       added.nodes().forEach((node) => {
         const definition = wanted.get(node.id());
         if (!definition.position && node.data("type") !== "badge") unplaced.push(node);
@@ -103,17 +114,16 @@ export class Canvas {
     } else cy.batch(() => {
       for (const definition of definitions) {
         if (definition.group !== "nodes") continue;
-        const { id, parent, ...data } = definition.data;
+        const { id, ...data } = definition.data;
         let node = cy.getElementById(id);
         if (node.empty()) {
-          node = cy.add(definition);
+          node = cy.add(sized(definition));
           if (!definition.position && data.type !== "badge") unplaced.push(node);
           continue;
         }
-        if ((node.data("parent") || undefined) !== parent) node.move({ parent: parent ?? null });
         updateData(node, data, definition.classes);
         const position = definition.position;
-        if (position && (data.type === "element" || data.type === "corner")) {
+        if (position && data.type === "element") {
           const current = node.position();
           if (Math.abs(current.x - position.x) > 0.5 || Math.abs(current.y - position.y) > 0.5) {
             node.position(position);
@@ -137,15 +147,17 @@ export class Canvas {
         .filter((ele) => MANAGED.has(ele.data("type")) && !wanted.has(ele.id()))
         .remove();
     });
+    this.nesting.invalidate();
     const unplacedElement = (doc.elements || []).some((e) => !e.position);
     if (fresh && unplacedElement && this.initialLayout) {
       // What the PDF prints for this model: the automatic layout of all of it.
       this.applyLayout(this.initialLayout);
     } else if (unplaced.length) {
       // Boundaries with members sit around them; only empty ones need a place.
-      const lonely = cy.collection(unplaced).filter((n) => n.inside() && !n.isParent());
+      const lonely = cy.collection(unplaced).filter((n) => n.inside() && !this.nesting.hasMembers(n));
       if (lonely.length) this.place(lonely);
     }
+    this.nesting.layout();
     if (fit) {
       this.fit();
       if (cy.zoom() >= BADGE_MIN_ZOOM) {
@@ -167,7 +179,7 @@ export class Canvas {
    */
   applyLayout(layout) {
     const cy = this.cy;
-    cy.batch(() => {
+    this.nesting.pause(() => cy.batch(() => {
       for (const [id, position] of Object.entries(layout.positions || {})) {
         const node = cy.getElementById(ELEMENT + id);
         if (node.nonempty()) node.position(position);
@@ -178,20 +190,20 @@ export class Canvas {
         const centre = { x: frame.x + frame.w / 2, y: frame.y + frame.h / 2 };
         if (node.hasClass("framed")) {
           this.setFrame(id, { position: centre, size: { width: frame.w, height: frame.h } });
-        } else if (!node.isParent()) node.position(centre);
+        } else if (!this.nesting.hasMembers(node)) node.position(centre);
       }
-    });
+    }));
+    this.nesting.layout();
     this.updateBadges();
   }
 
-  /** Moves a framed boundary's corner nodes so that it draws `frame` ({position, size}),
+  /** Stores `frame` ({position, size}) as a framed boundary's frame: it is drawn that big,
    * or bigger where its members need it. */
   setFrame(boundaryId, frame) {
-    const corners = frameCorners(frame);
-    corners.forEach((position, n) => {
-      const corner = this.cy.getElementById(`${CORNER}${boundaryId}:${n}`);
-      if (corner.nonempty()) corner.position(position);
-    });
+    const node = this.cy.getElementById(BOUNDARY + boundaryId);
+    if (node.empty()) return;
+    node.data({ fx: frame.position.x, fy: frame.position.y, fw: frame.size.width, fh: frame.size.height });
+    if (!this.nesting.paused) this.nesting.refresh(node);
   }
 
   /** Gives a boundary drawn around its members a frame of its own, as drawn now, so
@@ -200,7 +212,7 @@ export class Canvas {
     const node = this.cy.getElementById(BOUNDARY + boundaryId);
     if (node.empty() || node.hasClass("framed")) return;
     const frame = this.frameOf(boundaryId);
-    this.cy.add(cornerNodes(boundaryId, frame));
+    node.data({ fx: frame.position.x, fy: frame.position.y, fw: frame.size.width, fh: frame.size.height });
     node.addClass("framed");
     node.scratch("_classes", node.classes().join(" "));
   }
@@ -208,10 +220,9 @@ export class Canvas {
   /** The frame a boundary is drawn with: {position, size}, in model coordinates. */
   frameOf(boundaryId) {
     const node = this.cy.getElementById(BOUNDARY + boundaryId);
-    const padding = 2 * DIAGRAM.frame.padding;
     return {
       position: { ...node.position() },
-      size: { width: node.width() + padding, height: node.height() + padding },
+      size: { width: node.data("w"), height: node.data("h") },
     };
   }
 
@@ -233,8 +244,9 @@ export class Canvas {
       .map((n) => n.boundingBox({ includeLabels: true }));
     for (const node of nodes) {
       let near;
-      const siblings = node.parent().nonempty()
-        ? node.parent().children().filter((c) => !nodes.contains(c))
+      const parent = this.nesting.parentOf(node);
+      const siblings = parent.nonempty()
+        ? this.nesting.childrenOf(parent).filter((c) => !nodes.contains(c))
         : cy.collection();
       if (siblings.length) {
         const box = siblings.boundingBox({ includeLabels: true });
@@ -249,12 +261,7 @@ export class Canvas {
         near = { x: 0, y: 0 };
       }
       const spot = this.freeSpot(near, taken);
-      if (node.isParent()) {
-        // an empty boundary holding only other new items: move it as a block
-        node.descendants().shift({ x: spot.x - node.position().x, y: spot.y - node.position().y });
-      } else {
-        node.position(spot);
-      }
+      node.position(spot);
       taken.push(node.boundingBox({ includeLabels: true }));
     }
   }
@@ -329,13 +336,13 @@ export class Canvas {
   }
 
   /**
-   * Shows the whole diagram (at most 1.2x). The box comes from the element centres, not
-   * from Cytoscape's label-exact bounding boxes: on a large model those cost more than
-   * everything else the editor does on opening.
+   * Shows the whole diagram (at most 1.2x). The box comes from the element centres and
+   * the frames, not from Cytoscape's label-exact bounding boxes: on a large model those
+   * cost more than everything else the editor does on opening.
    */
   fit() {
     const cy = this.cy;
-    const nodes = cy.nodes(".element, .frame-corner, .boundary:childless");
+    const nodes = cy.nodes(".element, .boundary");
     if (!nodes.length) return;
     let x1 = Infinity;
     let y1 = Infinity;
@@ -343,21 +350,19 @@ export class Canvas {
     let y2 = -Infinity;
     nodes.forEach((node) => {
       const p = node.position();
-      x1 = Math.min(x1, p.x);
-      y1 = Math.min(y1, p.y);
-      x2 = Math.max(x2, p.x);
-      y2 = Math.max(y2, p.y);
+      // half a node, or half the frame
+      const w = node.hasClass("boundary") ? node.data("w") / 2 : DIAGRAM.node.width / 2;
+      const h = node.hasClass("boundary") ? node.data("h") / 2 : DIAGRAM.node.height / 2;
+      x1 = Math.min(x1, p.x - w);
+      y1 = Math.min(y1, p.y - h);
+      x2 = Math.max(x2, p.x + w);
+      y2 = Math.max(y2, p.y + h);
     });
-    // Half a node, the frames drawn around their members, and a margin to spare.
-    let depth = 0;
-    cy.nodes(".boundary").forEach((b) => {
-      depth = Math.max(depth, b.ancestors().length + 1);
-    });
-    const frames = DIAGRAM.frame.padding * Math.min(6, depth);
-    x1 -= DIAGRAM.node.width / 2 + frames + 24;
-    x2 += DIAGRAM.node.width / 2 + frames + 24;
-    y1 -= DIAGRAM.node.height / 2 + frames + 24;
-    y2 += DIAGRAM.node.height / 2 + frames + 24;
+    // and a margin to spare
+    x1 -= 24;
+    x2 += 24;
+    y1 -= 24;
+    y2 += 24;
     const zoom = Math.max(
       cy.minZoom(),
       Math.min(1.2, cy.width() / (x2 - x1), cy.height() / (y2 - y1)),
@@ -438,16 +443,18 @@ export class Canvas {
     const moved = [];
     const pad = DIAGRAM.frame.padding;
     const arrivals = cy.collection(elementIds.map((id) => cy.getElementById(ELEMENT + id)));
+    const ignore = new Set(arrivals.map((n) => n.id()));
     for (const node of arrivals) {
-      if (node.empty() || node.parent().empty()) continue;
-      const held = node.parent().descendants().filter(".element, .frame-corner").not(arrivals);
-      if (!held.length) continue;
-      const inner = held.boundingBox(EXACT);
-      const frame = { x1: inner.x1 - pad, y1: inner.y1 - pad, x2: inner.x2 + pad, y2: inner.y2 + pad };
+      const parent = node.nonempty() ? this.nesting.parentOf(node) : node;
+      if (parent.empty()) continue;
+      const held = this.nesting.descendantsOf(parent).filter(".element").not(arrivals);
+      if (!held.length && !this.nesting.stored(parent)) continue;
+      // the frame as it is without the arrivals
+      const frame = this.nesting.frameBox(parent, ignore);
       // A drop puts the centre well inside (the frame then grows around the element).
       if (inside(node.position(), frame)) continue;
       const near = { x: (frame.x1 + frame.x2) / 2, y: (frame.y1 + frame.y2) / 2 };
-      node.position(this.frameSpot(near, DIAGRAM.node, node.parent().data("ref"), arrivals));
+      node.position(this.frameSpot(near, DIAGRAM.node, parent.data("ref"), arrivals));
       moved.push(node.data("ref"));
     }
     return moved;
@@ -457,23 +464,22 @@ export class Canvas {
    * and `parent` and its ancestors, growing around it, do not either. */
   frameSpot(near, size, parent = null, ignore = this.cy.collection()) {
     const cy = this.cy;
+    const nesting = this.nesting;
     const around = parent ? cy.getElementById(BOUNDARY + parent) : cy.collection();
-    const enclosing = around.union(around.ancestors());
+    const enclosing = around.union(nesting.ancestorsOf(around));
     const boxOf = (n) => n.boundingBox({ includeLabels: true });
     const items = cy.nodes(".element, .boundary").not(ignore);
     const taken = items.not(enclosing).map(boxOf);
+    const ignored = new Set(ignore.map((n) => n.id()));
     // The frame as it is without `ignore` (an element being placed in it).
     const frameBox = (frame) => {
-      if (!ignore.nonempty() || !frame.descendants().contains(ignore)) return boxOf(frame);
-      const held = frame.descendants().filter(".element, .frame-corner").not(ignore);
-      const pad = DIAGRAM.frame.padding;
-      const b = held.nonempty() ? held.boundingBox(EXACT) : { x1: near.x, y1: near.y, x2: near.x, y2: near.y };
-      return { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad };
+      if (!ignore.nonempty() || nesting.descendantsOf(frame).intersection(ignore).empty()) return boxOf(frame);
+      return nesting.frameBox(frame, ignored);
     };
     // Each enclosing frame, grown around the new one, must stay clear of what is not in it.
     const growing = enclosing.map((frame) => ({
       box: frameBox(frame),
-      outside: items.not(frame.union(frame.descendants()).union(frame.ancestors())).map(boxOf),
+      outside: items.not(frame.union(nesting.descendantsOf(frame)).union(nesting.ancestorsOf(frame))).map(boxOf),
     }));
     const pad = DIAGRAM.frame.padding;
     const fits = (p) =>
@@ -529,7 +535,7 @@ export class Canvas {
         .edges()
         .map((e) => cy.getElementById(BADGE + e.data("ref")))
         .reduce((acc, b) => acc.union(b), cy.collection());
-      const keep = all.union(all.ancestors()).union(badges);
+      const keep = all.union(this.nesting.ancestorsOf(all)).union(badges);
       cy.elements()
         .not(keep)
         .filter((e) => !e.hasClass("ghost"))

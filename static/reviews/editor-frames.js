@@ -40,7 +40,7 @@ function contains(outer, inner) {
 /** The boundaries whose frames `node`'s frame partly overlaps (frames overlap only when
  * one holds the other); `box` is its frame, by default as drawn now. */
 export function frameClashes(canvas, node, box = boxOf(canvas.frameOf(node.data("ref")))) {
-  const family = node.union(node.descendants()).union(node.ancestors());
+  const family = node.union(canvas.descendantsOf(node)).union(canvas.ancestorsOf(node));
   return canvas.cy
     .nodes(".boundary")
     .not(family)
@@ -57,14 +57,14 @@ export function frameClashes(canvas, node, box = boxOf(canvas.frameOf(node.data(
  */
 export function layoutProblems(canvas, moved) {
   const problems = [];
-  const frames = moved.filter(".boundary").union(moved.ancestors());
+  const frames = moved.filter(".boundary").union(canvas.ancestorsOf(moved));
   frames.forEach((frame) => {
     const clash = frameClashes(canvas, frame);
     if (clash.length) problems.push(`${frame.data("ref")} would overlap ${clash.map((c) => c.data("ref")).join(", ")}`);
   });
   moved.filter(".element").forEach((element) => {
     const centre = element.position();
-    const own = element.ancestors();
+    const own = canvas.ancestorsOf(element);
     const over = canvas.cy.nodes(".boundary").not(own).filter((b) => {
       const box = boxOf(canvas.frameOf(b.data("ref")));
       return centre.x > box.x1 && centre.x < box.x2 && centre.y > box.y1 && centre.y < box.y2;
@@ -195,7 +195,7 @@ export class FrameHandles {
     const { node, ref } = resizing;
     const frame = this.canvas.frameOf(ref);
     const box = boxOf(frame);
-    const family = node.union(node.descendants()).union(node.ancestors());
+    const family = node.union(this.canvas.descendantsOf(node)).union(this.canvas.ancestorsOf(node));
     const others = this.cy.nodes(".boundary").not(family);
     const clash = frameClashes(this.canvas, node, box);
     if (clash.length) {
@@ -210,11 +210,11 @@ export class FrameHandles {
     // What the new frame wholly covers, and is not inside it yet, joins it; a boundary
     // wholly covered brings its own members along.
     const covered = others.filter((other) => contains(box, boxOf(this.canvas.frameOf(other.data("ref")))));
-    const joining = covered.filter((b) => !b.ancestors().some((a) => covered.contains(a)));
+    const joining = covered.filter((b) => !this.canvas.ancestorsOf(b).some((a) => covered.contains(a)));
     const joiningElements = this.cy
       .nodes(".element")
-      .not(node.descendants())
-      .not(covered.descendants())
+      .not(this.canvas.descendantsOf(node))
+      .not(this.canvas.descendantsOf(covered))
       .filter((element) => contains(box, element.boundingBox({ includeLabels: false, includeOverlays: false })));
     const names = [...joiningElements.map((e) => e.data("ref")), ...joining.map((b) => b.data("ref"))];
     const label = names.length ? `resized ${ref}, taking in ${names.join(", ")}` : `resized ${ref}`;

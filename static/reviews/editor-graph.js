@@ -9,23 +9,6 @@ export const ELEMENT = "e:";
 export const BOUNDARY = "b:";
 export const FLOW = "f:";
 export const BADGE = "lock:";
-// A boundary with a stored frame (`position`, `size`) holds two invisible corner nodes
-// at its frame's inner corners: Cytoscape sizes a compound node around its children,
-// so the frame is drawn at least that big and grows, never shrinks, around its members.
-export const CORNER = "corner:";
-
-/** The inner corners of a stored frame, where its corner nodes sit. */
-export function frameCorners(boundary) {
-  const { x, y } = boundary.position;
-  const { width, height } = boundary.size;
-  // Cytoscape counts a 1 px node as 3 px wide (a pixel of slack on each side).
-  const inset = DIAGRAM.frame.padding + 1.5;
-  return [
-    { x: x - width / 2 + inset, y: y - height / 2 + inset },
-    { x: x + width / 2 - inset, y: y + height / 2 - inset },
-  ];
-}
-
 // How each element kind is drawn (shape, fill group) comes from the server's diagram
 // style (reviews/diagram_style.py, `useDiagramStyle`), and its name and one-line help
 // from the vocabulary (`useVocabulary`), so the palette, the legend and the forms say
@@ -170,21 +153,12 @@ export function findingsByItem(analysis) {
   return index;
 }
 
-/** The corner nodes that hold a boundary's frame ({position, size}) open. */
-export function cornerNodes(boundaryId, frame) {
-  return frameCorners(frame).map((position, n) => ({
-    group: "nodes",
-    data: { id: `${CORNER}${boundaryId}:${n}`, type: "corner", parent: BOUNDARY + boundaryId },
-    position,
-    classes: "frame-corner",
-    grabbable: false,
-    selectable: false,
-  }));
-}
-
 /**
- * The Cytoscape element definitions for a document: boundaries (compound nodes,
- * parents first), elements inside them, flows, and a padlock badge per flow.
+ * The Cytoscape element definitions for a document: boundaries (parents first), elements,
+ * flows, and a padlock badge per flow. Boundaries are plain nodes, not compound ones: an
+ * item's boundary is `within` (a canvas ID), and the canvas draws each frame around its
+ * members and its stored frame (`fx`, `fy`, `fw`, `fh`; editor-nesting.js). `depth` (how
+ * many boundaries hold it) draws a nested frame over the one holding it.
  */
 export function toCytoscape(doc, analysis) {
   const findings = findingsByItem(analysis);
@@ -193,11 +167,17 @@ export function toCytoscape(doc, analysis) {
     return list && list.length ? ` worst-${list[0].severity}` : "";
   };
   const boundaries = orderParentsFirst(doc.boundaries || []);
-  const known = new Set(boundaries.map((b) => b.id));
+  const known = new Map(boundaries.map((b) => [b.id, b]));
+  const depthOf = (boundary) => {
+    let depth = 0;
+    for (let b = boundary; b.parent && known.has(b.parent) && depth <= known.size; b = known.get(b.parent)) depth += 1;
+    return depth;
+  };
   const definitions = [];
   for (const boundary of boundaries) {
     const kind = boundary.kind || VOCABULARY.boundary_kind_default;
-    definitions.push({
+    const framed = Boolean(boundary.size && boundary.position);
+    const definition = {
       group: "nodes",
       data: {
         id: BOUNDARY + boundary.id,
@@ -205,11 +185,17 @@ export function toCytoscape(doc, analysis) {
         type: "boundary",
         kind,
         label: `${boundary.name || boundary.id} (${kind})`,
-        parent: boundary.parent && known.has(boundary.parent) ? BOUNDARY + boundary.parent : undefined,
+        within: boundary.parent && known.has(boundary.parent) ? BOUNDARY + boundary.parent : undefined,
+        depth: depthOf(boundary),
+        fx: framed ? boundary.position.x : undefined,
+        fy: framed ? boundary.position.y : undefined,
+        fw: framed ? boundary.size.width : undefined,
+        fh: framed ? boundary.size.height : undefined,
       },
-      classes: `boundary boundary-${kind}` + (boundary.size && boundary.position ? " framed" : ""),
-    });
-    if (boundary.size && boundary.position) definitions.push(...cornerNodes(boundary.id, boundary));
+      classes: `boundary boundary-${kind}` + (framed ? " framed" : ""),
+    };
+    if (framed) definition.position = { x: boundary.position.x, y: boundary.position.y };
+    definitions.push(definition);
   }
   for (const element of doc.elements || []) {
     const meta = KIND[element.kind] || DEFAULT_DRAWING;
@@ -225,8 +211,7 @@ export function toCytoscape(doc, analysis) {
         label: elementLabel(element),
         shape: meta.shape,
         icon: cachedIcon(element.kind),
-        parent:
-          element.boundary && known.has(element.boundary) ? BOUNDARY + element.boundary : undefined,
+        within: element.boundary && known.has(element.boundary) ? BOUNDARY + element.boundary : undefined,
       },
       classes:
         `element group-${meta.group} kind-${element.kind}` +
@@ -381,6 +366,12 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       shape: "round-rectangle",
       "corner-radius": 8,
       "border-width": 1.4,
+      // The frame as the canvas draws it (editor-nesting.js), under elements and flows;
+      // a nested frame over the one holding it.
+      width: "data(w)",
+      height: "data(h)",
+      "z-compound-depth": "bottom",
+      "z-index": "data(depth)",
       label,
       "text-valign": "top",
       "text-halign": "center",
@@ -388,9 +379,6 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       "text-margin-y": DIAGRAM.frame.padding - 4,
       "font-size": DIAGRAM.frame.label_size,
       "font-weight": "bold",
-      padding: DIAGRAM.frame.padding,
-      "min-width": 120,
-      "min-height": 70,
     },
   });
   for (const [kind, style] of Object.entries(DIAGRAM.boundaries)) {
@@ -527,10 +515,6 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
     {
       selector: "node.eh-hover, node.eh-target",
       style: { "underlay-color": "#1565c0", "underlay-opacity": 0.4, "underlay-padding": 8 },
-    },
-    {
-      selector: "node.frame-corner",
-      style: { width: 1, height: 1, "background-opacity": 0, "border-width": 0, label: "", events: "no" },
     },
     {
       selector: "node.ghost",

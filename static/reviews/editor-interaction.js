@@ -116,7 +116,7 @@ export class Interactions {
 
   /** Boundaries an item can be dropped into, with their boxes as they were at the grab. */
   startDrag(node) {
-    const moving = node.union(node.descendants());
+    const moving = node.union(this.canvas.descendantsOf(node));
     this.dropZones = this.cy
       .nodes(".boundary")
       .filter((b) => !moving.contains(b))
@@ -126,7 +126,8 @@ export class Interactions {
       })
       .sort((a, b) => a.area - b.area);
     this.dragTarget = undefined;
-    this.dragParent = node.parent().nonempty() ? node.parent().data("ref") : null;
+    const parent = this.canvas.parentOf(node);
+    this.dragParent = parent.nonempty() ? parent.data("ref") : null;
   }
 
   /**
@@ -165,7 +166,8 @@ export class Interactions {
     if (!this.dropZones) return;
     const ref = node.data("ref");
     const isBoundary = node.data("type") === "boundary";
-    const current = node.parent().nonempty() ? node.parent().data("ref") : null;
+    const parent = this.canvas.parentOf(node);
+    const current = parent.nonempty() ? parent.data("ref") : null;
     const landing = this.landing(node.position(), current);
     this.dropZones = null;
     const target = landing.id;
@@ -524,7 +526,8 @@ export class Interactions {
       const [dx, dy] = arrows[key];
       const nodes = cy.$("node.element:selected, node.boundary:selected");
       if (nodes.length && this.canEdit) {
-        const moving = nodes.union(nodes.descendants()).filter(".element, .frame-corner");
+        // a boundary moves what it holds (editor-nesting.js)
+        const moving = nodes.filter((n) => !this.canvas.ancestorsOf(n).some((a) => nodes.contains(a)));
         moving.shift({ x: dx * step, y: dy * step });
         clearTimeout(this.nudgeTimer);
         this.nudgeTimer = setTimeout(() => {

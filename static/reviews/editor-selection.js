@@ -42,7 +42,7 @@ export class SelectionTools {
    * move with it). */
   topLevel() {
     const selected = this.cy.$("node.element:selected, node.boundary:selected");
-    return selected.filter((n) => !n.ancestors().some((a) => selected.contains(a)));
+    return selected.filter((n) => !this.canvas.ancestorsOf(n).some((a) => selected.contains(a)));
   }
 
   /** The box an item takes: an element's shape, a boundary's frame. */
@@ -61,8 +61,8 @@ export class SelectionTools {
     const inner = items.boundingBox(EXACT);
     const box = { x1: inner.x1 - pad, y1: inner.y1 - pad, x2: inner.x2 + pad, y2: inner.y2 + pad };
     // A frame drawn over what it does not hold would misstate membership: refused.
-    const held = items.union(items.descendants());
-    const enclosing = items.parents().union(items.parents().ancestors());
+    const held = items.union(this.canvas.descendantsOf(items));
+    const enclosing = this.canvas.ancestorsOf(items);
     const covered = this.cy
       .nodes(".element, .boundary")
       .not(held)
@@ -95,10 +95,10 @@ export class SelectionTools {
     return id;
   }
 
-  /** Moves a top-level item by `shift`: an element itself, a boundary with what it holds. */
+  /** Moves a top-level item by `shift`: an element itself, a boundary with what it holds
+   * (editor-nesting.js). */
   shiftItem(node, shift) {
-    const moving = node.hasClass("element") ? node : node.descendants().filter(".element, .frame-corner");
-    moving.shift(shift);
+    node.shift(shift);
   }
 
   /** Aligns (left, centre, right, top, middle, bottom) or distributes (horizontal,
@@ -182,7 +182,7 @@ export class SelectionTools {
    * by their frame's top-left corner). */
   snapDropped(nodes) {
     if (!this.snap) return;
-    const top = nodes.filter((n) => !n.ancestors().some((a) => nodes.contains(a)));
+    const top = nodes.filter((n) => !this.canvas.ancestorsOf(n).some((a) => nodes.contains(a)));
     top.forEach((node) => {
       const anchor = node.hasClass("element") ? node.position() : { x: this.boxOf(node).x1, y: this.boxOf(node).y1 };
       const snapped = this.snapPoint(anchor);

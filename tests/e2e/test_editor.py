@@ -68,12 +68,13 @@ def canvas_state(page) -> dict:
     """What the canvas shows: element positions and parents, flows and their state."""
     return page.evaluate(
         """() => {
-          const cy = window.ciphermapEditor.cy;
+          const { cy, canvas } = window.ciphermapEditor;
           const state = { nodes: {}, edges: {} };
           cy.nodes('.element, .boundary').forEach((n) => {
             const p = n.position();
+            const parent = canvas.parentOf(n);
             state.nodes[n.id()] = {
-              parent: n.parent().nonempty() ? n.parent().id() : null,
+              parent: parent.nonempty() ? parent.id() : null,
               x: Math.round(p.x), y: Math.round(p.y),
             };
           });

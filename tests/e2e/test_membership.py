@@ -30,9 +30,9 @@ def test_a_nudge_near_a_frame_keeps_the_element_where_it_was(
     system.refresh_from_db()
     browser = next(e for e in system.document["elements"] if e["id"] == "browser")
     assert browser["boundary"] == "internet"
-    assert page.evaluate("window.ciphermapEditor.cy.getElementById('e:browser').parent().id()") == (
-        "b:internet"
-    )
+    assert page.evaluate(
+        "(e => e.canvas.parentOf(e.cy.getElementById('e:browser')).id())(window.ciphermapEditor)"
+    ) == ("b:internet")
 
 
 @pytest.mark.django_db(transaction=True)
