@@ -189,3 +189,67 @@ def test_a_boundary_dropped_partly_over_another_goes_back(
     assert page.evaluate("window.ciphermapEditor.version") == 1
     assert _frame_box(page, "vpc") == pytest.approx(before, abs=1)
     page.wait_for_load_state("networkidle")  # the boundary's form, loaded on selection
+
+
+def _nested_document() -> dict:
+    """The placed document with the database in a framed subnet inside the VPC."""
+    document = _placed_document()
+    document["boundaries"].append(
+        {
+            "id": "data-subnet",
+            "kind": "internal",
+            "parent": "vpc",
+            "position": {"x": 740, "y": 120},
+            "size": {"width": 260, "height": 160},
+        }
+    )
+    for element in document["elements"]:
+        if element["id"] == "orders-db":
+            element["boundary"] = "data-subnet"
+    return document
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_boundary_moved_by_its_frame_or_the_keyboard_carries_what_it_holds(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _nested_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    refs = ("vpc", "data-subnet", "api", "orders-db")
+    before = {ref: _frame_box(page, ref) for ref in refs}
+    vpc = box(page, "b:vpc")
+    # Its bottom margin, below the subnet's frame.
+    grip = {"x": (vpc["x1"] + vpc["x2"]) / 2, "y": vpc["y2"] - 8}
+    drag(page, grip, {"x": grip["x"], "y": grip["y"] - 120})
+    settled(page, 2)
+    expect(page.locator("#editor-status")).to_contain_text("moved vpc")
+    dy = -120 / page.evaluate("window.ciphermapEditor.cy.zoom()")
+    for ref in refs:
+        after = _frame_box(page, ref)
+        assert (after["x1"], after["y1"]) == pytest.approx(
+            (before[ref]["x1"], before[ref]["y1"] + dy), abs=2
+        ), ref
+    system.refresh_from_db()
+    elements = {e["id"]: e for e in system.document["elements"]}
+    subnet = next(b for b in system.document["boundaries"] if b["id"] == "data-subnet")
+    assert elements["api"]["position"]["y"] == pytest.approx(120 + dy, abs=2)
+    assert elements["orders-db"]["position"]["y"] == pytest.approx(120 + dy, abs=2)
+    assert subnet["position"]["y"] == pytest.approx(120 + dy, abs=2)
+    assert (elements["api"]["boundary"], elements["orders-db"]["boundary"]) == (
+        "vpc",
+        "data-subnet",
+    )
+    assert subnet["parent"] == "vpc"
+
+    # A nudge with an arrow key moves the selected frame with what it holds.
+    _select(page, "b:vpc")
+    page.locator("#editor-canvas").focus()
+    page.keyboard.press("ArrowRight")
+    settled(page, 3)
+    system.refresh_from_db()
+    moved = {e["id"]: e for e in system.document["elements"]}
+    subnet = next(b for b in system.document["boundaries"] if b["id"] == "data-subnet")
+    assert moved["api"]["position"]["x"] == elements["api"]["position"]["x"] + 15
+    assert moved["orders-db"]["position"]["x"] == elements["orders-db"]["position"]["x"] + 15
+    assert subnet["position"]["x"] == pytest.approx(740 + 15, abs=1)
+    page.wait_for_load_state("networkidle")
