@@ -159,6 +159,8 @@ def diff_documents(old: dict, new: dict) -> DocumentDiff:
             if before is None:
                 diff.added.append(item)
                 continue
+            if before == item:  # most items: compared at C speed, field by field below
+                continue
             changed = sorted(
                 key
                 for key in before.keys() | item.keys()

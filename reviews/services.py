@@ -2,13 +2,15 @@
 
 Every change to a system goes through `save_document`, whether it comes from a form, the
 editor's JSON endpoint, an import or a restore, so the rules are the same everywhere:
-the engine validates the whole document, the save is refused unless it is based on the
-current version, and each save records a revision.
+the engine validates the whole document (a drag, which changes only the layout, has
+just those fields checked: `threatmodel.relayout`), the save is refused unless it is
+based on the current version, and each save records a revision.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePath
@@ -22,6 +24,7 @@ from django.utils import timezone
 import threatmodel
 from threatmodel.formats import read_model
 from threatmodel.formats.detect import CIPHERMAP, find_format
+from threatmodel.relayout import relayout
 
 from .decisions import observe_findings
 from .history import apply_patches, is_move_only, make_patch, summarize
@@ -62,6 +65,18 @@ def validate(document: Any) -> tuple[dict, Any]:
     except threatmodel.ModelError as error:
         raise InvalidDocument(list(error.problems)) from error
     return threatmodel.to_document(model), model
+
+
+def relaid(stored: dict, document: Any) -> dict | None:
+    """The document to store when `document` differs from the stored one in layout only
+    (positions, frame sizes), the same `validate` would give, with only those fields
+    checked; None when it changes anything else. Raises InvalidDocument."""
+    if not isinstance(document, Mapping):
+        return None
+    try:
+        return relayout(stored, document)
+    except threatmodel.ModelError as error:
+        raise InvalidDocument(list(error.problems)) from error
 
 
 def analyze(model: Any) -> dict:
@@ -168,12 +183,16 @@ def save_document[S: System](
     """
     if base_version != system.version:
         raise StaleVersion(System.objects.get(pk=system.pk))
-    canonical, model = validate(document)
+    # A drag changes the layout only: just those fields are checked (a full validation
+    # is most of a 1,000-element save), and the result is the same canonical document.
+    model = None
+    canonical = relaid(system.document, document)
+    if canonical is None:
+        canonical, model = validate(document)
     if canonical == system.document:
         return system
-    # The rules never read the layout: a drag keeps the analysis, which is a third of a
-    # 1,000-element save.
-    moved = is_move_only(system.document, canonical)
+    # The rules never read the layout: a drag keeps the analysis.
+    moved = model is None or is_move_only(system.document, canonical)
     analysis = current_analysis(system) if moved else analyze(model)
     counts = severity_counts(analysis)
     new_version = base_version + 1
@@ -193,7 +212,7 @@ def save_document[S: System](
         if not updated:
             raise StaleVersion(System.objects.get(pk=system.pk))
         _record_revision(
-            system, system.document, canonical, new_version, author, counts, summary_prefix
+            system, system.document, canonical, new_version, author, counts, summary_prefix, moved
         )
         # Decided findings that this version fixed or brought back.
         if not moved:
@@ -211,12 +230,18 @@ def _record_revision(
     author: User | None,
     counts: dict,
     summary_prefix: str = "",
+    moved: bool = False,
 ) -> None:
     """Every save keeps its own revision, so a version the app has announced (in the
     status line, a report, a diff link) can always be opened again. The saves of one
     sitting are grouped under the sitting's first version, and the history shows the
     sitting as one entry."""
-    last = system.revisions.order_by("-version").first()
+    # Not its patch or snapshot: a checkpoint's is a whole document to read.
+    last = (
+        system.revisions.only("version", "author", "created", "sitting", "closed")
+        .order_by("-version")
+        .first()
+    )
     previous = last.version if last else 0
     checkpoint = version // Revision.CHECKPOINT_EVERY != previous // Revision.CHECKPOINT_EVERY
     summary = summarize(old, new)
@@ -227,7 +252,7 @@ def _record_revision(
         version=version,
         author=author,
         summary=summary[:300],
-        moves_only=is_move_only(old, new) and not summary_prefix,
+        moves_only=moved and not summary_prefix,
         reverse_patch=make_patch(new, old),
         snapshot=new if checkpoint else None,
         counts=counts,

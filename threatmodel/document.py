@@ -72,6 +72,16 @@ def _item(item: Any, dates_as_text: bool) -> dict[str, Any]:
     return {_DOCUMENT_NAMES.get(name, name): present[name] for name in order}
 
 
+def field_order(cls: type) -> dict[str, int]:
+    """The rank of each document field of an item class in the order `_item` writes them
+    (the leading fields, the others in class order, the description last)."""
+    names = [field.name for field in fields(cls) if field.name != "lines"]
+    leading = [name for name in _LEADING if name in names]
+    trailing = ["description"] if "description" in names else []
+    order = leading + [n for n in names if n not in leading and n not in trailing] + trailing
+    return {_DOCUMENT_NAMES.get(name, name): rank for rank, name in enumerate(order)}
+
+
 def _value(value: Any, dates_as_text: bool) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return _item(value, dates_as_text)

@@ -53,6 +53,52 @@ def test_an_invalid_document_is_400_with_located_errors_and_saves_nothing(system
     assert System.objects.get(pk=system.pk).version == 1
 
 
+def _dragged(user, system, position) -> dict:
+    """The editor's save after a drag: the document it was given, one element moved."""
+    current = client_for(user).get(f"/systems/{system.pk}/document.json").json()
+    current["document"]["elements"][1]["position"] = position
+    return {"base_version": current["version"], "document": current["document"]}
+
+
+def test_a_drag_is_saved_and_answered_like_any_save(system, editor):
+    response = _save(editor, system, _dragged(editor, system, {"x": 12, "y": 34.5}))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["version"] == 2
+    assert data["document"]["elements"][1]["position"] == {"x": 12, "y": 34.5}
+    assert [f["fingerprint"] for f in data["analysis"]["findings"]] == [
+        f["fingerprint"] for f in system.analysis["findings"]
+    ]
+    assert System.objects.get(pk=system.pk).revisions.get(version=2).summary == "moved api"
+
+
+def test_a_drag_to_a_bad_position_is_400_at_its_field(system, editor):
+    response = _save(editor, system, _dragged(editor, system, {"x": 12, "y": None}))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "location": "elements[1].position.y",
+            "message": "expected a number, got nothing",
+            "line": None,
+        },
+        {
+            "location": "elements[1].position.y",
+            "message": "missing required field 'y'",
+            "line": None,
+        },
+    ]
+    assert System.objects.get(pk=system.pk).version == 1
+
+
+def test_a_drag_from_a_stale_version_is_409(system, owner, editor):
+    body = _dragged(editor, system, {"x": 1, "y": 1})
+    assert _save(owner, system, _dragged(owner, system, {"x": 2, "y": 2})).status_code == 200
+    response = _save(editor, system, body)
+    assert response.status_code == 409
+    assert response.json()["document"]["elements"][1]["position"] == {"x": 2, "y": 2}
+    assert System.objects.get(pk=system.pk).version == 2
+
+
 def test_a_stale_base_version_is_409_with_the_current_document(system, owner, editor):
     _save(owner, system, {"base_version": 1, "document": sample_document(name="First")})
     response = _save(
