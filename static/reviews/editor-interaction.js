@@ -135,7 +135,9 @@ export class Interactions {
    * changes only on a clear drop. The innermost boundary whose box, less a band of
    * DROP_BAND, holds the centre takes it in; a centre outside every boundary and outside
    * its own takes it out; anything in between (a nudge near an edge) keeps it where it
-   * is. Returns { zone, id, clear }.
+   * is. A centre still over its own boundary stays there unless it lands clearly inside
+   * a boundary nested in it: near the edge of a frame inside another, it is clearly
+   * inside the outer one, which is no clear drop out. Returns { zone, id, clear }.
    */
   landing(position, current) {
     const zones = this.dropZones || [];
@@ -145,11 +147,15 @@ export class Interactions {
       position.y >= box.y1 + band &&
       position.y <= box.y2 - band;
     const clearly = zones.find((z) => within(z.box, DROP_BAND));
+    const own = zones.find((z) => z.id === current) || null;
+    // Zones are sorted by area: over the own one, only a smaller (nested) one takes it.
+    if (own && within(own.box, 0) && !(clearly && clearly.area < own.area)) {
+      return { zone: own, id: current, clear: clearly === own };
+    }
     if (clearly) return { zone: clearly, id: clearly.id, clear: true };
     const touching = zones.find((z) => within(z.box, 0));
     if (!touching) return { zone: null, id: null, clear: true };
-    const kept = zones.find((z) => z.id === current) || null;
-    return { zone: kept, id: current, clear: touching.id === current };
+    return { zone: own, id: current, clear: touching.id === current };
   }
 
   whileDragging(node) {

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import make_system
 from tests.e2e.conftest import open_editor
 from tests.e2e.test_editor import box, drag, point, settled
 
@@ -77,3 +78,41 @@ def test_the_status_line_says_what_a_save_did_to_the_findings(
     )
     settled(page, 3)
     expect(_status(page)).to_contain_text(re.compile(r"\d+ findings? fixed"))
+
+
+NESTED = {
+    "format": "ciphermap/1",
+    "name": "Nested",
+    "boundaries": [{"id": "cloud"}, {"id": "vpc", "parent": "cloud"}],
+    "elements": [
+        {"id": "api", "kind": "service", "boundary": "vpc", "position": {"x": 100, "y": 100}},
+        {"id": "db", "kind": "database", "boundary": "vpc", "position": {"x": 300, "y": 100}},
+        {"id": "worker", "kind": "service", "boundary": "cloud", "position": {"x": 700, "y": 100}},
+    ],
+    "flows": [{"id": "q", "from": "api", "to": "db", "protocol": "postgres-tls"}],
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nudge_near_the_edge_of_a_nested_frame_keeps_the_element_in_it(
+    open_context, live_server, owner, workspace
+):
+    """Near the VPC's edge the centre is clearly inside the cloud around it; that is
+    not a clear drop out of the VPC."""
+    system = make_system(workspace, NESTED, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    vpc, cloud = box(page, "b:vpc"), box(page, "b:cloud")
+    assert cloud["x2"] - vpc["x2"] > 100  # the cloud goes on well past the VPC
+    start = point(page, "e:db")
+    drag(page, start, {"x": vpc["x2"] - 3, "y": start["y"]})
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("still in vpc")
+    system.refresh_from_db()
+    db = next(e for e in system.document["elements"] if e["id"] == "db")
+    assert db["boundary"] == "vpc"
+    assert db["position"]["x"] > 300
+    # Clearly out of the VPC and inside the cloud, it leaves.
+    start = point(page, "e:db")
+    drag(page, start, {"x": (vpc["x2"] + point(page, "e:worker")["x"]) / 2, "y": start["y"]})
+    settled(page, 3)
+    expect(_status(page)).to_contain_text("moved db into cloud")
