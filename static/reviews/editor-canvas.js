@@ -17,6 +17,14 @@ function sized(definition) {
   return { ...definition, data: { ...definition.data, ...firstSize() } };
 }
 
+// The classes each managed element was last given, by element. Not in Cytoscape's
+// scratch: setting scratch data restyles the element and emits an event.
+const givenClasses = new WeakMap();
+
+function gaveClasses(ele, classes) {
+  givenClasses.set(ele[0], classes);
+}
+
 /** Sets only what changed: restyling 1,000 unchanged elements is what makes saves slow. */
 function updateData(ele, data, classes) {
   const changed = {};
@@ -28,9 +36,9 @@ function updateData(ele, data, classes) {
     }
   }
   if (any) ele.data(changed);
-  if (ele.scratch("_classes") !== classes) {
+  if (givenClasses.get(ele[0]) !== classes) {
     ele.classes(classes);
-    ele.scratch("_classes", classes);
+    gaveClasses(ele, classes);
   }
 }
 
@@ -102,15 +110,18 @@ export class Canvas {
     const wanted = new Map(definitions.map((d) => [d.data.id, d]));
     const unplaced = [];
     const fresh = !cy.nodes(".element").length;
+    let flows = null;
     if (cy.elements().empty()) {
-      // Opening: everything at once, which is much cheaper than one by one.
-      const added = cy.add(definitions.map(sized));
-      added.nodes().forEach((node) => {
+      // Opening: everything at once, which is much cheaper than one by one; the flows once
+      // the nodes are placed and styled (each style property set on a node with flows
+      // marks every one of its flows as changed too).
+      const added = cy.add(definitions.filter((d) => d.group === "nodes").map(sized));
+      added.forEach((node) => {
         const definition = wanted.get(node.id());
         if (!definition.position && node.data("type") !== "badge") unplaced.push(node);
-        node.scratch("_classes", definition.classes);
+        gaveClasses(node, definition.classes);
       });
-      added.edges().forEach((edge) => edge.scratch("_classes", wanted.get(edge.id()).classes));
+      flows = definitions.filter((d) => d.group === "edges");
     } else cy.batch(() => {
       for (const definition of definitions) {
         if (definition.group !== "nodes") continue;
@@ -158,6 +169,9 @@ export class Canvas {
       if (lonely.length) this.place(lonely);
     }
     this.nesting.layout();
+    if (flows) {
+      cy.add(flows).forEach((edge) => gaveClasses(edge, wanted.get(edge.id()).classes));
+    }
     if (fit) {
       this.fit();
       if (cy.zoom() >= BADGE_MIN_ZOOM) {
@@ -214,7 +228,7 @@ export class Canvas {
     const frame = this.frameOf(boundaryId);
     node.data({ fx: frame.position.x, fy: frame.position.y, fw: frame.size.width, fh: frame.size.height });
     node.addClass("framed");
-    node.scratch("_classes", node.classes().join(" "));
+    gaveClasses(node, node.classes().join(" "));
   }
 
   /** The frame a boundary is drawn with: {position, size}, in model coordinates. */

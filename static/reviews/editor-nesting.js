@@ -58,6 +58,8 @@ export class Nesting {
     this.index = null; // boundary canvas ID -> its member nodes
     this.paused = 0; // while the canvas is being rebuilt, frames wait for `layout`
     this.quiet = 0; // while this module moves nodes itself
+    // Where each frame was drawn last (not in Cytoscape's scratch: setting that restyles).
+    this.drawnAt = new WeakMap();
     cy.on("position", (event) => this.moved(event.target));
   }
 
@@ -168,7 +170,7 @@ export class Nesting {
     } finally {
       this.quiet -= 1;
     }
-    node.scratch("_at", centre);
+    this.drawnAt.set(node[0], centre);
   }
 
   /** Draws every frame, the innermost first. */
@@ -206,7 +208,7 @@ export class Nesting {
     if (this.paused || this.quiet || !node.isNode()) return;
     const type = node.data("type");
     if (type === "boundary") {
-      const before = node.scratch("_at");
+      const before = this.drawnAt.get(node[0]);
       const now = node.position();
       if (before && (before.x !== now.x || before.y !== now.y)) {
         this.carry(node, { x: now.x - before.x, y: now.y - before.y });
@@ -233,8 +235,8 @@ export class Nesting {
           if (child.grabbed() || child.same(node)) continue;
           child.shift(delta);
           if (child.hasClass("boundary")) {
-            const at = child.scratch("_at");
-            if (at) child.scratch("_at", { x: at.x + delta.x, y: at.y + delta.y });
+            const at = this.drawnAt.get(child[0]);
+            if (at) this.drawnAt.set(child[0], { x: at.x + delta.x, y: at.y + delta.y });
             move(child);
           }
         }
