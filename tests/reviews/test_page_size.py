@@ -137,3 +137,18 @@ def test_the_findings_panel_shows_a_page_and_a_real_link_to_the_next(owner, page
 def test_an_outsider_gets_no_page_of_the_findings_panel(outsider, paged):
     response = client_for(outsider).get(f"/systems/{paged.pk}/findings/?page=2", headers=HTMX)
     assert response.status_code == 404
+
+
+def test_the_page_asks_for_the_document_the_layout_and_every_editor_module_early(owner, paged):
+    """Preloaded while the page loads, not once editor.js and its imports have run."""
+    from pathlib import Path
+
+    html = _page(owner, paged).decode()
+    pk = paged.pk
+    assert f'<link rel="preload" href="/systems/{pk}/document.json" as="fetch" crossorigin>' in html
+    assert f'<link rel="preload" href="/systems/{pk}/layout.json" as="fetch" crossorigin>' in html
+    static = Path(__file__).resolve().parents[2] / "static" / "reviews"
+    modules = sorted(p.name for p in static.glob("editor-*.js"))
+    assert modules
+    for module in modules:
+        assert f'rel="modulepreload" href="/static/reviews/{module}"' in html, module
