@@ -63,7 +63,10 @@ export class PropertiesOverlay {
         heading.focus();
       }
     }
-    if (!wasOpen) this.keepSelectionInView(panel);
+    // Opened, or showing another item: the item shown is panned clear of the panel.
+    const shown = panel.querySelector("form.props-form")?.getAttribute("action") || "";
+    if (!wasOpen || shown !== this.shown) this.keepSelectionInView();
+    this.shown = shown;
   }
 
   addCloseButton(panel) {
@@ -87,13 +90,24 @@ export class PropertiesOverlay {
   }
 
   /** The selected item stays visible left of the overlay (the diagram pans if needed). */
-  keepSelectionInView(panel) {
-    const selected = this.canvas.cy.$(":selected");
+  keepSelectionInView(frames = 0) {
+    const cy = this.canvas.cy;
+    // `]`, `[` and Find glide the selection to the centre, and the form usually arrives
+    // mid-way: the rest of that glide would undo a pan made now, so the pan waits for
+    // the view to come to rest (about a second at most).
+    if (cy.animated() && frames < 60) {
+      requestAnimationFrame(() => this.keepSelectionInView(frames + 1));
+      return;
+    }
+    // The panel as it is now: a swap may have replaced it, or Esc closed it.
+    const panel = document.getElementById("properties");
+    if (!panel || !this.isOverlay()) return;
+    const selected = cy.$(":selected");
     if (!selected.length) return;
     const stage = this.canvas.container.getBoundingClientRect();
     const edge = panel.getBoundingClientRect().left - stage.left - MARGIN;
     const box = selected.renderedBoundingBox({ includeLabels: false });
     if (edge <= MARGIN || box.x2 <= edge) return;
-    this.canvas.cy.panBy({ x: Math.max(edge - box.x2, MARGIN - box.x1) });
+    cy.panBy({ x: Math.max(edge - box.x2, MARGIN - box.x1) });
   }
 }

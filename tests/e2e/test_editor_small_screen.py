@@ -13,6 +13,17 @@ from tests.e2e.test_editor_extensions import view_settled
 NARROW = {"width": 820, "height": 1000}
 
 
+# The element's right edge on the page is left of the overlay's left edge, with the
+# view at rest.
+CLEAR_OF_THE_PANEL = """(id) => {
+  const editor = window.ciphermapEditor;
+  const canvas = editor.el.canvas.getBoundingClientRect();
+  const panel = document.getElementById("properties").getBoundingClientRect();
+  const box = editor.cy.getElementById(id).renderedBoundingBox({ includeLabels: false });
+  return !editor.cy.animated() && canvas.left + box.x2 < panel.left;
+}"""
+
+
 def position(page, selector: str) -> str:
     return page.evaluate("s => getComputedStyle(document.querySelector(s)).position", selector)
 
@@ -40,9 +51,15 @@ def test_at_820_px_the_properties_open_beside_the_canvas_and_esc_gives_the_canva
     assert shown["y"] + 100 < NARROW["height"]
     assert drawn["x"] < shown["x"] < drawn["x"] + drawn["width"]
     expect(canvas).to_be_focused()
+    # The selected element is panned clear of the panel, and stays clear once the view
+    # has stopped moving (the selection's own centring animation once undid the pan).
+    page.wait_for_function(CLEAR_OF_THE_PANEL, arg="e:browser", timeout=5000)
+    view_settled(page)
+    assert page.evaluate(CLEAR_OF_THE_PANEL, "e:browser")
     # ] moves on, the panel follows; Enter goes into the form, Esc closes it.
     page.keyboard.press("]")
     expect(panel.locator('form[action$="/elements/api/"]')).to_be_visible()
+    page.wait_for_function(CLEAR_OF_THE_PANEL, arg="e:api", timeout=5000)
     page.keyboard.press("Enter")
     expect(panel.get_by_role("textbox", name="ID:", exact=True)).to_be_focused()
     page.keyboard.press("Escape")
