@@ -179,7 +179,7 @@ export class Canvas {
         cy.add(toCytoscape(doc, analysis).filter((d) => d.data.type === "badge"));
         if (this.large) {
           this.view.labels = true;
-          cy.style().update();
+          this.restyle();
         }
       }
     }
@@ -310,12 +310,17 @@ export class Canvas {
     const visible = this.cy.zoom() >= BADGE_MIN_ZOOM;
     if (this.large && visible !== this.view.labels) {
       this.view.labels = visible;
-      this.cy.style().update();
+      this.restyle();
     }
     if (visible === this.badgesVisible) return;
     this.badgesVisible = visible;
     if (this.rendering || !this.shown) return;
     this.render(this.shown.doc, this.shown.analysis);
+  }
+
+  /** The style again, for the view (a large model's labels come and go with the zoom). */
+  restyle() {
+    this.cy.style(stylesheet({ large: this.large, view: this.view }));
   }
 
   /** The padlock badges sit in the middle of their hops. */

@@ -305,11 +305,16 @@ export function protectedSet(doc, keyId) {
 /**
  * The canvas style. Elements take the same box as in the PDF, and flows, stores and
  * boundaries the same colours and dashes (DIAGRAM). For a large model, `view.labels`
- * switches the labels off while zoomed out (they are unreadable there, and measuring
- * them is most of the cost of opening), and hops are drawn straight.
+ * false leaves the labels out while zoomed out (they are unreadable there, and measuring
+ * them is most of the cost of opening), with every property that only styles a label:
+ * Cytoscape sets each property on each element, so at 1,000 elements and 2,000 flows
+ * they cost more than the labels; the canvas asks for the style again when zoomed in.
+ * A large model's hops are drawn straight.
  */
 export function stylesheet({ large = false, view = { labels: true } } = {}) {
-  const label = large ? (ele) => (view.labels ? ele.data("label") : "") : "data(label)";
+  const labelled = !large || view.labels;
+  const text = (style) => (labelled ? style : {});
+  const label = "data(label)";
   const { width, height } = DIAGRAM.node;
   const font = "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif";
   const dashed = (style) => (style && style.dash ? "dashed" : "solid");
@@ -317,7 +322,7 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
   const rules = [
     {
       selector: "node",
-      style: { "font-family": font, "font-size": 11, color: canvas.ink, "min-zoomed-font-size": 4 },
+      style: text({ "font-family": font, "font-size": 11, color: canvas.ink, "min-zoomed-font-size": 4 }),
     },
     {
       selector: "node.element",
@@ -334,13 +339,15 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
         "background-clip": "none",
         "border-width": 1.3,
         "border-color": canvas.node_border,
-        label,
-        "font-size": 10.5,
-        "text-valign": "center",
-        "text-halign": "center",
-        "text-margin-x": 12,
-        "text-wrap": "wrap",
-        "text-max-width": width - 40,
+        ...text({
+          label,
+          "font-size": 10.5,
+          "text-valign": "center",
+          "text-halign": "center",
+          "text-margin-x": 12,
+          "text-wrap": "wrap",
+          "text-max-width": width - 40,
+        }),
       },
     },
     ...Object.entries(canvas.groups).map(([group, fill]) => ({
@@ -372,13 +379,15 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       height: "data(h)",
       "z-compound-depth": "bottom",
       "z-index": "data(depth)",
-      label,
-      "text-valign": "top",
-      "text-halign": "center",
-      // Inside the frame's top margin, as in the PDF, so frames never cover labels.
-      "text-margin-y": DIAGRAM.frame.padding - 4,
-      "font-size": DIAGRAM.frame.label_size,
-      "font-weight": "bold",
+      ...text({
+        label,
+        "text-valign": "top",
+        "text-halign": "center",
+        // Inside the frame's top margin, as in the PDF, so frames never cover labels.
+        "text-margin-y": DIAGRAM.frame.padding - 4,
+        "font-size": DIAGRAM.frame.label_size,
+        "font-weight": "bold",
+      }),
     },
   });
   for (const [kind, style] of Object.entries(DIAGRAM.boundaries)) {
@@ -400,15 +409,17 @@ export function stylesheet({ large = false, view = { labels: true } } = {}) {
       "control-point-step-size": 28,
       "target-arrow-shape": "triangle",
       "arrow-scale": 1.1,
-      label,
-      "font-family": font,
-      "font-size": 10,
-      "text-rotation": "autorotate",
-      "text-margin-y": -11,
-      "text-background-color": canvas.label_background,
-      "text-background-opacity": 0.85,
-      "text-background-padding": 1,
-      "min-zoomed-font-size": 5,
+      ...text({
+        label,
+        "font-family": font,
+        "font-size": 10,
+        "text-rotation": "autorotate",
+        "text-margin-y": -11,
+        "text-background-color": canvas.label_background,
+        "text-background-opacity": 0.85,
+        "text-background-padding": 1,
+        "min-zoomed-font-size": 5,
+      }),
     },
   });
   // A large model draws hops straight (cheaper), except where flows share two elements:

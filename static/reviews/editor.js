@@ -7,7 +7,7 @@
 // The server's document is the truth: the store saves, and the canvas then shows what the
 // server kept (or goes back, with the reason, when the save fails).
 
-import { DIAGRAM, stylesheet, useDiagramStyle, useVocabulary } from "./editor-graph.js";
+import { DIAGRAM, useDiagramStyle, useVocabulary } from "./editor-graph.js";
 import { Canvas } from "./editor-canvas.js";
 import { FrameHandles } from "./editor-frames.js";
 import { MultiSelection } from "./editor-multi.js";
@@ -151,7 +151,7 @@ export class Editor {
     useDiagramStyle(declared, { dark });
     const canvas = this.canvas;
     canvas.container.style.backgroundColor = DIAGRAM.canvas.background;
-    canvas.cy.style(stylesheet({ large: canvas.large, view: canvas.view }));
+    canvas.restyle();
     canvas.render(this.store.doc, this.store.analysis); // the icons, drawn in the new stroke
     this.fillPanels();
   }
