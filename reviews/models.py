@@ -70,6 +70,10 @@ class System(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    # Not a column: set by services.save_document when a save kept the findings without
+    # reading them (a move), so an answer need not send them again.
+    findings_kept: bool = False
+
     class Meta:
         ordering = ["name", "pk"]
 

@@ -191,10 +191,16 @@ def save_document[S: System](
         canonical, model = validate(document)
     if canonical == system.document:
         return system
-    # The rules never read the layout: a drag keeps the analysis.
+    # The rules never read the layout: a drag keeps the analysis, and does not even read
+    # it (the largest column) unless it is due for its daily recompute.
     moved = model is None or is_move_only(system.document, canonical)
-    analysis = current_analysis(system) if moved else analyze(model)
-    counts = severity_counts(analysis)
+    kept = moved and analysis_is_current(system)
+    analysis: dict | None = None
+    if kept:
+        counts = system.counts
+    else:
+        analysis = current_analysis(system) if moved else analyze(model)
+        counts = severity_counts(analysis)
     new_version = base_version + 1
     findings = {} if moved else {"analysis": analysis, "counts": counts}
     with transaction.atomic():
@@ -216,9 +222,12 @@ def save_document[S: System](
         )
         # Decided findings that this version fixed or brought back.
         if not moved:
+            assert analysis is not None
             observe_findings(system, (f["fingerprint"] for f in analysis["findings"]), new_version)
     system.name, system.document, system.version = canonical["name"], canonical, new_version
-    system.analysis, system.analyzed_on, system.counts = analysis, timezone.localdate(), counts
+    system.analyzed_on, system.counts, system.findings_kept = timezone.localdate(), counts, kept
+    if analysis is not None:
+        system.analysis = analysis
     return system
 
 
@@ -313,11 +322,18 @@ def restore(system: System, revision: Revision, author: User | None) -> System:
     )
 
 
+def analysis_is_current(system: System) -> bool:
+    """Whether the cached analysis holds for today (or for the document's policy.today)."""
+    return system.analyzed_on == timezone.localdate() or bool(
+        system.document.get("policy", {}).get("today")
+    )
+
+
 def current_analysis(system: System) -> dict:
     """The cached analysis, recomputed once a day for documents without policy.today
     (rules about certificate expiry and key age depend on the date)."""
     today = timezone.localdate()
-    if system.analyzed_on == today or system.document.get("policy", {}).get("today"):
+    if analysis_is_current(system):
         return system.analysis
     _canonical, model = validate(system.document)
     analysis = analyze(model)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
+from django.utils import timezone
+
 from reviews.models import System
-from tests.conftest import client_for, csrf_client_for, sample_document
+from tests.conftest import client_for, csrf_client_for, make_system, sample_document
 
 
 def _save(user, system, body, client=None, **headers):
@@ -60,16 +63,42 @@ def _dragged(user, system, position) -> dict:
     return {"base_version": current["version"], "document": current["document"]}
 
 
-def test_a_drag_is_saved_and_answered_like_any_save(system, editor):
+def test_a_drag_is_answered_with_the_document_and_without_the_findings_it_kept(system, editor):
     response = _save(editor, system, _dragged(editor, system, {"x": 12, "y": 34.5}))
     assert response.status_code == 200
     data = response.json()
     assert data["version"] == 2
     assert data["document"]["elements"][1]["position"] == {"x": 12, "y": 34.5}
-    assert [f["fingerprint"] for f in data["analysis"]["findings"]] == [
-        f["fingerprint"] for f in system.analysis["findings"]
-    ]
-    assert System.objects.get(pk=system.pk).revisions.get(version=2).summary == "moved api"
+    assert "analysis" not in data  # the editor keeps the findings it has
+    stored = System.objects.get(pk=system.pk)
+    assert stored.revisions.get(version=2).summary == "moved api"
+    assert stored.analysis == system.analysis
+    assert stored.counts == system.counts
+
+
+def test_a_drag_on_the_day_after_is_analysed_again_and_answered_with_the_findings(
+    workspace, editor
+):
+    document = sample_document()
+    del document["policy"]  # analysed as of the day it was saved
+    system = make_system(workspace, document)
+    body = _dragged(editor, system, {"x": 1, "y": 2})
+    System.objects.filter(pk=system.pk).update(
+        analyzed_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    response = _save(editor, system, body)
+    assert response.status_code == 200
+    assert response.json()["analysis"]["findings"]
+    assert System.objects.get(pk=system.pk).analyzed_on == timezone.localdate()
+
+
+def test_a_change_beside_a_drag_is_answered_with_the_new_findings(system, editor):
+    body = _dragged(editor, system, {"x": 1, "y": 2})
+    body["document"]["flows"][0]["protocol"] = "http"
+    data = _save(editor, system, body).json()
+    assert data["version"] == 2
+    fingerprints = {f["fingerprint"] for f in data["analysis"]["findings"]}
+    assert fingerprints != {f["fingerprint"] for f in system.analysis["findings"]}
 
 
 def test_a_drag_to_a_bad_position_is_400_at_its_field(system, editor):
