@@ -326,6 +326,8 @@ export class Canvas {
   /** The padlock badges sit in the middle of their hops. */
   updateBadges(edges) {
     const cy = this.cy;
+    // zoomed out, there are none: nothing to work out for 2,000 hops
+    if (this.badgesVisible === false && cy.nodes(".badge").empty()) return;
     const flows = edges || cy.edges(".flow");
     // A lone edge between two nodes is straight: its middle is between their centres.
     // Parallel edges curve apart, and only Cytoscape knows where their middles are.

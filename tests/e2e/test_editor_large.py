@@ -21,6 +21,19 @@ LABELS = """() => {
            fontSize: element.style('font-size') };
 }"""
 
+# Padlocks, and how many of those on a lone straight hop are off its middle.
+BADGES = """() => {
+  const cy = window.ciphermapEditor.cy;
+  let off = 0;
+  cy.edges('.flow').forEach((edge) => {
+    const badge = cy.getElementById('lock:' + edge.data('ref'));
+    if (badge.empty() || edge.hasClass('parallel') || edge.isLoop()) return;
+    const a = edge.source().position(), b = edge.target().position(), p = badge.position();
+    if (Math.hypot(p.x - (a.x + b.x) / 2, p.y - (a.y + b.y) / 2) > 1) off += 1;
+  });
+  return { badges: cy.nodes('.badge').length, flows: cy.edges('.flow').length, off };
+}"""
+
 FRAMES = """() => {
   const { cy, canvas } = window.ciphermapEditor;
   const out = [];
@@ -54,6 +67,12 @@ def test_a_large_model_opens_without_labels_and_shows_them_zoomed_in(
     assert zoomed_in["element"] == zoomed_in["elementLabel"] != ""
     assert zoomed_in["flow"] != "" and zoomed_in["boundary"] != ""
     assert zoomed_in["fontSize"] == "10.5px"
+    # The padlocks are drawn zoomed in, each in the middle of its hop, and follow a drag.
+    badges = page.evaluate(BADGES)
+    assert badges["badges"] == badges["flows"] and badges["off"] == 0
+    page.evaluate("void window.ciphermapEditor.cy.nodes('.element')[0].shift({ x: 40, y: 30 })")
+    page.wait_for_function(f"() => ({BADGES})().off === 0")
     page.evaluate("void window.ciphermapEditor.cy.zoom(0.2)")
     page.wait_for_function("() => !window.ciphermapEditor.canvas.view.labels")
     assert page.evaluate(LABELS)["element"] == ""
+    assert page.evaluate(BADGES)["badges"] == 0
