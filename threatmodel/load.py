@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -724,7 +725,7 @@ def _slug(v: _Validator, value: Any, loc: str) -> Any:
     if not isinstance(value, str):
         return v.report(loc, f"expected an ID, got {_describe(value)}")
     if len(value) <= MAX_ID_LENGTH and SLUG.match(value):
-        return value  # the common case: the pattern admits no forbidden character
+        return intern(value)  # the common case: the pattern admits no forbidden character
     bad = schema.forbidden_character(value, bidi=True)
     if bad is not None:
         return v.report(loc, f"not a valid ID: it {_forbidden_message(bad)}")
@@ -757,7 +758,7 @@ def _ref(section: str) -> Check:
             return v.report(
                 loc, f"unknown {_NOUNS[section]} '{_short(value)}'{_hint(value, known)}"
             )
-        return value
+        return intern(value)
 
     return check
 
@@ -942,16 +943,21 @@ class _Validator:
             # The common cases inline, each the same test its check would make first: a
             # word of the field's vocabulary, a known ID, a valid new ID, plain ASCII text,
             # a JSON date, a flag, a list of distinct known IDs. Anything else goes through
-            # the check.
+            # the check. IDs, references and vocabulary words are interned: a flow's `from`
+            # is then the very string its element's `id` is, and the rules' lookups compare
+            # pointers instead of reading a second copy of the text.
             kind = raw.__class__
             if kind is str:
-                if (
-                    raw in field.accepted
-                    or (field.section and raw in ids[field.section])
-                    or (field.slug and len(raw) <= MAX_ID_LENGTH and SLUG.match(raw))
-                    or (len(raw) <= field.text_limit and raw.isascii() and "\x00" not in raw)
-                ):
+                if raw in field.accepted:
+                    result[field.attribute] = intern(raw)
+                    continue
+                if len(raw) <= field.text_limit and raw.isascii() and "\x00" not in raw:
                     result[field.attribute] = raw
+                    continue
+                if (field.section and raw in ids[field.section]) or (
+                    field.slug and len(raw) <= MAX_ID_LENGTH and SLUG.match(raw)
+                ):
+                    result[field.attribute] = intern(raw)
                     continue
                 if field.day and len(raw) == 10 and ISO_DATE.match(raw):
                     try:
@@ -966,7 +972,7 @@ class _Validator:
                 known = ids[field.refs]
                 known_ids = all(item.__class__ is str and item in known for item in raw)
                 if known_ids and len(set(raw)) == len(raw):
-                    result[field.attribute] = tuple(raw)
+                    result[field.attribute] = tuple(map(intern, raw))
                     continue
             if raw is None and not field.required:
                 continue
