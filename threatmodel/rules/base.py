@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..graph import SystemGraph
 from ..scoring import Steps
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One occurrence of a weakness, as a rule reports it."""
+class Hit(NamedTuple):
+    """One occurrence of a weakness, as a rule reports it (immutable; a NamedTuple for
+    the reason Finding is one)."""
 
     subject: tuple[str, ...]
     steps: Steps
