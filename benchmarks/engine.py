@@ -13,7 +13,12 @@ shared machine the CPU time is the steadier figure. When OWASP pytm is installed
 (`make bench` installs it), the same topology runs through pytm's check and resolve.
 
     .venv/bin/python benchmarks/engine.py [--sizes 100,1000,10000] [--shapes chain,star,mesh]
-        [--shape-sizes 1000,10000] [--no-pytm] [--pytm-up-to 10000]
+        [--shape-sizes 1000,10000] [--no-pytm] [--pytm-up-to 10000] [--instructions]
+
+`--instructions` adds the machine instructions each shape's analysis executes, counted by
+valgrind's callgrind (minutes: valgrind runs the engine about 50x slower). Calls and
+instructions do not depend on the machine's load or caches; CPU time does, and a model
+10x larger no longer fits in the caches that the smaller one fits in.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import gc
 import json
 import os
 import pstats
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,11 +140,47 @@ def function_calls(fn) -> int:
     return sum(calls for calls, *_ in pstats.Stats(profile).stats.values())
 
 
-def shapes(names: list[str], sizes: list[int], with_pytm: bool, pytm_up_to: int) -> None:
+# Loads a shape and, given "analyze", analyzes it: run under callgrind twice, the
+# difference is the analysis alone.
+_COUNTED = """
+import gc, sys
+sys.path.insert(0, {root!r})
+gc.disable()
+from benchmarks.shapes import SHAPES
+from threatmodel import analyze, load
+system = load(SHAPES[sys.argv[1]](int(sys.argv[2])))
+if sys.argv[3] == "analyze":
+    analyze(system)
+"""
+
+
+def instructions(name: str, size: int) -> int:
+    """Machine instructions the analysis of one shape executes (callgrind's count)."""
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    script = _COUNTED.format(root=str(ROOT))
+    counts = []
+    for mode in ("load", "analyze"):
+        run = subprocess.run(
+            [*valgrind, sys.executable, "-c", script, name, str(size), mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            # Set iteration order, and with it the work, the same in every run.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        counts.append(int(re.search(r"Collected : (\d+)", run.stderr).group(1)))
+    return counts[1] - counts[0]
+
+
+def shapes(
+    names: list[str], sizes: list[int], with_pytm: bool, pytm_up_to: int, count: bool
+) -> None:
     print("\nShapes (benchmarks/shapes.py): n services")
     print(
         f"{'shape':>7} {'n':>7} {'elements':>9} {'flows':>7} {'findings':>9} {'load':>8} "
-        f"{'analyze':>9} {'cpu':>7} {'cpu x':>7} {'calls x':>8} {'evidence':>9} {'pytm':>8}"
+        f"{'analyze':>9} {'cpu':>7} {'cpu x':>7} {'calls x':>8} "
+        + (f"{'instr x':>8} " if count else "")
+        + f"{'evidence':>9} {'pytm':>8}"
     )
     for name in names:
         previous = None
@@ -150,6 +193,8 @@ def shapes(names: list[str], sizes: list[int], with_pytm: bool, pytm_up_to: int)
             growth = f"x{cpu / previous[0]:5.1f}" if previous else "     -"
             calls = function_calls(lambda system=system: analyze(system))
             calls_growth = f"x{calls / previous[1]:5.1f}" if previous else "     -"
+            counted = instructions(name, size) if count else 0
+            counted_growth = f"x{counted / previous[2]:5.1f}" if previous else "     -"
             pytm_time = (
                 pytm_seconds(doc) if with_pytm and doc.get("flows") and size <= pytm_up_to else None
             )
@@ -157,9 +202,11 @@ def shapes(names: list[str], sizes: list[int], with_pytm: bool, pytm_up_to: int)
             print(
                 f"{name:>7} {size:>7,} {len(doc['elements']):>9,} {len(doc.get('flows', ())):>7,} "
                 f"{len(analysis.findings):>9,} {load_time:7.3f}s {seconds:8.3f}s {cpu:6.2f}s "
-                f"{growth:>7} {calls_growth:>8} {longest:>9,} {pytm_text}"
+                f"{growth:>7} {calls_growth:>8} "
+                + (f"{counted_growth:>8} " if count else "")
+                + f"{longest:>9,} {pytm_text}"
             )
-            previous = (max(cpu, 1e-3), calls)
+            previous = (max(cpu, 1e-3), calls, max(counted, 1))
 
 
 def cli(size: int) -> None:
@@ -199,6 +246,9 @@ def main() -> None:
     parser.add_argument("--cli-size", type=int, default=10000)
     parser.add_argument("--no-pytm", action="store_true")
     parser.add_argument("--pytm-up-to", type=int, default=10000, help="largest n pytm runs")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions with callgrind"
+    )
     args = parser.parse_args()
     try:
         import pytm  # noqa: F401
@@ -212,7 +262,9 @@ def main() -> None:
         realistic([int(s) for s in args.sizes.split(",")], with_pytm)
     if args.shapes:
         sizes = [int(s) for s in args.shape_sizes.split(",")]
-        shapes(args.shapes.split(","), sizes, with_pytm, args.pytm_up_to)
+        if args.instructions and shutil.which("valgrind") is None:
+            parser.error("--instructions needs valgrind (apt-get install valgrind)")
+        shapes(args.shapes.split(","), sizes, with_pytm, args.pytm_up_to, args.instructions)
     if args.cli_size:
         cli(args.cli_size)
 

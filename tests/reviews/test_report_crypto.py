@@ -46,3 +46,42 @@ def test_key_names_are_escaped_in_the_section():
     html = render_report_html(report_of(document))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_certificates_are_listed_once_per_receiver_and_certificate():
+    tls = {"certificate": "public-ca", "cert_expires": "2027-03-01", "auto_renew": True}
+    document = {
+        "name": "x",
+        "elements": [
+            {"id": "web", "kind": "service", "name": "Web app"},
+            {"id": "worker", "kind": "service", "name": "Worker"},
+            {"id": "api", "kind": "service", "name": "API"},
+        ],
+        "flows": [
+            {"id": "a", "from": "web", "to": "api", "protocol": "https", "tls": tls},
+            {
+                "id": "b",
+                "from": "worker",
+                "to": "api",
+                "protocol": "grpcs",
+                "name": "Jobs",
+                "tls": tls | {"mutual": True},
+            },
+            # Another certificate on the same receiver: a row of its own.
+            {
+                "id": "c",
+                "from": "worker",
+                "to": "api",
+                "protocol": "https",
+                "tls": tls | {"cert_expires": "2026-01-01"},
+            },
+        ],
+    }
+    rows = build_crypto_inventory(report_of(document))["certificates"]
+    assert [(r["label"], r["count"], r["expires"]) for r in rows] == [
+        ("API", 2, "2027-03-01"),
+        ("API", 1, "2026-01-01"),
+    ]
+    assert rows[0]["flows"] == "from Web app, Jobs (from Worker)"
+    assert (rows[0]["protocol"], rows[0]["mutual"]) == ("https, grpcs", 1)
+    assert rows[1]["past"] is True
