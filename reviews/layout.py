@@ -148,6 +148,16 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
             f"{_quote('n' + node)} [width={_inches(w)}, height={_inches(h)}, sortv={order[node]}];"
         )
 
+    spacers: list[str] = []
+
+    def spread(nodes: list[str]) -> None:
+        """Invisible edges that fold a boundary's many members into several ranks: left
+        alone, dot puts every member without a flow between them in one rank, a column
+        many times taller than the page is wide."""
+        per_rank = _per_rank(len(nodes), direction)
+        for first, second in zip(nodes, nodes[per_rank:], strict=False):
+            spacers.append(f"{_quote('n' + first)} -> {_quote('n' + second)} [style=invis];")
+
     def cluster(boundary: str) -> None:
         # The label is a fixed-width placeholder: it reserves the strip the caller's
         # label is drawn in, without handing user text to Graphviz.
@@ -158,6 +168,8 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
         inner = members.get(boundary, [])
         for node in inner:
             lines.append(node_line(node))
+        if edges:
+            spread(inner)
         kids = children.get(boundary, [])
         if not inner and not kids:
             lines.append(
@@ -173,12 +185,25 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
     for node in members.get(None, []):
         lines.append(node_line(node))
     if edges:
+        spread(members.get(None, []))
+        lines.extend(spacers)
         for flow_id, source, target in scene.edges:
             lines.append(
                 f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}];"
             )
     lines.append("}")
     return "\n".join(lines)
+
+
+def _per_rank(members: int, direction: str) -> int:
+    """How many of a boundary's members share a rank, for a grid with the page's
+    proportions: dot's ranks are columns left to right (LR) and rows top to bottom."""
+    aspect = PAGE[0] / PAGE[1]
+    if direction == "LR":
+        ratio = (NODE_W + RANK_GAP) / ((NODE_H + NODE_GAP) * aspect)
+    else:
+        ratio = aspect * (NODE_H + RANK_GAP) / (NODE_W + NODE_GAP)
+    return max(1, math.ceil(math.sqrt(members * ratio)))
 
 
 def run_graphviz(program: str, source: str, *extra: str) -> dict:

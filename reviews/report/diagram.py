@@ -59,9 +59,10 @@ __all__ = [
 LABEL_CHARS = 22  # characters per label line at 10.5 px in a NODE_W box
 LOCK_LIMIT = 150  # flows above which the padlocks are left out
 PAGE_LIMIT = 25  # elements on one diagram page; more get an overview and a page per boundary
-# A boundary's page: its elements and those they exchange flows with, often over
-# DOT_LIMIT, yet dot lays out such a scene in a tenth of a second, and routes its flows;
-# osage would leave every flow to the much slower router (1.5 s per page at 110 elements).
+# A boundary's page: its elements and a box per boundary they exchange flows with, about
+# PAGE_LIMIT + 10 nodes, but dot also takes pages with many more (a boundary whose
+# members talk to hundreds of others) in well under a second, and routes their flows;
+# osage would leave every flow to the much slower router (1.5 s per page at 110 nodes).
 PART_DOT_LIMIT = 400
 ROUTE_LIMIT = 160  # flows Graphviz routes between the editor's positions in reasonable time
 CHAR_W = 0.6  # average DejaVu Sans glyph width, in font sizes (for label boxes)
@@ -428,24 +429,66 @@ def _subtree(system: System, root: str) -> set[str]:
     return result
 
 
-def _part_scene(system: System, focus: set[str]) -> Scene:
-    """The focus elements, the elements they exchange flows with, and their boundaries."""
+def _part_drawing(system: System, title: str, focus: set[str]) -> Drawing:
+    """A boundary's page: its elements and the flows between them, and one box per other
+    boundary its elements exchange flows with, the flows to each box counted.
+
+    The neighbours themselves are drawn on their own pages. Drawn one by one here they
+    were three quarters of the page, and dot stacked them into a column about seven times
+    taller than wide, printed at a tenth of its size.
+    """
     full = scene_of(system)
-    neighbours: set[str] = set()
-    edges = []
+    names = {b.id: clean(b.name or b.id, 40) for b in system.boundaries}
+    kinds = {b.id: b.kind for b in system.boundaries}
+    home = {full.member_of[n] for n in focus}
+
+    def stub(element_id: str) -> str:
+        boundary = full.member_of[element_id]
+        return f"group:{boundary}" if boundary else "group:"
+
+    groups: dict[str, tuple[str, str, int]] = {}
+    counted: dict[str, set[str]] = defaultdict(set)
+    edges: list[tuple[str, str, str]] = []
+    pairs: dict[tuple[str, str], list[Flow]] = defaultdict(list)
+    flows = {f.id: f for f in system.flows}
     for flow_id, source, target in full.edges:
-        if source in focus or target in focus:
+        inside = (source in focus, target in focus)
+        if inside == (True, True):
             edges.append((flow_id, source, target))
-            neighbours.update((source, target))
-    nodes = [n for n in full.nodes if n in focus or n in neighbours]
-    member_of = {n: full.member_of[n] for n in nodes}
+        elif any(inside):
+            other = target if inside[0] else source
+            counted[stub(other)].add(other)
+            ends = (source, stub(target)) if inside[0] else (stub(source), target)
+            pairs[ends].append(flows[flow_id])
+    for node, members in counted.items():
+        boundary = node[len("group:") :]
+        if not boundary:
+            name, kind = "Outside any boundary", ""
+        else:
+            # Members of this page's own boundary that another of its pages draws.
+            suffix = " (other pages)" if boundary in home else ""
+            name, kind = names.get(boundary, boundary) + suffix, kinds.get(boundary, "")
+        groups[node] = (name, kind, len(members))
+    pair_flows: dict[str, list[Flow]] = {}
+    for index, ((source, target), carried) in enumerate(pairs.items()):
+        edge_id = f"part:{index}"
+        edges.append((edge_id, source, target))
+        pair_flows[edge_id] = carried
+    nodes = [n for n in full.nodes if n in focus] + list(groups)
+    member_of: dict[str, str | None] = {n: full.member_of[n] for n in focus}
+    member_of.update(dict.fromkeys(groups))
     wanted: set[str] = set()
-    for boundary in member_of.values():
-        while boundary is not None and boundary not in wanted:
-            wanted.add(boundary)
-            boundary = full.parents.get(boundary)
+    for start in home:
+        current = start
+        while current is not None and current not in wanted:
+            wanted.add(current)
+            current = full.parents.get(current)
     parents = {b: p for b, p in full.parents.items() if b in wanted}
-    return Scene(nodes, member_of, parents, edges)
+    sizes = {n: (NODE_W * 1.3, NODE_H) for n in groups}
+    scene = Scene(nodes, member_of, parents, edges, sizes)
+    layout = compute_layout(scene, dot_limit=PART_DOT_LIMIT)
+    _route(layout, scene)
+    return Drawing(title, scene, layout, "", groups, pair_flows)
 
 
 def _parts(system: System) -> list[tuple[str, set[str]]]:
@@ -548,13 +591,13 @@ def diagram_pages(system: System, analysis=None) -> list[DiagramPage]:
             "the top-level boundaries, with the number of flows between them",
         )
     ]
+    note = (
+        "each shaded box stands for the elements of another boundary that this page's "
+        "elements exchange flows with, drawn on their own page"
+    )
     for title, focus in _parts(system):
-        scene = _part_scene(system, focus)
-        layout = compute_layout(scene, dot_limit=PART_DOT_LIMIT)
-        _route(layout, scene)
-        drawing = Drawing(title, scene, layout)
-        note = "elements in grey belong to other pages and are shown for their flows"
-        pages.append(DiagramPage(title, _render(system, drawing, marks, focus=focus), note))
+        drawing = _part_drawing(system, title, focus)
+        pages.append(DiagramPage(title, _render(system, drawing, marks), note))
     return pages
 
 
@@ -586,7 +629,6 @@ def _render(
     drawing: Drawing,
     marks: Marks,
     flow_labels: bool | None = None,
-    focus: set[str] | None = None,
 ) -> str:
     layout, scene = drawing.layout, drawing.scene
     elements = {e.id: e for e in system.elements}
@@ -675,9 +717,8 @@ def _render(
             stroke="none",
         )
         element = elements[node]
-        outside = focus is not None and node not in focus
         # SVG text is laid out glyph by glyph: large diagrams keep only the names.
-        _draw_element(group, element, cx, cy, marks, detail=detail, outside=outside)
+        _draw_element(group, element, cx, cy, marks, detail=detail)
     _draw_legend(svg, marks, layout.height + 24)
     return ET.tostring(svg, encoding="unicode")
 
@@ -846,14 +887,10 @@ def _draw_element(
     cy: float,
     marks: Marks,
     detail: bool = True,
-    outside: bool = False,
 ) -> None:
-    """An element's outline by kind, its name and kind; `outside` ones belong to another
-    page and are drawn grey, for the flows that reach them."""
-    weak = element.id in marks.weak and not outside
+    """An element's outline by kind, its name and kind."""
+    weak = element.id in marks.weak
     stroke, width = (WEAK_COLOR, 2.8) if weak else ("#374151", 1.3)
-    if outside:
-        stroke = "#9ca3af"
     _shape(svg, element.kind, cx, cy, stroke, width)
     lines = label_lines(element.label)
     top = cy - 3 - 6 * (len(lines) - 1) - (0 if detail else -3)
@@ -894,7 +931,7 @@ def _draw_element(
             fill="#ffffff",
             font_weight="bold",
         )
-    if element.id in marks.badges and not outside:
+    if element.id in marks.badges:
         count, worst = marks.badges[element.id]
         bx, by = cx + NODE_W / 2 - 4, cy - NODE_H / 2 + 4
         _sub(svg, "circle", cx=bx, cy=by, r=9.0, fill=SEVERITY_COLORS[worst])

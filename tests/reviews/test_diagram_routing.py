@@ -17,7 +17,7 @@ from examples.generate import generate_system
 from reviews import layout
 from reviews.layout import compute_layout, graphviz_available, scene_of
 from reviews.report import diagram
-from reviews.report.diagram import PART_DOT_LIMIT, diagram_pages
+from reviews.report.diagram import diagram_pages
 
 pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz is not installed")
 
@@ -50,11 +50,24 @@ def test_the_pages_of_a_large_system_need_no_rerouting(monkeypatch):
     assert "osage" not in programs
 
 
-def test_a_boundary_page_larger_than_the_editors_dot_limit_is_still_laid_out_by_dot():
+def test_the_boundary_pages_of_a_300_element_system_print_at_a_readable_scale():
+    # Its boundaries' members talk to about 60 elements elsewhere: drawn one by one, dot
+    # stacked them into a column seven times taller than wide (a tenth of the page size).
     system = threatmodel.load(generate_system(300))
-    scenes = [diagram._part_scene(system, focus) for _, focus in diagram._parts(system)]
-    large = max(scenes, key=lambda scene: len(scene.nodes))
-    assert layout.DOT_LIMIT < len(large.nodes) <= PART_DOT_LIMIT
-    result = compute_layout(large, dot_limit=PART_DOT_LIMIT)
-    assert result.engine == "dot"
-    assert diagram._crossing_flows(result, large) == set()
+    for title, focus in diagram._parts(system):
+        drawing = diagram._part_drawing(system, title, focus)
+        assert drawing.layout.engine == "dot"
+        assert layout._page_scale(drawing.layout) >= 0.3, title
+        assert diagram._crossing_flows(drawing.layout, drawing.scene) == set()
+
+
+def test_a_boundary_page_counts_the_flows_to_each_other_boundary():
+    system = threatmodel.load(generate_system(300))
+    title, focus = diagram._parts(system)[0]
+    drawing = diagram._part_drawing(system, title, focus)
+    touching = {f.id for f in system.flows if f.source in focus or f.target in focus}
+    drawn = {flow_id for flow_id, _, _ in drawing.scene.edges if flow_id in touching}
+    counted = {f.id for flows in drawing.pair_flows.values() for f in flows}
+    assert drawn | counted == touching and not drawn & counted
+    assert set(drawing.scene.nodes) - focus == set(drawing.group_nodes)
+    assert all(node.startswith("group:") for node in drawing.group_nodes)
