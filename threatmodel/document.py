@@ -6,6 +6,7 @@ that saved revisions diff cleanly and `load(to_document(system)) == system`.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import MISSING, fields, is_dataclass
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from threatmodel.model import FORMAT, Position, Size, System, Tls
+from threatmodel.model import FORMAT, System, Tls
 from threatmodel.schema import SECTION_NAMES
 
 __all__ = ["dump", "to_document"]
@@ -56,37 +57,49 @@ def _document(system: System, *, dates_as_text: bool) -> dict[str, Any]:
 def _item(item: Any, dates_as_text: bool) -> dict[str, Any]:
     """The fields of a dataclass that differ from their defaults, in canonical order."""
     present = {}
-    for field in fields(item):
-        if field.name == "lines":
-            continue
-        value = getattr(item, field.name)
-        default = field.default if field.default_factory is MISSING else field.default_factory()
+    for attribute, name, default in _fields_of(item.__class__):
+        value = getattr(item, attribute)
         if default is not MISSING and value == default and not isinstance(value, Tls):
             continue
-        present[field.name] = _value(value, dates_as_text)
-    if isinstance(item, (Position, Size)):
-        return present
-    leading = [name for name in _LEADING if name in present]
-    trailing = ["description"] if "description" in present else []
-    order = leading + [n for n in present if n not in leading and n not in trailing] + trailing
-    return {_DOCUMENT_NAMES.get(name, name): present[name] for name in order}
+        present[name] = value if value.__class__ in _SCALARS else _value(value, dates_as_text)
+    return present
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, document name, default or MISSING) of each field of an item class, in
+    the order `_item` writes them: the leading fields, the others in class order, the
+    description last. Worked out once per class: `to_document` asks for every item."""
+    defaults = {
+        field.name: field.default if field.default_factory is MISSING else field.default_factory()
+        for field in fields(cls)
+        if field.name != "lines"
+    }
+    leading = [name for name in _LEADING if name in defaults]
+    trailing = ["description"] if "description" in defaults else []
+    order = leading + [n for n in defaults if n not in leading and n not in trailing] + trailing
+    return tuple((name, _DOCUMENT_NAMES.get(name, name), defaults[name]) for name in order)
 
 
 def field_order(cls: type) -> dict[str, int]:
-    """The rank of each document field of an item class in the order `_item` writes them
-    (the leading fields, the others in class order, the description last)."""
-    names = [field.name for field in fields(cls) if field.name != "lines"]
-    leading = [name for name in _LEADING if name in names]
-    trailing = ["description"] if "description" in names else []
-    order = leading + [n for n in names if n not in leading and n not in trailing] + trailing
-    return {_DOCUMENT_NAMES.get(name, name): rank for rank, name in enumerate(order)}
+    """The rank of each document field of an item class in the order `_item` writes them."""
+    return {name: rank for rank, (_attribute, name, _default) in enumerate(_fields_of(cls))}
+
+
+# Values written as they are (most of a document), tested by class before anything else.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _value(value: Any, dates_as_text: bool) -> Any:
+    if value.__class__ in _SCALARS:
+        return value
+    if isinstance(value, tuple):
+        return [
+            entry if entry.__class__ in _SCALARS else _value(entry, dates_as_text)
+            for entry in value
+        ]
     if is_dataclass(value) and not isinstance(value, type):
         return _item(value, dates_as_text)
-    if isinstance(value, tuple):
-        return [_value(entry, dates_as_text) for entry in value]
     if isinstance(value, date) and dates_as_text:
         return value.isoformat()
     return value

@@ -289,6 +289,39 @@ def _check_strings(data: Any, max_depth: int) -> None:
     """Refuse what no later step can hold: a lone surrogate (a JSON escape such as
     \\ud800 that is not text, and that no database or page can encode), and nesting
     past the limit in a value that did not come through the YAML pass."""
+    if not _strings_fine(data, max_depth):
+        _report_strings(data, max_depth)
+
+
+def _strings_fine(data: Any, max_depth: int) -> bool:
+    """The common case at the speed of `_depth`: level by level, by class, no locations.
+    False when something may be wrong (or is a subclass): `_report_strings` judges it."""
+    level, depth = [data], 0
+    while level:
+        below: list[Any] = []
+        for value in level:
+            kind = value.__class__
+            if kind is str:
+                if not value.isascii() and _SURROGATE.search(value):
+                    return False
+            elif kind is dict or kind is list:
+                if depth >= max_depth:
+                    return False
+                if kind is list:
+                    below.extend(value)
+                    continue
+                for key in value:
+                    if key.__class__ is not str or (not key.isascii() and _SURROGATE.search(key)):
+                        return False
+                below.extend(value.values())
+            elif isinstance(value, (str, dict, list)):
+                return False
+        level, depth = below, depth + 1
+    return True
+
+
+def _report_strings(data: Any, max_depth: int) -> None:
+    """Raise at the first lone surrogate or the first value nested too deep, with where."""
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         value, path, depth = stack.pop()

@@ -70,6 +70,18 @@ def test_a_lone_surrogate_in_a_dict_is_refused():
     ]
 
 
+def test_a_lone_surrogate_deep_in_a_dict_or_its_keys_is_refused_where_it_is():
+    element = {"id": "api", "kind": "service", "tags": ["ok", "b\ud800d"]}
+    document = {"format": "ciphermap/1", "name": "Shop", "elements": [element]}
+    assert problems(document) == [
+        "elements[0].tags[1]: contains U+D800, half of a surrogate pair, which is not text"
+    ]
+    element.pop("tags")
+    element["n\udfffame"] = "x"
+    [problem] = problems(document)
+    assert problem.startswith("elements[0]: a key contains U+DFFF")
+
+
 def test_a_dict_nested_past_the_limit_is_refused():
     deep: list = []
     for _ in range(40):
