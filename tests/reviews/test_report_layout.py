@@ -80,6 +80,25 @@ def _cut_words(document) -> list[tuple[str, str]]:
     return cut
 
 
+def _overflowing(document) -> list[str]:
+    """The text of every line that runs out of its table cell (it prints over the next)."""
+    spilled = []
+    for cell in _cells(document):
+        right = cell.content_box_x() + cell.width + 0.5
+        for line in cell.descendants():
+            if isinstance(line, boxes.TextBox) and line.position_x + line.width > right:
+                spilled.append(line.text)
+    return spilled
+
+
+@pytest.mark.parametrize("source", ["seed", "described"])
+def test_no_text_runs_out_of_its_table_cell(source):
+    # "Blast radius" printed past its 16 mm column while numbers did not wrap.
+    document = seed_source() if source == "seed" else _described(SMALL_DOCUMENT)
+    report = render.build_report(system_name="Layout", revision=1, model=document)
+    assert _overflowing(_layout(report)) == []
+
+
 @pytest.mark.parametrize("source", ["seed", "described"])
 def test_no_table_column_is_narrower_than_its_longest_word(source):
     document = seed_source() if source == "seed" else _described(SMALL_DOCUMENT)
