@@ -63,6 +63,10 @@ class Scene:
     parents: dict[str, str | None]  # boundary -> parent boundary (in the scene)
     edges: list[tuple[str, str, str]]  # (flow id, from, to)
     sizes: dict[str, tuple[float, float]] = field(default_factory=dict)  # other than NODE
+    # Nodes outside every boundary that dot puts in the last rank, after the rest (a
+    # boundary page's boxes for the other boundaries: beside the rest, the page grew
+    # three times wider than tall).
+    last_rank: tuple[str, ...] = ()
 
     def size(self, node: str) -> tuple[float, float]:
         return self.sizes.get(node, (NODE_W, NODE_H))
@@ -155,6 +159,8 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
         alone, dot puts every member without a flow between them in one rank, a column
         many times taller than the page is wide."""
         per_rank = _per_rank(len(nodes), direction)
+        if len(nodes) <= 2 * per_rank:
+            return  # a few members: the flows alone rank them well
         for first, second in zip(nodes, nodes[per_rank:], strict=False):
             spacers.append(f"{_quote('n' + first)} -> {_quote('n' + second)} [style=invis];")
 
@@ -185,8 +191,12 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
     for node in members.get(None, []):
         lines.append(node_line(node))
     if edges:
-        spread(members.get(None, []))
+        spread([n for n in members.get(None, []) if n not in scene.last_rank])
         lines.extend(spacers)
+        if scene.last_rank:
+            lines.append(
+                "{ rank=sink; " + " ".join(_quote("n" + n) for n in scene.last_rank) + " }"
+            )
         for flow_id, source, target in scene.edges:
             lines.append(
                 f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}];"

@@ -485,7 +485,7 @@ def _part_drawing(system: System, title: str, focus: set[str]) -> Drawing:
             current = full.parents.get(current)
     parents = {b: p for b, p in full.parents.items() if b in wanted}
     sizes = {n: (NODE_W * 1.3, NODE_H) for n in groups}
-    scene = Scene(nodes, member_of, parents, edges, sizes)
+    scene = Scene(nodes, member_of, parents, edges, sizes, last_rank=tuple(groups))
     layout = compute_layout(scene, dot_limit=PART_DOT_LIMIT)
     _route(layout, scene)
     return Drawing(title, scene, layout, "", groups, pair_flows)
