@@ -50,13 +50,16 @@ export class Page {
   }
   /**
    * After the canvas saved a new version: the findings and inventory panels are
-   * refreshed, and the open form is brought up to date so its next save is based on
+   * refreshed (unless it only moved things), and the open form is brought up to date so its next save is based on
    * this version.
    */
   announceChange(before) {
     const urls = this.store.urls;
-    if (urls.findings) this.refreshPanel("findings", urls.findings);
-    if (urls.system) this.refreshPanel("inventory", `${urls.system}?fragment=inventory`);
+    // After a move they would come back the same: two of a drag's three requests.
+    if (!this.store.layoutOnly) {
+      if (urls.findings) this.refreshPanel("findings", urls.findings);
+      if (urls.system) this.refreshPanel("inventory", `${urls.system}?fragment=inventory`);
+    }
     if (before) this.syncProperties(before);
   }
 

@@ -55,6 +55,7 @@ export class DocumentStore {
     this.redoStack = [];
     this.queue = Promise.resolve();
     this.pending = 0;
+    this.layoutOnly = false; // the last version the server answered only moved things
   }
 
   enqueue(task) {
@@ -153,6 +154,9 @@ export class DocumentStore {
   accept(body, before, announce) {
     this.doc = body.document;
     this.version = body.version;
+    // A move's answer leaves the findings out: they, and the model's tables, are as
+    // they were (the server checked only the layout).
+    this.layoutOnly = !body.analysis;
     this.analysis = body.analysis || this.analysis;
     this.hooks.accepted(before, announce);
   }

@@ -116,3 +116,33 @@ def test_a_nudge_near_the_edge_of_a_nested_frame_keeps_the_element_in_it(
     drag(page, start, {"x": (vpc["x2"] + point(page, "e:worker")["x"]) / 2, "y": start["y"]})
     settled(page, 3)
     expect(_status(page)).to_contain_text("moved db into cloud")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_does_not_fetch_the_findings_and_tables_again(
+    open_context, live_server, owner, system
+):
+    """A move's answer keeps the findings, and the tables hold no positions: the panels
+    would come back the same. Any other change refreshes them."""
+    page = open_editor(open_context(owner), live_server, system)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(f"{request.method} {request.url}"))
+    start = point(page, "e:api")
+    drag(page, start, {"x": start["x"] + 15, "y": start["y"] + 10})
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("moved api")
+    page.wait_for_timeout(300)
+    assert [a for a in asked if "document.json" in a] == [
+        f"POST {live_server.url}/systems/{system.pk}/document.json"
+    ]
+    assert not [a for a in asked if "/findings/" in a or "fragment=inventory" in a]
+    with (
+        page.expect_request(lambda r: "/findings/" in r.url),
+        page.expect_request(lambda r: "fragment=inventory" in r.url),
+    ):
+        page.evaluate(
+            """() => window.ciphermapEditor.commit("set checkout to http", (doc) => {
+              doc.flows.find((f) => f.id === "checkout").protocol = "http";
+            })"""
+        )
+    settled(page, 3)
