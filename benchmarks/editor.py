@@ -24,6 +24,7 @@ The machine may be shared: the figures come with CPU times and the load average.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -307,6 +308,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)  # the temporary database
     load = f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     interactive = statistics.median(r[0] for r in opened)
     busy = statistics.median(r[1] for r in opened)
