@@ -24,6 +24,52 @@ function copyWidth(copy) {
   return Math.max(span + DIAGRAM.node.width + frames, ...stored) + 60;
 }
 
+/** "api, web, db", or the first few and how many more. */
+function nameList(refs, most = 5) {
+  if (refs.length <= most) return refs.join(", ");
+  return `${refs.slice(0, most).join(", ")} and ${refs.length - most} more`;
+}
+
+/** "3 elements (api, web, db)", "1 element and 1 boundary (api, dmz)". */
+function countedNames(moves) {
+  const elements = moves.filter((m) => !m.isBoundary).length;
+  const boundaries = moves.length - elements;
+  const counts = [];
+  if (elements) counts.push(`${elements} element${elements === 1 ? "" : "s"}`);
+  if (boundaries) counts.push(`${boundaries} boundar${boundaries === 1 ? "y" : "ies"}`);
+  return `${counts.join(" and ")} (${nameList(moves.map((m) => m.ref))})`;
+}
+
+/** What a drop did, for the status line and the history: what moved, and for each item
+ * whose boundary changed (or that stayed where it was on an unclear drop), where. */
+function moveLabel(moves) {
+  const where = ({ current, target, clear }) => {
+    if (target !== current) return target ? `into ${target}` : `out of ${current}`;
+    if (!clear) {
+      return `(still ${current ? `in ${current}` : "outside any boundary"}; drop it well inside a boundary to move it there)`;
+    }
+    return null;
+  };
+  if (moves.length === 1) {
+    const [move] = moves;
+    const place = where(move);
+    return place ? `moved ${move.ref} ${place}` : `moved ${move.ref}`;
+  }
+  const groups = new Map();
+  for (const move of moves) {
+    const place = where(move);
+    if (!place) continue;
+    if (!groups.has(place)) groups.set(place, []);
+    groups.get(place).push(move.ref);
+  }
+  const what = `moved ${countedNames(moves)}`;
+  if (!groups.size) return what;
+  const [[place, refs]] = groups;
+  if (groups.size === 1 && refs.length === moves.length) return `${what} ${place}`;
+  const parts = [...groups].map(([where_, names]) => `${nameList(names)} ${where_}`);
+  return `${what}: ${parts.join("; ")}`;
+}
+
 function isTyping(target) {
   if (!target || !target.closest) return false;
   return Boolean(
@@ -83,9 +129,12 @@ export class Interactions {
     cy.on("zoom", () => this.canvas.showBadges());
     if (!this.canEdit) return;
 
-    cy.on("grab", "node.element, node.boundary", (event) => this.startDrag(event.target));
-    cy.on("drag", "node.element, node.boundary", (event) => this.whileDragging(event.target));
-    cy.on("dragfree", "node.element, node.boundary", (event) => this.endDrag(event.target));
+    // Once per gesture, on the node under the pointer (the selection moves with it).
+    cy.on("grabon", "node.element, node.boundary", (event) => this.startDrag(event.target));
+    cy.on("drag", "node.element, node.boundary", (event) => {
+      if (event.target.same(this.grabbed)) this.whileDragging(event.target);
+    });
+    cy.on("dragfreeon", "node.element, node.boundary", (event) => this.endDrag(event.target));
     cy.on("tapstart", "node.element", (event) => {
       if (this.connectMode || this.shiftHeld) this.startConnect(event.target);
     });
@@ -114,9 +163,18 @@ export class Interactions {
     });
   }
 
+  /** What a drag of `node` moves: the selection when it is selected (as Cytoscape
+   * drags it), the node alone otherwise; without what a moved boundary holds. */
+  draggedWith(node) {
+    const nodes = node.selected() ? this.cy.$("node.element:selected, node.boundary:selected").union(node) : node;
+    return nodes.filter((n) => !this.canvas.ancestorsOf(n).some((a) => nodes.contains(a)));
+  }
+
   /** Boundaries an item can be dropped into, with their boxes as they were at the grab. */
   startDrag(node) {
-    const moving = node.union(this.canvas.descendantsOf(node));
+    this.grabbed = node;
+    this.dragged = this.draggedWith(node);
+    const moving = this.dragged.union(this.canvas.descendantsOf(this.dragged));
     this.dropZones = this.cy
       .nodes(".boundary")
       .filter((b) => !moving.contains(b))
@@ -168,37 +226,37 @@ export class Interactions {
 
   endDrag(node) {
     this.cy.nodes(".drop-target").removeClass("drop-target");
-    // Nodes dragged together each report the end of the drag: the first one saves.
     if (!this.dropZones) return;
-    const ref = node.data("ref");
-    const isBoundary = node.data("type") === "boundary";
-    const parent = this.canvas.parentOf(node);
-    const current = parent.nonempty() ? parent.data("ref") : null;
-    const landing = this.landing(node.position(), current);
+    const dragged = this.dragged && this.grabbed && this.grabbed.same(node) ? this.dragged : node;
+    const moves = dragged.map((n) => {
+      const parent = this.canvas.parentOf(n);
+      const current = parent.nonempty() ? parent.data("ref") : null;
+      const landing = this.landing(n.position(), current);
+      return { node: n, ref: n.data("ref"), isBoundary: n.data("type") === "boundary", current, target: landing.id, clear: landing.clear };
+    });
     this.dropZones = null;
-    const target = landing.id;
-    if (this.tools) this.tools.snapDropped(this.cy.$("node.element:selected, node.boundary:selected").union(node));
-    if (!isBoundary) this.canvas.clearOverlap(node);
-    const clash = isBoundary && target === current ? frameClashes(this.canvas, node) : null;
-    if (clash && clash.length) {
-      // Frames overlap only when nested: the boundary goes back where it was.
-      this.canvas.render(this.store.doc, this.store.analysis);
-      const names = clash.map((c) => c.data("ref")).join(", ");
-      this.page.setStatus(`Not moved: ${ref} would overlap ${names}; drop it clear of other frames, or well inside one.`);
-      return;
+    this.grabbed = null;
+    this.dragged = null;
+    if (this.tools) this.tools.snapDropped(dragged);
+    if (node.data("type") === "element") this.canvas.clearOverlap(node);
+    for (const move of moves) {
+      const clash = move.isBoundary && move.target === move.current ? frameClashes(this.canvas, move.node) : null;
+      if (clash && clash.length) {
+        // Frames overlap only when nested: the boundary goes back where it was.
+        this.canvas.render(this.store.doc, this.store.analysis);
+        const names = clash.map((c) => c.data("ref")).join(", ");
+        this.page.setStatus(`Not moved: ${move.ref} would overlap ${names}; drop it clear of other frames, or well inside one.`);
+        return;
+      }
     }
     const positions = this.canvas.positions();
-    let label = `moved ${ref}`;
-    if (target !== current) {
-      label = target ? `moved ${ref} into ${target}` : `moved ${ref} out of ${current}`;
-    } else if (!landing.clear) {
-      label = `moved ${ref} (still ${current ? `in ${current}` : "outside any boundary"}; drop it well inside a boundary to move it there)`;
-    }
-    this.store.commit(label, (doc) => {
+    this.store.commit(moveLabel(moves), (doc) => {
       ops.setPositions(doc, positions);
-      if (target === current) return;
-      if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });
-      else ops.setBoundary(doc, { element: ref, boundary: target });
+      for (const { ref, isBoundary, current, target } of moves) {
+        if (target === current) continue;
+        if (isBoundary) ops.setBoundaryParent(doc, { boundary: ref, parent: target });
+        else ops.setBoundary(doc, { element: ref, boundary: target });
+      }
     });
   }
 

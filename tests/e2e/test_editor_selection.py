@@ -173,3 +173,52 @@ def test_an_alignment_that_would_put_an_item_in_a_frame_it_is_not_in_is_refused(
     kms = page.evaluate("window.ciphermapEditor.cy.getElementById('e:kms').position()")
     assert kms == {"x": 630, "y": 330}
     page.wait_for_load_state("networkidle")
+
+
+def _drag_by(page, canvas_id: str, dx: float, dy: float) -> None:
+    """Drags a node by (dx, dy) in diagram coordinates."""
+    zoom = page.evaluate("window.ciphermapEditor.cy.zoom()")
+    start = point(page, canvas_id)
+    drag(page, start, {"x": start["x"] + dx * zoom, "y": start["y"] + dy * zoom})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_selection_dragged_together_is_announced_and_each_item_changes_boundary(
+    open_context, live_server, owner, workspace
+):
+    document = _placed_document()
+    document["boundaries"].append(
+        {
+            "id": "dmz",
+            "kind": "dmz",
+            "position": {"x": 500, "y": 1000},
+            "size": {"width": 800, "height": 500},
+        }
+    )
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
+    _select(page, "e:kms", "e:worker")
+    _drag_by(page, "e:kms", 0, 80)
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("moved 2 elements (kms, worker)")
+    expect(_status(page)).not_to_contain_text("into")
+    elements = _items(system, "elements")
+    moved = {elements[e]["position"]["y"] - PLACES[e][1] for e in ("kms", "worker")}
+    assert len(moved) == 1 and 60 < moved.pop() < 100  # together, by about 80
+
+    # Both dropped well inside the DMZ: both join it, and the status says so.
+    _drag_by(page, "e:kms", 0, 390)
+    settled(page, 3)
+    expect(_status(page)).to_contain_text("moved 2 elements (kms, worker) into dmz")
+    elements = _items(system, "elements")
+    assert (elements["kms"]["boundary"], elements["worker"]["boundary"]) == ("dmz", "dmz")
+
+    # Only kms leaves it: the status names it alone.
+    _drag_by(page, "e:kms", 0, -250)
+    settled(page, 4)
+    expect(_status(page)).to_contain_text("moved 2 elements (kms, worker): kms out of dmz")
+    elements = _items(system, "elements")
+    assert "boundary" not in elements["kms"]
+    assert elements["worker"]["boundary"] == "dmz"
+
