@@ -115,8 +115,11 @@ export class SelectionTools {
       items.map((n) => ({ id: n.id(), ...this.boxOf(n) })),
       how,
     );
-    if (!shifts.size) return undefined;
     const verb = how === "horizontal" || how === "vertical" ? `distributed ${how}ly` : `aligned ${how}`;
+    if (!shifts.size) {
+      this.page.setStatus(`Already ${verb}: nothing to move.`);
+      return undefined;
+    }
     const names = items.map((n) => n.data("ref")).join(", ");
     for (const [id, shift] of shifts) this.shiftItem(byId.get(id), shift);
     const problems = layoutProblems(this.canvas, this.cy.collection([...shifts.keys()].map((id) => byId.get(id))));

@@ -222,3 +222,30 @@ def test_a_selection_dragged_together_is_announced_and_each_item_changes_boundar
     assert "boundary" not in elements["kms"]
     assert elements["worker"]["boundary"] == "dmz"
 
+
+@pytest.mark.django_db(transaction=True)
+def test_align_or_distribute_with_nothing_to_move_says_why(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    menu = page.locator(".editor-menu")
+    menu.locator("summary").click()
+    _select(page, "e:api", "e:orders-db")  # both centred on y = 120
+    menu.get_by_role("button", name="Middle").click()
+    expect(_status(page)).to_contain_text("Already aligned middle")
+
+    _select(page, "e:browser", "e:kms", "e:worker")
+    menu.get_by_role("button", name="Distribute vertically").click()
+    settled(page, 2)
+    menu.get_by_role("button", name="Distribute vertically").click()
+    expect(_status(page)).to_contain_text("Already distributed vertically")
+
+    _select(page, "e:kms")
+    menu.get_by_role("button", name="Left").click()
+    expect(_status(page)).to_contain_text("Select at least 2 items to align them")
+    _select(page, "e:kms", "e:worker")
+    menu.get_by_role("button", name="Distribute horizontally").click()
+    expect(_status(page)).to_contain_text("Select at least 3 items to distribute them")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.ciphermapEditor.version") == 2
