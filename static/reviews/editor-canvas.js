@@ -433,14 +433,27 @@ export class Canvas {
     ele.select();
   }
 
-  /** Brings a new item into view when it landed outside it. */
+  /** Brings a new item into view when it landed partly or wholly outside it: the view
+   * pans just enough (and a margin), the zoom stays as the user set it. */
   reveal(canvasId) {
-    const ele = this.cy.getElementById(canvasId);
+    const cy = this.cy;
+    const ele = cy.getElementById(canvasId);
     if (ele.empty()) return;
-    const view = this.cy.extent();
+    const view = cy.extent();
     const box = ele.boundingBox({ includeLabels: true });
     if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
-    this.fit();
+    const margin = 16 / cy.zoom();
+    // How far the view moves along one axis: an item wider than the view shows its start.
+    const along = (lo, hi, viewLo, viewHi) => {
+      if (hi - lo + 2 * margin > viewHi - viewLo || lo < viewLo) return viewLo - lo + margin;
+      if (hi > viewHi) return viewHi - hi - margin;
+      return 0;
+    };
+    const zoom = cy.zoom();
+    cy.panBy({
+      x: along(box.x1, box.x2, view.x1, view.x2) * zoom,
+      y: along(box.y1, box.y2, view.y1, view.y2) * zoom,
+    });
   }
 
   /** A free spot in the visible part of the canvas, for items added with a click. */

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import make_system, sample_document
 from tests.e2e.conftest import open_editor
+from tests.e2e.test_editor import settled
 
 
 def reopened_at(page, width: int, height: int):
@@ -60,3 +62,46 @@ def test_at_1280_by_900_the_palette_is_one_row_of_icons_and_the_canvas_is_wholly
     assert palette.bounding_box()["height"] < 40
     assert palette.bounding_box()["y"] + 26 <= canvas["y"]
     assert canvas["y"] + canvas["height"] <= 900
+
+
+def _view(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const cy = window.ciphermapEditor.cy;
+          return { zoom: cy.zoom(), width: cy.width(), height: cy.height() };
+        }"""
+    )
+
+
+def _rendered_box(page, canvas_id: str) -> dict:
+    return page.evaluate(
+        """(id) => window.ciphermapEditor.cy.getElementById(id)
+          .renderedBoundingBox({ includeLabels: true })""",
+        canvas_id,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_element_dropped_near_the_canvas_edge_keeps_the_zoom_and_is_shown_whole(
+    open_context, live_server, owner, workspace
+):
+    document = sample_document(elements=[], flows=[], boundaries=[])
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    canvas = page.locator("#editor-canvas")
+    canvas.scroll_into_view_if_needed()
+    before = _view(page)
+    edges = [
+        ("element:service", "e:service", {"x": before["width"] - 6, "y": 60}),
+        ("element:database", "e:database", {"x": before["width"] - 6, "y": before["height"] - 6}),
+    ]
+    for version, (kind, canvas_id, spot) in enumerate(edges, start=2):
+        page.locator(f'#editor-palette [data-palette="{kind}"]').drag_to(
+            canvas, target_position=spot
+        )
+        settled(page, version)
+        page.wait_for_timeout(400)  # past any animation of the view
+        assert _view(page)["zoom"] == before["zoom"]
+        shown = _rendered_box(page, canvas_id)
+        assert shown["x1"] >= 0 and shown["y1"] >= 0
+        assert shown["x2"] <= before["width"] and shown["y2"] <= before["height"]
