@@ -375,15 +375,27 @@ export class Page {
     if (!tip || this.drawing()) return;
     const findings = this.findings.get(ele.id()) || [];
     tip.replaceChildren();
+    // Names first, as the canvas labels them; the ID only beside, as the one to search.
     const title = document.createElement("strong");
     const ref = ele.data("ref");
+    const elements = this.store.doc.elements || [];
+    const nameOf = (id) => (elements.find((e) => e.id === id) || {}).name || id;
+    let id = ref;
     if (ele.isEdge()) {
       const flow = (this.store.doc.flows || []).find((f) => f.id === ref) || {};
-      title.textContent = `${ref}: ${flow.from} \u2192 ${flow.to}, ${flow.protocol || "no protocol"}`;
+      title.textContent = `${nameOf(flow.from)} \u2192 ${nameOf(flow.to)}, ${flow.protocol || "no protocol"}`;
+      id = `flow ${ref}`;
     } else {
-      title.textContent = ref;
+      title.textContent = nameOf(ref);
+      if (title.textContent === ref) id = "";
     }
     tip.append(title);
+    if (id) {
+      const secondary = document.createElement("span");
+      secondary.className = "editor-tooltip-id";
+      secondary.textContent = id;
+      tip.append(" ", secondary);
+    }
     const list = document.createElement("ul");
     for (const finding of findings.slice(0, 8)) {
       const item = document.createElement("li");
@@ -404,10 +416,23 @@ export class Page {
       list.append(none);
     }
     tip.append(list);
+    // Measured at the top left, where nothing squeezes it; then placed right of and below
+    // the point, or left of or above it where the canvas ends.
     const point = ele.isEdge() ? ele.renderedMidpoint() : ele.renderedPosition();
-    tip.style.left = `${Math.round(point.x + 14)}px`;
-    tip.style.top = `${Math.round(point.y + 14)}px`;
+    tip.style.left = "0px";
+    tip.style.top = "0px";
     tip.hidden = false;
+    const { offsetWidth: width, offsetHeight: height } = tip;
+    const room = { width: ele.cy().width(), height: ele.cy().height() };
+    const gap = 14;
+    let left = point.x + gap;
+    if (left + width > room.width) left = point.x - gap - width;
+    let top = point.y + gap;
+    if (top + height > room.height) top = point.y - gap - height;
+    left = Math.max(0, Math.min(left, room.width - width));
+    top = Math.max(0, Math.min(top, room.height - height));
+    tip.style.left = `${Math.round(left)}px`;
+    tip.style.top = `${Math.round(top)}px`;
   }
 
   hideTooltip() {
