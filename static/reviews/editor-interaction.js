@@ -596,8 +596,9 @@ export class Interactions {
         clearTimeout(this.nudgeTimer);
         this.nudgeTimer = setTimeout(() => {
           const positions = this.canvas.positions();
-          const names = nodes.map((n) => n.data("ref")).join(", ");
-          this.store.commit(`moved ${names}`, (doc) => ops.setPositions(doc, positions));
+          const items = moving.map((n) => ({ ref: n.data("ref"), isBoundary: n.data("type") === "boundary" }));
+          const what = items.length === 1 ? items[0].ref : countedNames(items);
+          this.store.commit(`moved ${what}`, (doc) => ops.setPositions(doc, positions));
         }, 450);
       } else {
         cy.panBy({ x: -dx * step * 3, y: -dy * step * 3 });

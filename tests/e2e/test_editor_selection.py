@@ -249,3 +249,18 @@ def test_align_or_distribute_with_nothing_to_move_says_why(
     expect(_status(page)).to_contain_text("Select at least 3 items to distribute them")
     page.wait_for_timeout(300)
     assert page.evaluate("window.ciphermapEditor.version") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_selection_moved_with_the_arrow_keys_is_announced_as_what_moved(
+    open_context, live_server, owner, workspace
+):
+    system = make_system(workspace, _placed_document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    _select(page, "e:kms", "e:worker", "b:internet")
+    page.locator("#editor-canvas").focus()
+    page.keyboard.press("ArrowDown")
+    settled(page, 2)
+    expect(_status(page)).to_contain_text("moved 2 elements and 1 boundary (internet, kms, worker)")
+    elements = _items(system, "elements")
+    assert elements["browser"]["position"]["y"] == 135  # carried by its boundary
