@@ -23,6 +23,7 @@ import math
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from threatmodel.model import System
@@ -317,15 +318,11 @@ def compute_layout(scene: Scene, dot_limit: int = DOT_LIMIT) -> Layout:
         return Layout({}, [], {}, 0.0, 0.0, "dot")
     if len(scene.nodes) <= dot_limit:
         try:
-            layouts = [
-                _read(
-                    run_graphviz("dot", graph_source(scene, edges=True, direction=d)),
-                    scene,
-                    "dot",
-                    True,
-                )
-                for d in ("LR", "TB")
-            ]
+            # The two directions are two dot processes: run them side by side.
+            sources = [graph_source(scene, edges=True, direction=d) for d in ("LR", "TB")]
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                outputs = list(pool.map(lambda source: run_graphviz("dot", source), sources))
+            layouts = [_read(output, scene, "dot", True) for output in outputs]
             return max(layouts, key=_page_scale)
         except LayoutError:
             if shutil.which("dot") is None:

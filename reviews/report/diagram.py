@@ -230,9 +230,13 @@ def _shape(parent: ET.Element, kind: str, cx: float, cy: float, stroke: str, wid
         _sub(parent, "rect", x=x, y=y, width=w, height=h, rx=6.0, **style)
 
 
-def _lock(parent: ET.Element, x: float, y: float, color: str) -> None:
-    """A small padlock centred on (x, y): the hop is encrypted."""
-    _sub(parent, "rect", x=x - 6, y=y - 9, width=12.0, height=13.0, fill="#ffffff", stroke="none")
+def _lock(parent: ET.Element, x: float, y: float, color: str, *, backed: bool = True) -> None:
+    """A small padlock centred on (x, y): the hop is encrypted. `backed`: on a white
+    patch of its own (a flow's label box is one already)."""
+    if backed:
+        _sub(
+            parent, "rect", x=x - 6, y=y - 9, width=12.0, height=13.0, fill="#ffffff", stroke="none"
+        )
     _sub(
         parent,
         "path",
@@ -867,13 +871,14 @@ def _flow_label(svg, route, text: str, state: str, lock: bool, occupied: _Occupi
                     width=w,
                     height=h,
                     rx=2.0,
+                    # Opaque: a translucent box is a graphics state of its own in the
+                    # PDF, and the 300-element report draws a thousand of them.
                     fill="#ffffff",
-                    fill_opacity=0.85,
                 )
                 left = box[0] + 2
                 color = TRANSIT[state]["color"]
                 if padlock:
-                    _lock(group, left + 6, box[1] + 9, color)
+                    _lock(group, left + 6, box[1] + 9, color, backed=False)
                     left += 16
                 if text:
                     _text(group, left, box[1] + 10.5, text, size, fill=color)
