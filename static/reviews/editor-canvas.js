@@ -357,14 +357,14 @@ export class Canvas {
   }
 
   /**
-   * Shows the whole diagram (at most 1.2x). The box comes from the element centres and
-   * the frames, not from Cytoscape's label-exact bounding boxes: on a large model those
-   * cost more than everything else the editor does on opening.
+   * The box around the whole diagram, with a margin, in model coordinates: from the
+   * element centres and the frames, not from Cytoscape's label-exact bounding boxes (on
+   * a large model those cost more than everything else the editor does on opening).
+   * Null for an empty diagram.
    */
-  fit() {
-    const cy = this.cy;
-    const nodes = cy.nodes(".element, .boundary");
-    if (!nodes.length) return;
+  extent() {
+    const nodes = this.cy.nodes(".element, .boundary");
+    if (!nodes.length) return null;
     let x1 = Infinity;
     let y1 = Infinity;
     let x2 = -Infinity;
@@ -380,19 +380,33 @@ export class Canvas {
       y2 = Math.max(y2, p.y + h);
     });
     // and a margin to spare
-    x1 -= 24;
-    x2 += 24;
-    y1 -= 24;
-    y2 += 24;
+    return { x1: x1 - 24, y1: y1 - 24, x2: x2 + 24, y2: y2 + 24 };
+  }
+
+  /** How far down the find box, over the canvas's top corner, reaches (in pixels). */
+  coveredTop() {
+    const find = this.container.parentElement?.querySelector(".editor-find");
+    if (!find || !find.offsetHeight) return 0;
+    const reach = find.getBoundingClientRect().bottom - this.container.getBoundingClientRect().top;
+    return Math.max(0, Math.min(reach + 4, this.cy.height() / 3));
+  }
+
+  /** Shows the whole diagram (at most 1.2x), below the find box so that it hides none. */
+  fit() {
+    const cy = this.cy;
+    const box = this.extent();
+    if (!box) return;
+    const top = this.coveredTop();
+    const height = cy.height() - top;
     const zoom = Math.max(
       cy.minZoom(),
-      Math.min(1.2, cy.width() / (x2 - x1), cy.height() / (y2 - y1)),
+      Math.min(1.2, cy.width() / (box.x2 - box.x1), height / (box.y2 - box.y1)),
     );
     cy.viewport({
       zoom,
       pan: {
-        x: cy.width() / 2 - ((x1 + x2) / 2) * zoom,
-        y: cy.height() / 2 - ((y1 + y2) / 2) * zoom,
+        x: cy.width() / 2 - ((box.x1 + box.x2) / 2) * zoom,
+        y: top + height / 2 - ((box.y1 + box.y2) / 2) * zoom,
       },
     });
   }

@@ -35,9 +35,49 @@ export function startMinimap(root, canvas, started = () => {}) {
       timer = setTimeout(redraw, canvas.large ? REDRAW_MS.large : REDRAW_MS.small);
     });
     redraw();
+    hideWhenAllInView(container, canvas);
     started(navigator);
   };
   if (canvas.large && window.requestIdleCallback) {
     window.requestIdleCallback(start, { timeout: IDLE_WAIT_MS });
   } else start();
+}
+
+
+/** The minimap is for finding one's way around a diagram larger than the view: while the
+ * whole diagram is in view (after opening or Fit) it would only repeat it, and it covers
+ * the canvas's bottom right corner, so it is hidden until part of the diagram is out of
+ * view. */
+function hideWhenAllInView(container, canvas) {
+  const cy = canvas.cy;
+  let diagram; // the diagram's extent, worked out again once it has changed
+  let stale = true;
+  let queued = false;
+  const update = () => {
+    queued = false;
+    if (stale) {
+      diagram = canvas.extent();
+      stale = false;
+    }
+    const view = cy.extent();
+    const slack = 2 / cy.zoom(); // two pixels: Fit makes the diagram exactly as wide
+    const whole =
+      !diagram ||
+      (diagram.x1 >= view.x1 - slack &&
+        diagram.x2 <= view.x2 + slack &&
+        diagram.y1 >= view.y1 - slack &&
+        diagram.y2 <= view.y2 + slack);
+    container.classList.toggle("is-whole-view", whole);
+  };
+  const queue = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(update);
+  };
+  cy.on("viewport", queue);
+  cy.on(DIAGRAM_CHANGES, () => {
+    stale = true;
+    queue();
+  });
+  update();
 }

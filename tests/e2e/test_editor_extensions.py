@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import make_system, sample_document
 from tests.e2e.conftest import open_editor
-from tests.e2e.test_editor import point, settled
+from tests.e2e.test_editor import ROOT, point, settled
 from threatmodel import schema
 
 
@@ -50,11 +50,13 @@ def flows_of(system) -> list[tuple[str, str, str]]:
 def test_the_minimap_shows_the_diagram_and_moves_the_view(open_context, live_server, owner, system):
     page = open_editor(open_context(owner), live_server, system)
     minimap = page.locator("#editor-minimap")
-    expect(minimap).to_be_visible()
     # The thumbnail is a picture of the graph (a data: PNG, which the CSP allows).
     expect(minimap.locator("img")).to_have_attribute("src", re.compile(r"^data:image/png"))
+    # The whole diagram in view: the minimap would only repeat it, over the canvas.
+    expect(minimap).to_be_hidden()
+    page.evaluate("void window.ciphermapEditor.cy.zoom(2.5)")
+    expect(minimap).to_be_visible()
     expect(minimap.locator(".cytoscape-navigatorView")).to_be_visible()
-    page.evaluate("window.ciphermapEditor.cy.zoom(2.5)")
     before = page.evaluate("window.ciphermapEditor.cy.pan()")
     minimap.scroll_into_view_if_needed()
     box = minimap.bounding_box()
@@ -65,6 +67,36 @@ def test_the_minimap_shows_the_diagram_and_moves_the_view(open_context, live_ser
     page.mouse.up()
     after = page.evaluate("window.ciphermapEditor.cy.pan()")
     assert after != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fit_leaves_the_find_box_and_minimap_over_no_element(
+    open_context, live_server, owner, workspace
+):
+    # The seed example: Fit put its session cache, top right, under the find box.
+    from reviews import services
+
+    document, _model = services.validate(ROOT / "examples" / "saas-docs.yaml")
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Fit", exact=True).click()
+    expect(page.locator("#editor-minimap")).to_be_hidden()
+    find = page.locator("#editor-find").bounding_box()
+    canvas = page.locator("#editor-canvas").bounding_box()
+    # Every element's drawn box, in page coordinates.
+    boxes = page.evaluate(
+        """() => window.ciphermapEditor.cy.nodes('.element').map((n) => {
+            const b = n.renderedBoundingBox({ includeLabels: false });
+            return [n.id(), b.x1, b.y1, b.x2, b.y2];
+        })"""
+    )
+    assert boxes
+    for node, x1, y1, x2, y2 in boxes:
+        x1, x2 = x1 + canvas["x"], x2 + canvas["x"]
+        y1, y2 = y1 + canvas["y"], y2 + canvas["y"]
+        under_find = x2 > find["x"] and y1 < find["y"] + find["height"]
+        assert not under_find, f"{node} is under the find box"
 
 
 @pytest.mark.django_db(transaction=True)
