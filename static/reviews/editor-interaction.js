@@ -238,7 +238,8 @@ export class Interactions {
     this.grabbed = null;
     this.dragged = null;
     if (this.tools) this.tools.snapDropped(dragged);
-    if (node.data("type") === "element") this.canvas.clearOverlap(node);
+    // Each dragged element ends clear of the others, the one under the pointer first.
+    node.union(dragged).filter(".element").forEach((n) => this.canvas.clearOverlap(n));
     for (const move of moves) {
       const clash = move.isBoundary && move.target === move.current ? frameClashes(this.canvas, move.node) : null;
       if (clash && clash.length) {

@@ -264,3 +264,50 @@ def test_a_selection_moved_with_the_arrow_keys_is_announced_as_what_moved(
     expect(_status(page)).to_contain_text("moved 2 elements and 1 boundary (internet, kms, worker)")
     elements = _items(system, "elements")
     assert elements["browser"]["position"]["y"] == 135  # carried by its boundary
+
+
+def _element_boxes(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const boxes = {};
+          window.ciphermapEditor.cy.nodes('.element').forEach((n) => {
+            const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
+            boxes[n.data('ref')] = [b.x1, b.y1, b.x2, b.y2];
+          });
+          return boxes;
+        }"""
+    )
+
+
+def _overlapping(boxes: dict, ref: str) -> list[str]:
+    a = boxes[ref]
+    return [
+        other
+        for other, b in boxes.items()
+        if other != ref and not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_element_of_a_dragged_selection_is_pushed_off_what_it_lands_on(
+    open_context, live_server, owner, workspace
+):
+    """Not only the element under the pointer: kms, carried along, lands on queue."""
+    document = _placed_document()
+    document["elements"].append({"id": "queue", "kind": "broker", "position": {"x": 630, "y": 450}})
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
+    _select(page, "e:kms", "e:worker")
+    _drag_by(page, "e:worker", 0, 120)  # worker to (300, 720), kms onto queue
+    settled(page, 2)
+    boxes = _element_boxes(page)
+    assert _overlapping(boxes, "kms") == []
+    assert _overlapping(boxes, "worker") == []
+    elements = _items(system, "elements")
+    assert elements["queue"]["position"] == {"x": 630, "y": 450}
+    assert elements["kms"]["position"] != {"x": 630, "y": 450}
+    shown = page.evaluate("window.ciphermapEditor.cy.getElementById('e:kms').position()")
+    assert elements["kms"]["position"] == {k: round(v) for k, v in shown.items()}
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.ciphermapEditor.version") == 2  # one saved version
