@@ -89,7 +89,8 @@ export class Interactions {
     this.connecting = null;
     this.shiftHeld = false;
     this.dropZones = null;
-    this.dragTarget = undefined;
+    this.dragTargets = [];
+    this.dragParents = new Map();
     this.nudgeTimer = null;
     this.selectionTimer = null;
     this.keyboardFlow = new KeyboardFlow({
@@ -183,9 +184,14 @@ export class Interactions {
         return { id: b.data("ref"), node: b, box, area: box.w * box.h };
       })
       .sort((a, b) => a.area - b.area);
-    this.dragTarget = undefined;
-    const parent = this.canvas.parentOf(node);
-    this.dragParent = parent.nonempty() ? parent.data("ref") : null;
+    this.dragTargets = [];
+    // Where each dragged item is now: a drop compares where it lands with this.
+    this.dragParents = new Map(
+      this.dragged.map((n) => {
+        const parent = this.canvas.parentOf(n);
+        return [n.id(), parent.nonempty() ? parent.data("ref") : null];
+      }),
+    );
   }
 
   /**
@@ -216,12 +222,19 @@ export class Interactions {
     return { zone: own, id: current, clear: touching.id === current };
   }
 
+  /** Highlights the frame each dragged item would land in (as the drop then says). */
   whileDragging(node) {
-    const { zone } = this.landing(node.position(), this.dragParent);
-    if (zone === this.dragTarget) return;
+    const dragged = this.dragged || node;
+    const zones = new Set();
+    dragged.forEach((n) => {
+      const { zone } = this.landing(n.position(), this.dragParents.get(n.id()) ?? null);
+      if (zone) zones.add(zone);
+    });
+    const targets = [...zones];
+    if (targets.length === this.dragTargets.length && targets.every((z) => this.dragTargets.includes(z))) return;
     this.cy.nodes(".drop-target").removeClass("drop-target");
-    if (zone) zone.node.addClass("drop-target");
-    this.dragTarget = zone;
+    for (const zone of targets) zone.node.addClass("drop-target");
+    this.dragTargets = targets;
   }
 
   endDrag(node) {

@@ -311,3 +311,52 @@ def test_every_element_of_a_dragged_selection_is_pushed_off_what_it_lands_on(
     assert elements["kms"]["position"] == {k: round(v) for k, v in shown.items()}
     page.wait_for_timeout(300)
     assert page.evaluate("window.ciphermapEditor.version") == 2  # one saved version
+
+
+def _drop_targets(page) -> list[str]:
+    return page.evaluate(
+        "window.ciphermapEditor.cy.nodes('.drop-target').map((n) => n.data('ref')).sort()"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dragged_selection_highlights_every_frame_its_items_will_land_in(
+    open_context, live_server, owner, workspace
+):
+    document = _placed_document()
+    document["boundaries"] += [
+        {
+            "id": "dmz",
+            "kind": "dmz",
+            "position": {"x": 500, "y": 1050},
+            "size": {"width": 800, "height": 500},
+        },
+        {
+            "id": "lab",
+            "kind": "internal",
+            "position": {"x": 630, "y": 680},
+            "size": {"width": 300, "height": 200},
+        },
+    ]
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
+    _select(page, "e:kms", "e:worker")
+    zoom = page.evaluate("window.ciphermapEditor.cy.zoom()")
+    start = point(page, "e:kms")
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    # kms, under the pointer, to (630, 570): outside every frame; worker into dmz.
+    page.mouse.move(start["x"], start["y"] + 240 * zoom, steps=10)
+    assert _drop_targets(page) == ["dmz"]
+    # kms to (630, 720), into lab; worker to (300, 990), still in dmz.
+    page.mouse.move(start["x"], start["y"] + 390 * zoom, steps=4)
+    assert _drop_targets(page) == ["dmz", "lab"]
+    page.mouse.up()
+    settled(page, 2)
+    assert _drop_targets(page) == []
+    expect(_status(page)).to_contain_text(
+        "moved 2 elements (kms, worker): kms into lab; worker into dmz"
+    )
+    elements = _items(system, "elements")
+    assert (elements["kms"]["boundary"], elements["worker"]["boundary"]) == ("lab", "dmz")
