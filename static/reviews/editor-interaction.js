@@ -70,6 +70,23 @@ function moveLabel(moves) {
   return `${what}: ${parts.join("; ")}`;
 }
 
+/** Whether a node's box, or within a few pixels a flow's line (through its midpoint, as
+ * it bends), holds a rendered point. */
+function underPointer(ele, point) {
+  if (ele.isNode()) {
+    const box = ele.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
+    return point.x >= box.x1 && point.x <= box.x2 && point.y >= box.y1 && point.y <= box.y2;
+  }
+  const near = (a, b) => {
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const t = Math.max(0, Math.min(1, ((point.x - a.x) * dx + (point.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
+    return Math.hypot(point.x - (a.x + t * dx), point.y - (a.y + t * dy)) <= 8;
+  };
+  const middle = ele.renderedMidpoint();
+  return near(ele.renderedSourceEndpoint(), middle) || near(middle, ele.renderedTargetEndpoint());
+}
+
 function isTyping(target) {
   if (!target || !target.closest) return false;
   return Boolean(
@@ -124,9 +141,34 @@ export class Interactions {
     cy.on("tap", (event) => {
       if (event.target === cy) this.page.clearHighlight();
     });
-    cy.on("mouseover", "edge.flow, node.element", (event) => this.page.showTooltip(event.target));
-    cy.on("mouseout", "edge.flow, node.element", () => this.page.hideTooltip());
-    cy.on("pan zoom", () => this.page.hideTooltip());
+    // Cytoscape sends mouseover only when the item under the pointer changes: the tooltip,
+    // hidden while the view pans or zooms, comes back at rest if its item is still there.
+    let hovered = null;
+    let pointer = null;
+    let rest = null;
+    cy.on("mousemove mouseover", (event) => {
+      pointer = event.renderedPosition;
+    });
+    cy.on("mouseover", "edge.flow, node.element", (event) => {
+      hovered = event.target;
+      this.page.showTooltip(event.target);
+    });
+    cy.on("mouseout", "edge.flow, node.element", () => {
+      hovered = null;
+      this.page.hideTooltip();
+    });
+    this.canvas.container.addEventListener("mouseleave", () => {
+      hovered = null;
+    });
+    cy.on("pan zoom", () => {
+      this.page.hideTooltip();
+      clearTimeout(rest);
+      rest = setTimeout(() => {
+        if (hovered && pointer && hovered.inside() && underPointer(hovered, pointer)) {
+          this.page.showTooltip(hovered);
+        }
+      }, 200);
+    });
     cy.on("zoom", () => this.canvas.showBadges());
     if (!this.canEdit) return;
 

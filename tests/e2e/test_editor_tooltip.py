@@ -66,3 +66,29 @@ def test_the_tooltip_names_the_item_and_stays_inside_the_canvas(
     assert shown["width"] == pytest.approx(width, abs=1)
     assert shown["x"] >= at["x"]
     assert canvas["y"] <= shown["y"] and shown["y"] + shown["height"] <= at["y"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tooltip_comes_back_after_a_pan_while_the_pointer_stays_on_the_item(
+    open_context, live_server, owner, system
+):
+    """Cytoscape sends mouseover only when the item under the pointer changes."""
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").scroll_into_view_if_needed()
+    _, tooltip = _hover(page, "e:api")
+    before = tooltip.bounding_box()
+    pan = "([x, y]) => { window.ciphermapEditor.cy.panBy({ x, y }); }"
+    page.evaluate(pan, [20, 10])  # api still under the pointer
+    expect(tooltip).to_be_visible(timeout=2000)
+    expect(tooltip.locator("strong")).to_have_text("Orders API")
+    after = tooltip.bounding_box()
+    assert after["x"] - before["x"] == pytest.approx(20, abs=2)  # by the item, as it moved
+    # A flow too.
+    _, tooltip = _hover(page, "f:checkout")
+    page.evaluate(pan, [3, 3])
+    expect(tooltip).to_be_visible(timeout=2000)
+    expect(tooltip.locator("strong")).to_have_text("Customer browser \u2192 Orders API, https")
+    # Panned away from under the pointer: hidden, and it stays hidden.
+    page.evaluate(pan, [400, 300])
+    page.wait_for_timeout(600)
+    expect(tooltip).to_be_hidden()
