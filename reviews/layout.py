@@ -25,6 +25,7 @@ import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from threatmodel.model import System
 
@@ -37,6 +38,7 @@ NODE_GAP = 36.0  # points between elements of one rank
 PACK_GAP = 46.0  # points between packed items (osage)
 EMPTY = "_empty:"  # placeholder node that gives an empty boundary its room
 PAGE = (1000.0, 680.0)  # the proportions of an A4 landscape diagram page
+READABLE = 0.4  # of its size a drawing prints at, below which dot tries more variants
 
 
 class LayoutError(Exception):
@@ -118,8 +120,15 @@ def _inches(points: float) -> str:
     return f"{points / 72:.4f}"
 
 
-def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
-    """The scene in the DOT language: clusters for boundaries, fixed-size boxes."""
+def graph_source(scene: Scene, *, edges: bool, direction: str = "LR", last: str = "sink") -> str:
+    """The scene in the DOT language: clusters for boundaries, fixed-size boxes.
+
+    `last` is how the last rank's nodes are held: "sink" (in dot's last rank, nothing
+    more), "chain" (also joined one to the next by heavy invisible edges, which pull the
+    rank together: dot spread it along the page to meet the flows from earlier ranks) or
+    "loose" (their flows do not rank anything, `constraint=false`: all of a page's flows
+    going to them from a grid of members spread them widest).
+    """
     # dot's ranks and spacing; osage's packing (`pack` crashes dot 2.43, and `splines`
     # sends osage routing for seconds).
     if edges:
@@ -194,13 +203,17 @@ def graph_source(scene: Scene, *, edges: bool, direction: str = "LR") -> str:
     if edges:
         spread([n for n in members.get(None, []) if n not in scene.last_rank])
         lines.extend(spacers)
-        if scene.last_rank:
-            lines.append(
-                "{ rank=sink; " + " ".join(_quote("n" + n) for n in scene.last_rank) + " }"
-            )
+        final = [_quote("n" + n) for n in scene.last_rank]
+        if final:
+            lines.append("{ rank=sink; " + " ".join(final) + " }")
+        if last == "chain":
+            for a, b in pairwise(final):
+                lines.append(f"{a} -> {b} [style=invis, weight=10];")
+        loose = set(scene.last_rank) if last == "loose" else set()
         for flow_id, source, target in scene.edges:
+            extra = ", constraint=false" if source in loose or target in loose else ""
             lines.append(
-                f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}];"
+                f"{_quote('n' + source)} -> {_quote('n' + target)} [id={_quote(flow_id)}{extra}];"
             )
     lines.append("}")
     return "\n".join(lines)
@@ -312,23 +325,32 @@ def compute_layout(scene: Scene, dot_limit: int = DOT_LIMIT) -> Layout:
     """dot for a readable size, osage packing beyond it (or when dot is too slow).
 
     dot runs left to right and top to bottom; the one that fits a landscape page (and a
-    screen) at the larger scale wins.
+    screen) at the larger scale wins. A scene with a last rank that prints below
+    READABLE also tries it held the two other ways (see `graph_source`): each wins on
+    some boundary pages and loses on others.
     """
     if not scene.nodes:
         return Layout({}, [], {}, 0.0, 0.0, "dot")
     if len(scene.nodes) <= dot_limit:
         try:
-            # The two directions are two dot processes: run them side by side.
-            sources = [graph_source(scene, edges=True, direction=d) for d in ("LR", "TB")]
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                outputs = list(pool.map(lambda source: run_graphviz("dot", source), sources))
-            layouts = [_read(output, scene, "dot", True) for output in outputs]
-            return max(layouts, key=_page_scale)
+            best = max(_dot_layouts(scene, "sink"), key=_page_scale)
+            if scene.last_rank and _page_scale(best) < READABLE:
+                tried = _dot_layouts(scene, "chain") + _dot_layouts(scene, "loose")
+                best = max([best, *tried], key=_page_scale)
+            return best
         except LayoutError:
             if shutil.which("dot") is None:
                 raise
     output = run_graphviz("osage", graph_source(scene, edges=False))
     return _read(output, scene, "osage", with_routes=False)
+
+
+def _dot_layouts(scene: Scene, last: str) -> list[Layout]:
+    """dot left to right and top to bottom: two processes, run side by side."""
+    sources = [graph_source(scene, edges=True, direction=d, last=last) for d in ("LR", "TB")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(lambda source: run_graphviz("dot", source), sources))
+    return [_read(output, scene, "dot", True) for output in outputs]
 
 
 def _page_scale(layout: Layout) -> float:
