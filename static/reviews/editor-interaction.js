@@ -25,7 +25,7 @@ function copyWidth(copy) {
 }
 
 /** "api, web, db", or the first few and how many more. */
-function nameList(refs, most = 5) {
+export function nameList(refs, most = 5) {
   if (refs.length <= most) return refs.join(", ");
   return `${refs.slice(0, most).join(", ")} and ${refs.length - most} more`;
 }

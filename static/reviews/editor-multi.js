@@ -6,6 +6,7 @@
 
 import { SECTION_OF as SECTIONS, VOCABULARY } from "./editor-graph.js";
 import * as ops from "./editor-ops.js";
+import { nameList } from "./editor-interaction.js";
 
 // Not a valid ID nor a vocabulary value, so never a real choice.
 const MIXED = "__mixed__";
@@ -182,7 +183,16 @@ export class MultiSelection {
       return;
     }
     const what = changes.map(([name, value]) => `${name} ${value || "cleared"}`).join(", ");
-    const saved = await this.store.commit(`set ${what} on ${items.map((i) => i.id).join(", ")}`, (doc) => {
+    // Named: the items the edit changes, not those that had the values already.
+    const changed = items.filter(({ section, id }) => {
+      const item = (this.store.doc[section] || []).find((x) => x.id === id) || {};
+      return changes.some(([name, value]) => (item[name] ?? "") !== value);
+    });
+    if (!changed.length) {
+      this.page.setStatus("Nothing changed.");
+      return;
+    }
+    const saved = await this.store.commit(`set ${what} on ${nameList(changed.map((i) => i.id))}`, (doc) => {
       for (const { section, id } of items) {
         const item = (doc[section] || []).find((x) => x.id === id);
         if (!item) continue;

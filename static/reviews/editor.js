@@ -17,7 +17,7 @@ import { Find } from "./editor-find.js";
 import { FlowHandles } from "./editor-flow-handles.js";
 import { ContextMenu } from "./editor-menu.js";
 import { startMinimap } from "./editor-minimap.js";
-import { Interactions } from "./editor-interaction.js";
+import { Interactions, nameList } from "./editor-interaction.js";
 import { PropertiesOverlay } from "./editor-overlay.js";
 import { Page } from "./editor-page.js";
 import { fillLegend, fillPalette } from "./editor-panels.js";
@@ -175,7 +175,7 @@ export class Editor {
     const moved = joined.length ? this.canvas.bringInside(joined) : [];
     if (!moved.length) return;
     const positions = this.canvas.positions();
-    this.store.commit(`placed ${moved.join(", ")} inside ${moved.length === 1 ? "its" : "their"} boundary`, (doc) =>
+    this.store.commit(`placed ${nameList(moved)} inside ${moved.length === 1 ? "its" : "their"} boundary`, (doc) =>
       ops.setPositions(doc, positions),
     );
   }

@@ -131,3 +131,30 @@ def test_an_element_put_in_a_boundary_by_the_panel_moves_inside_its_frame(
     a, b = frames["internet"], frames["vpc"]
     assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]  # frames apart
     assert elements["worker"]["position"] != {"x": 100, "y": 420}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_saved_edit_names_only_the_items_it_changed_and_at_most_five(
+    open_context, live_server, owner, workspace
+):
+    document = _document()
+    workers = [f"worker-{n}" for n in range(1, 7)]
+    for n, ref in enumerate(workers):
+        document["elements"].append(
+            {"id": ref, "kind": "service", "position": {"x": 100 + 170 * n, "y": 700}}
+        )
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    panel = page.locator("#properties")
+    # api, orders-db and cache are in vpc already; browser and the six workers are not.
+    _select(page, "e:browser", "e:api", "e:orders-db", "e:cache", *(f"e:{w}" for w in workers))
+    panel.get_by_label("Boundary").select_option("vpc")
+    panel.get_by_role("button", name="Apply to 10").click()
+    settled(page, 2)
+    assert {e["boundary"] for e in _elements(system).values()} == {"vpc"}
+    settled(page, 3)  # then their places inside the frame, as one more edit
+    labels = page.evaluate("window.ciphermapEditor.store.undoStack.map((step) => step.label)")
+    named = "browser, worker-1, worker-2, worker-3, worker-4 and 2 more"
+    assert labels == [f"set boundary vpc on {named}", f"placed {named} inside their boundary"]
+    assert not any(ref in label for label in labels for ref in ("api", "orders-db", "cache"))
+    expect(page.locator("#editor-status")).to_contain_text(f"placed {named}")
