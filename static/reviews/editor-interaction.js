@@ -432,7 +432,7 @@ export class Interactions {
     const question = ops.removalQuestion(ops.removalOf(this.store.doc, items), items);
     if (!(await confirmInPage(`${question} History keeps the old version.`))) return undefined;
     this.page.clearProperties();
-    return this.store.commit(`deleted ${names.join(", ")}`, (doc) => ops.deleteItems(doc, items));
+    return this.store.commit(`deleted ${nameList(names)}`, (doc) => ops.deleteItems(doc, items));
   }
 
   scheduleSelection() {

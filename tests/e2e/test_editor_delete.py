@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import make_system, sample_document
 from tests.e2e.conftest import open_editor
 from tests.e2e.test_editor import point, settled
 
@@ -57,3 +58,29 @@ def test_a_confirmed_delete_takes_what_the_question_named(open_context, live_ser
     system.refresh_from_db()
     assert [b["id"] for b in system.document["boundaries"]] == ["internet"]
     assert {e["id"] for e in system.document["elements"]} == {"browser", "api", "orders-db"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_of_many_names_five_and_counts_the_rest(
+    open_context, live_server, owner, workspace
+):
+    document = sample_document()
+    workers = [f"worker-{n}" for n in range(1, 8)]
+    document["elements"] += [
+        {"id": ref, "kind": "service", "position": {"x": 100 + 170 * n, "y": 700}}
+        for n, ref in enumerate(workers)
+    ]
+    system = make_system(workspace, document, author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    page.locator("#editor-canvas").focus()
+    page.evaluate(
+        "void window.ciphermapEditor.cy.nodes('.element')"
+        ".filter((n) => n.data('ref').startsWith('worker-')).select()"
+    )
+    page.keyboard.press("Delete")
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    settled(page, 2)
+    named = "worker-1, worker-2, worker-3, worker-4, worker-5 and 2 more"
+    expect(page.locator("#editor-status")).to_contain_text(f"deleted {named}")
+    system.refresh_from_db()
+    assert not any(e["id"].startswith("worker-") for e in system.document["elements"])
