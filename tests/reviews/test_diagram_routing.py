@@ -24,16 +24,17 @@ pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz is no
 SEED = Path(__file__).resolve().parents[2] / "examples" / "saas-docs.yaml"
 
 
-def _programs_run(monkeypatch) -> list[str]:
-    programs: list[str] = []
+def _graphviz_runs(monkeypatch) -> list[tuple[str, str]]:
+    """(program, DOT source) of every Graphviz run from here on, as they happen."""
+    runs: list[tuple[str, str]] = []
     run = layout.run_graphviz
 
     def recording(program, source, *extra):
-        programs.append(program)
+        runs.append((program, source))
         return run(program, source, *extra)
 
     monkeypatch.setattr(layout, "run_graphviz", recording)
-    return programs
+    return runs
 
 
 def test_dot_routes_every_flow_of_the_seed_example_around_the_elements():
@@ -43,8 +44,9 @@ def test_dot_routes_every_flow_of_the_seed_example_around_the_elements():
 
 def test_the_pages_of_a_large_system_need_no_rerouting(monkeypatch):
     system = threatmodel.load(generate_system(150))
-    programs = _programs_run(monkeypatch)
+    runs = _graphviz_runs(monkeypatch)
     pages = diagram_pages(system)
+    programs = [program for program, _ in runs]
     assert len(pages) > 3
     assert "neato" not in programs
     assert "osage" not in programs
@@ -72,15 +74,10 @@ def test_the_boundary_pages_of_a_300_element_system_print_at_a_readable_scale():
 def test_a_poor_page_tries_its_last_rank_three_ways_and_keeps_the_largest(monkeypatch):
     system = threatmodel.load(generate_system(300))
     title, focus = next(p for p in diagram._parts(system) if p[0] == "internet")
-    sources: list[str] = []
     run = layout.run_graphviz
-
-    def recording(program, source, *extra):
-        sources.append(source)
-        return run(program, source, *extra)
-
-    monkeypatch.setattr(layout, "run_graphviz", recording)
+    runs = _graphviz_runs(monkeypatch)
     drawing = diagram._part_drawing(system, title, focus)
+    sources = [source for _, source in runs]
     assert len(sources) == 4  # sink both ways, then chain and loose left to right
     assert sum("constraint=false" in s for s in sources) == 1
     assert sum("style=invis, weight=10" in s for s in sources) == 1
@@ -92,9 +89,9 @@ def test_a_poor_page_tries_its_last_rank_three_ways_and_keeps_the_largest(monkey
 def test_a_readable_page_runs_dot_only_twice(monkeypatch):
     system = threatmodel.load(generate_system(300))
     title, focus = next(p for p in diagram._parts(system) if p[0] == "vendors")
-    programs = _programs_run(monkeypatch)
+    runs = _graphviz_runs(monkeypatch)
     diagram._part_drawing(system, title, focus)
-    assert programs == ["dot", "dot"]
+    assert [program for program, _ in runs] == ["dot", "dot"]
 
 
 def test_a_boundary_page_counts_the_flows_to_each_other_boundary():
