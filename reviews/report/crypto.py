@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from threatmodel.inventory import PCI_REQUIREMENTS, CertificateEntry, crypto_inventory
+from threatmodel.rules.base import listing
 
 WHERE_USED_LIMIT = 8  # flows named per protocol; the CSV and JSON exports list them all
 
 
 def _names(report, ids: list[str], limit: int = WHERE_USED_LIMIT) -> str:
-    shown = ", ".join(report.label(i) for i in ids[:limit])
-    more = len(ids) - limit
-    return f"{shown} and {more} more" if more > 0 else (shown or "\u2013")
+    labels = [report.label(i) for i in ids[:limit]]
+    return listing(labels, limit, total=len(ids)) or "\u2013"
 
 
 def _certificates(report, entries: list[CertificateEntry]) -> list[dict[str, Any]]:
@@ -32,7 +32,7 @@ def _certificates(report, entries: list[CertificateEntry]) -> list[dict[str, Any
         rows.append(
             {
                 "label": report.label(receiver),
-                "flows": _listed(flows),
+                "flows": listing(flows, WHERE_USED_LIMIT),
                 "count": len(certs),
                 "mutual": mutual,
                 "protocol": ", ".join(dict.fromkeys(c.protocol for c in certs)),
@@ -49,12 +49,6 @@ def _sender(report, cert: CertificateEntry) -> str:
     """A flow by its sender ("from Web app"), and its name when it has one."""
     sender = report.label(report.graph.flows[cert.flow].source)
     return f"{cert.name} (from {sender})" if cert.name != cert.flow else f"from {sender}"
-
-
-def _listed(texts: list[str], limit: int = WHERE_USED_LIMIT) -> str:
-    shown = ", ".join(texts[:limit])
-    more = len(texts) - limit
-    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def build_crypto_inventory(report) -> dict[str, Any] | None:
