@@ -96,3 +96,18 @@ def test_a_chosen_id_stays_and_esc_cancels(open_context, live_server, owner, wor
     field.press("Enter")
     settled(page, 4)
     assert _items(system, "flows")["checkout"]["name"] == "Card checkout"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_status_message_does_not_move_the_canvas(open_context, live_server, owner, workspace):
+    # The message once wrapped onto a line of its own as it arrived: the canvas moved
+    # down under the pointer, and a double-click meant for an element renamed a flow.
+    system = make_system(workspace, _document(), author=owner)
+    page = open_editor(open_context(owner), live_server, system)
+    top = page.locator("#editor-canvas").bounding_box()["y"]
+    page.mouse.dblclick(**point(page, "e:api"))
+    page.locator("input.rename-in-place").fill("A name long enough to fill the status line")
+    page.locator("input.rename-in-place").press("Enter")
+    settled(page, 2)
+    expect(page.locator("#editor-status")).to_contain_text("renamed api")
+    assert page.locator("#editor-canvas").bounding_box()["y"] == top
